@@ -1,0 +1,5 @@
+"""Allow `python -m meetkit`."""
+
+from meetkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""`meetkit contact-point add|list`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from meetkit.cli.common import add_json_flag, emit
+from meetkit.config import Settings
+from meetkit.services import directory
+from meetkit.storage.database import Database
+
+
+def register(subparsers: Any) -> None:
+    """Add the `contact-point` command group."""
+    parser = subparsers.add_parser("contact-point", help="manage contact points")
+    commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+
+    add = commands.add_parser("add", help="create a contact point; prints its id and slug")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--slug", help="short name used in commands (default: made from NAME)")
+    add.add_argument("--phone", help="phone number members can call for help (printed on sheets)")
+    add.add_argument(
+        "--hide-group-names", action="store_true", help="never show group names on member pages and sheets"
+    )
+    add_json_flag(add)
+    add.set_defaults(handler=add_contact_point)
+
+    listing = commands.add_parser("list", help="list contact points")
+    add_json_flag(listing)
+    listing.set_defaults(handler=list_contact_points)
+
+
+async def add_contact_point(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Create a contact point."""
+    created = await directory.add_contact_point(
+        db, args.name, slug=args.slug, phone=args.phone, show_group_names=not args.hide_group_names
+    )
+    emit(args, directory.contact_point_json(created), [f"{created.id}\t{created.slug}\t{created.name}"])
+    return 0
+
+
+async def list_contact_points(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """List contact points."""
+    found = await directory.list_contact_points(db)
+    emit(
+        args,
+        {"contact_points": [directory.contact_point_json(cp) for cp in found]},
+        [f"{cp.id}\t{cp.slug}\t{cp.name}" for cp in found],
+    )
+    return 0

@@ -1,0 +1,167 @@
+"""Settings from the process environment and an optional `.env` file; nothing is required to start."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from meetkit.domain.errors import InvalidInput
+
+PLACEHOLDER_JITSI_URL = "https://jitsi.invalid"
+SECRET_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
+_TOLL_FREE_PREFIXES = ("+49 800", "+49800", "+43 800", "+43800", "+41 800", "+41800")
+
+
+@dataclass(frozen=True, slots=True)
+class DialInNumber:
+    """One phone number members can call, as Jitsi's dial-in API describes it."""
+
+    country_code: str
+    number: str
+    toll_free: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything meetkit reads from its environment, resolved to typed values."""
+
+    public_url: str = "http://127.0.0.1:8080"
+    data_dir: Path = Path("data")
+    database_path: Path = Path("data/meetkit.db")
+    secret: str = field(default="", repr=False)
+    jitsi_url: str = PLACEHOLDER_JITSI_URL
+    jwt_app_id: str | None = None
+    jwt_secret: str | None = field(default=None, repr=False)
+    jwt_audience: str = "jitsi"
+    jwt_subject: str = "meet.jitsi"
+    jwt_ttl_minutes: int = 180
+    muc_domain: str = "muc.meet.jitsi"
+    dialin_numbers: tuple[DialInNumber, ...] = ()
+    pin_digits: int = 8
+    pbx_secret: str | None = field(default=None, repr=False)
+    census_url: str | None = None
+    census_interval: float = 60.0
+    events_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def jitsi_configured(self) -> bool:
+        """Whether JITSI_URL was set rather than left at the placeholder."""
+        return self.jitsi_url != PLACEHOLDER_JITSI_URL
+
+    @property
+    def jwt_enabled(self) -> bool:
+        """Whether moderator tokens can be minted."""
+        return bool(self.jwt_app_id and self.jwt_secret)
+
+    @property
+    def dialin_enabled(self) -> bool:
+        """Whether groups get PINs and pages show phone numbers."""
+        return bool(self.dialin_numbers)
+
+    def startup_warnings(self) -> list[str]:
+        """Return one line per setting that is missing for a complete deployment."""
+        warnings = []
+        if not self.jitsi_configured:
+            warnings.append(
+                f"JITSI_URL is not set: join links point at the placeholder {PLACEHOLDER_JITSI_URL}."
+            )
+        if not self.jwt_enabled:
+            warnings.append(
+                "JITSI_JWT_APP_ID/JITSI_JWT_SECRET are not set: leaders start meetings without a moderator token."
+            )
+        return warnings
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
+    """Build Settings from `environ` (default: os.environ) over the values of `env_file`."""
+    values: dict[str, str] = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    data_dir = Path(get("MEETKIT_DATA_DIR") or "data")
+    return Settings(
+        public_url=_url(get("MEETKIT_PUBLIC_URL") or "http://127.0.0.1:8080", "MEETKIT_PUBLIC_URL"),
+        data_dir=data_dir,
+        database_path=_database_path(get("MEETKIT_DATABASE_URL"), data_dir),
+        secret=get("MEETKIT_SECRET") or "",
+        jitsi_url=_url(get("JITSI_URL") or PLACEHOLDER_JITSI_URL, "JITSI_URL"),
+        jwt_app_id=get("JITSI_JWT_APP_ID"),
+        jwt_secret=get("JITSI_JWT_SECRET"),
+        jwt_audience=get("JITSI_JWT_AUDIENCE") or "jitsi",
+        jwt_subject=get("JITSI_JWT_SUBJECT") or "meet.jitsi",
+        jwt_ttl_minutes=_int(get("MEETKIT_JWT_TTL_MINUTES"), "MEETKIT_JWT_TTL_MINUTES", 180, 5, 24 * 60),
+        muc_domain=(get("JITSI_MUC_DOMAIN") or "muc.meet.jitsi").lower(),
+        dialin_numbers=parse_dialin_numbers(get("MEETKIT_DIALIN_NUMBERS") or ""),
+        pin_digits=_int(get("MEETKIT_PIN_DIGITS"), "MEETKIT_PIN_DIGITS", 8, 6, 12),
+        pbx_secret=get("MEETKIT_PBX_SECRET"),
+        census_url=get("MEETKIT_CENSUS_URL"),
+        census_interval=float(_int(get("MEETKIT_CENSUS_INTERVAL"), "MEETKIT_CENSUS_INTERVAL", 60, 5, 3600)),
+        events_secret=get("MEETKIT_EVENTS_SECRET"),
+    )
+
+
+def with_secret(settings: Settings) -> Settings:
+    """Return settings whose `secret` is set, generating and keeping one in the data dir if needed."""
+    if settings.secret:
+        return settings
+    path = settings.data_dir / SECRET_FILE
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return replace(settings, secret=path.read_text().strip())
+
+
+def parse_dialin_numbers(text: str) -> tuple[DialInNumber, ...]:
+    """Parse `CC:+49 89 1234567;CC:...` into dial-in numbers, or raise InvalidInput."""
+    numbers = []
+    for entry in filter(None, (part.strip() for part in text.split(";"))):
+        country, sep, number = entry.partition(":")
+        country, number = country.strip().upper(), " ".join(number.split())
+        if (
+            not sep
+            or not re.fullmatch(r"[A-Z]{2}", country)
+            or not re.fullmatch(r"\+[0-9][0-9 ()/-]{4,30}", number)
+        ):
+            raise InvalidInput(
+                f"MEETKIT_DIALIN_NUMBERS: '{entry}' is not of the form 'DE:+49 89 1234567' "
+                "(two-letter country code, colon, number starting with +)."
+            )
+        numbers.append(DialInNumber(country, number, number.startswith(_TOLL_FREE_PREFIXES)))
+    return tuple(numbers)
+
+
+def _url(value: str, name: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise InvalidInput(
+            f"{name} must be an http(s) URL without query, for example https://meet.example.org"
+        )
+    return value.rstrip("/")
+
+
+def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise InvalidInput(f"{name} must be a whole number from {low} to {high}, not '{value}'.")
+    return int(value)
+
+
+def _database_path(url: str | None, data_dir: Path) -> Path:
+    if url is None:
+        return data_dir / "meetkit.db"
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    raise InvalidInput(
+        "MEETKIT_DATABASE_URL: only sqlite:///PATH is supported in this release (PostgreSQL is planned)."
+    )

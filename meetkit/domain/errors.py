@@ -1,0 +1,44 @@
+"""Domain errors: each carries a message a person understands; web and CLI map them in one place."""
+
+from __future__ import annotations
+
+
+class MeetkitError(Exception):
+    """Base of all errors meant to be shown to the person who caused them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(MeetkitError):
+    """The input was malformed or out of range."""
+
+
+class NotFound(MeetkitError):
+    """The thing asked for does not exist."""
+
+
+class Conflict(MeetkitError):
+    """The request clashes with what is already stored."""
+
+
+class Unauthorized(MeetkitError):
+    """Credentials are missing or wrong."""
+
+
+class RateLimited(MeetkitError):
+    """Too many attempts; try again later."""
+
+
+class FeatureDisabled(MeetkitError):
+    """The feature needs configuration that is not set."""
+
+
+class LinkRenewed(NotFound):
+    """A member or leader link that was replaced by a newer one."""
+
+    def __init__(self, message: str, contact_point_name: str | None, contact_point_phone: str | None) -> None:
+        super().__init__(message)
+        self.contact_point_name = contact_point_name
+        self.contact_point_phone = contact_point_phone

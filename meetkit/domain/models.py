@@ -1,0 +1,41 @@
+"""Plain records as storage returns them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPoint:
+    """A self-help contact point (Selbsthilfekontaktstelle) that supports groups."""
+
+    id: int
+    slug: str
+    name: str
+    phone: str | None
+    show_group_names: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A self-help group with its private room, member code and optional dial-in PIN."""
+
+    id: int
+    name: str
+    room: str
+    member_code: str
+    pin: str | None
+    contact_point_id: int | None
+    created_at: str
+    renewed_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A staff API token as stored: only its hash is kept."""
+
+    id: int
+    name: str
+    created_at: str
+    revoked_at: str | None

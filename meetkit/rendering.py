@@ -1,0 +1,66 @@
+"""The Jinja2 environment shared by pages and sheets, with Babel catalogs per language."""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from importlib import resources
+from io import BytesIO
+from typing import Any
+
+import jinja2
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"  # German is the source language of every message
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """Return the merged catalog of every `meetkit/locale/<lang>/*.po` (German needs none)."""
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
+        return gettext.NullTranslations()
+    merged = Catalog(locale=lang)
+    folder = resources.files("meetkit") / "locale" / lang
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".po"):
+            with entry.open("rb") as po:
+                for message in read_po(po, locale=lang):
+                    if message.id and message.string:
+                        merged[message.id] = message
+    buffer = BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def gettext_for(lang: str) -> Any:
+    """Return the `_` function for one language, for code outside templates."""
+    return translations(lang).gettext
+
+
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str) -> str:
+    return translations(context.get("lang", DEFAULT_LANGUAGE)).gettext(message)
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+    return translations(context.get("lang", DEFAULT_LANGUAGE)).ngettext(singular, plural, n)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """Return the one template environment; the language comes from each render's `lang` variable."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("meetkit", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env

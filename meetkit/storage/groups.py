@@ -1,0 +1,136 @@
+"""SQL for groups and their retired links."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from meetkit.domain.models import Group
+from meetkit.storage.database import utc_now
+
+_COLUMNS = "id, contact_point_id, name, room, member_code, pin, created_at, renewed_at"
+
+
+def _row(row: sqlite3.Row) -> Group:
+    return Group(
+        id=row["id"],
+        name=row["name"],
+        room=row["room"],
+        member_code=row["member_code"],
+        pin=row["pin"],
+        contact_point_id=row["contact_point_id"],
+        created_at=row["created_at"],
+        renewed_at=row["renewed_at"],
+    )
+
+
+def insert(
+    conn: sqlite3.Connection,
+    *,
+    name: str,
+    contact_point_id: int | None,
+    room: str,
+    member_code: str,
+    leader_token_hash: str,
+    pin: str | None,
+) -> Group:
+    """Insert a group; raises sqlite3.IntegrityError when a random value collides."""
+    cursor = conn.execute(
+        "INSERT INTO support_groups (contact_point_id, name, room, member_code, leader_token_hash, pin, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (contact_point_id, name, room, member_code, leader_token_hash, pin, utc_now()),
+    )
+    assert cursor.lastrowid is not None
+    found = by_id(conn, cursor.lastrowid)
+    assert found is not None
+    return found
+
+
+def by_id(conn: sqlite3.Connection, group_id: int) -> Group | None:
+    """Return the group with this id, if any."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE id = ?", (group_id,)).fetchone()
+    return _row(row) if row else None
+
+
+def by_name(conn: sqlite3.Connection, name: str) -> list[Group]:
+    """Return the groups with exactly this name."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE name = ? ORDER BY id", (name,))
+    return [_row(r) for r in rows]
+
+
+def by_member_code(conn: sqlite3.Connection, member_code: str) -> Group | None:
+    """Return the group with this current member code, if any."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM support_groups WHERE member_code = ?", (member_code,)
+    ).fetchone()
+    return _row(row) if row else None
+
+
+def by_leader_token_hash(conn: sqlite3.Connection, token_hash: str) -> Group | None:
+    """Return the group whose current leader token has this hash, if any."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM support_groups WHERE leader_token_hash = ?", (token_hash,)
+    ).fetchone()
+    return _row(row) if row else None
+
+
+def by_pin(conn: sqlite3.Connection, pin: str) -> Group | None:
+    """Return the group with this current PIN, if any."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE pin = ?", (pin,)).fetchone()
+    return _row(row) if row else None
+
+
+def by_room(conn: sqlite3.Connection, room: str) -> Group | None:
+    """Return the group that owns this room name, if any."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE room = ?", (room,)).fetchone()
+    return _row(row) if row else None
+
+
+def all_(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[Group]:
+    """Return all groups, or those of one contact point, ordered by name."""
+    if contact_point_id is None:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups ORDER BY name, id")
+    else:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM support_groups WHERE contact_point_id = ? ORDER BY name, id",
+            (contact_point_id,),
+        )
+    return [_row(r) for r in rows]
+
+
+def renew_secrets(
+    conn: sqlite3.Connection,
+    group: Group,
+    old_leader_token_hash: str,
+    *,
+    member_code: str,
+    member_code_hash_old: str,
+    leader_token_hash: str,
+    pin: str | None,
+) -> Group:
+    """Replace a group's member code, leader token and PIN, remembering the old ones as retired."""
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO retired_links (kind, secret_hash, group_id, retired_at) VALUES (?, ?, ?, ?)",
+        [("member", member_code_hash_old, group.id, now), ("leader", old_leader_token_hash, group.id, now)],
+    )
+    conn.execute(
+        "UPDATE support_groups SET member_code = ?, leader_token_hash = ?, pin = ?, renewed_at = ? WHERE id = ?",
+        (member_code, leader_token_hash, pin, now, group.id),
+    )
+    renewed = by_id(conn, group.id)
+    assert renewed is not None
+    return renewed
+
+
+def leader_token_hash_of(conn: sqlite3.Connection, group_id: int) -> str:
+    """Return the stored hash of a group's current leader token."""
+    row = conn.execute("SELECT leader_token_hash FROM support_groups WHERE id = ?", (group_id,)).fetchone()
+    return str(row["leader_token_hash"])
+
+
+def retired_group_id(conn: sqlite3.Connection, kind: str, secret_hash: str) -> int | None:
+    """Return the group a retired member code or leader token belonged to, if any."""
+    row = conn.execute(
+        "SELECT group_id FROM retired_links WHERE kind = ? AND secret_hash = ?", (kind, secret_hash)
+    ).fetchone()
+    return int(row["group_id"]) if row else None

@@ -1,0 +1,55 @@
+"""The aiohttp application: state, resources, middlewares and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+
+import aiohttp_jinja2
+import fontpkg_atkinson_hyperlegible
+from aiohttp import web
+
+from meetkit.config import Settings
+from meetkit.rendering import environment
+from meetkit.storage.database import Database
+from meetkit.web import api, health, pages
+from meetkit.web.errors import error_middleware
+from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.openapi import openapi_route
+from meetkit.web.ratelimit import RateLimiter
+from meetkit.web.security import add_security_headers
+
+log = logging.getLogger("meetkit")
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
+
+# Feature modules: each exposes `routes` (and optionally `openapi_paths`/`openapi_schemas`).
+ROUTE_MODULES: list[ModuleType] = [health, pages, api]
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Open the database (migrating it) for the app's lifetime."""
+    db = Database(app[SETTINGS].database_path)
+    await db.open()
+    app[DATABASE] = db
+    yield
+    await db.close()
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the application for `settings` (which must carry a secret)."""
+    app = web.Application(middlewares=[error_middleware, api.require_staff_token], client_max_size=256 * 1024)
+    app[SETTINGS] = settings
+    app[LOOKUP_LIMITER] = RateLimiter()
+    app[aiohttp_jinja2.APP_KEY] = environment()
+    app.cleanup_ctx.append(database_ctx)
+    app.on_response_prepare.append(add_security_headers)
+    for module in ROUTE_MODULES:
+        app.router.add_routes(module.routes)
+    app.router.add_routes(openapi_route(ROUTE_MODULES))
+    app.router.add_static("/static/fonts", FONT_DIR, name="fonts")
+    app.router.add_static("/static", STATIC_DIR, name="static")
+    return app

@@ -1,0 +1,88 @@
+"""The one place that turns domain errors (and unknown routes) into HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from meetkit.domain.errors import (
+    Conflict,
+    FeatureDisabled,
+    InvalidInput,
+    LinkRenewed,
+    MeetkitError,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
+from meetkit.rendering import gettext_for
+from meetkit.web.i18n import request_language
+
+log = logging.getLogger("meetkit.web")
+
+STATUS_BY_ERROR: list[tuple[type[MeetkitError], int]] = [
+    (InvalidInput, 400),
+    (Unauthorized, 401),
+    (FeatureDisabled, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (RateLimited, 429),
+]
+JSON_PREFIXES = ("/api/", "/jitsi/", "/healthz")
+
+
+def status_for(error: MeetkitError) -> int:
+    """Return the HTTP status for a domain error."""
+    for error_type, status in STATUS_BY_ERROR:
+        if isinstance(error, error_type):
+            return status
+    return 400
+
+
+def wants_json(request: web.Request) -> bool:
+    """Whether this route answers in JSON rather than HTML."""
+    return request.path.startswith(JSON_PREFIXES) or request.path.endswith(".json")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer domain errors and HTTP errors with a clear message; never leak a traceback."""
+    try:
+        return await handler(request)
+    except MeetkitError as error:
+        return error_response(request, status_for(error), error.message, error)
+    except web.HTTPException as http_error:
+        if http_error.status < 400:
+            raise
+        message = {404: "Diese Seite gibt es nicht.", 405: "Diese Aktion ist hier nicht möglich."}.get(
+            http_error.status, http_error.reason
+        )
+        return error_response(request, http_error.status, message, None)
+    except Exception:
+        log.exception("unexpected error in route %s", request.match_info.route.name or "unmatched")
+        return error_response(request, 500, "Ein interner Fehler ist aufgetreten.", None)
+
+
+def error_response(
+    request: web.Request, status: int, message: str, error: MeetkitError | None
+) -> web.Response:
+    """Render an error as JSON `{"error": ...}` or as a calm HTML page in the visitor's language."""
+    if wants_json(request):
+        response = web.json_response({"error": message}, status=status)
+    else:
+        lang = request_language(request)
+        context = {
+            "lang": lang,
+            "status": status,
+            "message": gettext_for(lang)(message),
+            "renewed": isinstance(error, LinkRenewed),
+            "contact_point_name": error.contact_point_name if isinstance(error, LinkRenewed) else None,
+            "contact_point_phone": error.contact_point_phone if isinstance(error, LinkRenewed) else None,
+        }
+        response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response

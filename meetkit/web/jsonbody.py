@@ -1,0 +1,48 @@
+"""Reading JSON request bodies with clear errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from meetkit.domain.errors import InvalidInput
+
+MAX_JSON_BYTES = 64 * 1024
+
+
+async def read_object(request: web.Request) -> dict[str, Any]:
+    """Return the request's JSON object body, or raise InvalidInput saying what is wrong."""
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise InvalidInput("Der Inhalt ist zu groß (höchstens 64 KB).")
+    raw = await request.content.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise InvalidInput("Der Inhalt ist zu groß (höchstens 64 KB).")
+    try:
+        body = json.loads(raw or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"Der Inhalt ist kein gültiges JSON: {error}.") from None
+    if not isinstance(body, dict):
+        raise InvalidInput('Erwartet wird ein JSON-Objekt, z. B. {"name": "..."}.')
+    return body
+
+
+def text_field(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:
+    """Return a string field of a JSON body, or raise InvalidInput."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidInput(f"Das Feld '{name}' fehlt.")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"Das Feld '{name}' muss Text sein.")
+    return value
+
+
+def bool_field(body: dict[str, Any], name: str, default: bool) -> bool:
+    """Return a boolean field of a JSON body, or raise InvalidInput."""
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise InvalidInput(f"Das Feld '{name}' muss true oder false sein.")
+    return value

@@ -1,0 +1,117 @@
+"""Member and leader pages: join the room, start it as moderator, renew the links."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from meetkit.config import Settings
+from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.ids import format_member_code
+from meetkit.domain.links import leader_url, member_url
+from meetkit.jitsi.tokens import mint_moderator_token
+from meetkit.jitsi.urls import room_url
+from meetkit.rendering import environment
+from meetkit.services import directory
+from meetkit.services.directory import GroupView
+from meetkit.web.i18n import request_language
+from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
+
+routes = web.RouteTableDef()
+
+
+async def _limited(request: web.Request, look_up: Callable[[], Awaitable[GroupView]]) -> GroupView:
+    """Run a secret-based look-up under the per-client failure limit."""
+    limiter = request.app[LOOKUP_LIMITER]
+    key = limiter.client_key(request)
+    limiter.check(key)
+    try:
+        return await look_up()
+    except NotFound:
+        limiter.fail(key)
+        raise
+
+
+def group_pin_groups(pin: str | None) -> str | None:
+    """Return a PIN grouped in threes for reading aloud: `123 456 78`."""
+    if pin is None:
+        return None
+    return " ".join(pin[i : i + 3] for i in range(0, len(pin), 3))
+
+
+def phone_context(settings: Settings, view: GroupView) -> dict[str, object]:
+    """Return what pages show of the phone alternative (empty without dial-in)."""
+    if not settings.dialin_enabled or view.group.pin is None:
+        return {"dialin_numbers": (), "pin": None}
+    return {"dialin_numbers": settings.dialin_numbers, "pin": group_pin_groups(view.group.pin)}
+
+
+@lru_cache(maxsize=4096)
+def _render_member_page(settings: Settings, view: GroupView, lang: str) -> str:
+    """Render the member page; cached by its complete input, so a renewed group renders anew."""
+    template = environment().get_template("member.html")
+    return template.render(
+        lang=lang,
+        view=view,
+        join_url=room_url(settings, view.group.room, lang=lang),
+        member_url=member_url(settings.public_url, view.group.member_code),
+        **phone_context(settings, view),
+    )
+
+
+@routes.get("/j/{code}", name="member_page")
+async def member_page(request: web.Request) -> web.Response:
+    """The calm landing page a member reaches from the printed QR code or short link."""
+    db, settings = request.app[DATABASE], request.app[SETTINGS]
+    code = request.match_info["code"]
+    view = await _limited(request, lambda: directory.group_for_member_code(db, code))
+    html = _render_member_page(settings, view, request_language(request))
+    return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "private, no-cache"})
+
+
+@routes.get("/l/{token}", name="leader_page")
+@aiohttp_jinja2.template("leader.html")
+async def leader_page(request: web.Request) -> dict[str, object]:
+    """The leader's page: start the meeting, share the member link, renew links."""
+    db, settings = request.app[DATABASE], request.app[SETTINGS]
+    token = request.match_info["token"]
+    view = await _limited(request, lambda: directory.group_for_leader_token(db, token))
+    return {
+        "lang": request_language(request),
+        "view": view,
+        "token": token,
+        "member_url": member_url(settings.public_url, view.group.member_code),
+        "member_code": format_member_code(view.group.member_code),
+        "jwt_enabled": settings.jwt_enabled,
+        "renewed": request.query.get("renewed") == "1",
+        **phone_context(settings, view),
+    }
+
+
+@routes.route("*", "/l/{token}/start", name="leader_start")
+async def leader_start(request: web.Request) -> web.Response:
+    """Send the leader to the Jitsi room with a short-lived moderator token for exactly this room."""
+    if request.method not in ("GET", "POST"):
+        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
+    db, settings = request.app[DATABASE], request.app[SETTINGS]
+    token = request.match_info["token"]
+    view = await _limited(request, lambda: directory.group_for_leader_token(db, token))
+    jwt = mint_moderator_token(settings, view.group.room)
+    raise web.HTTPSeeOther(room_url(settings, view.group.room, jwt=jwt, lang=request_language(request)))
+
+
+@routes.post("/l/{token}/renew", name="leader_renew")
+async def leader_renew(request: web.Request) -> web.Response:
+    """Renew member link, leader link and PIN at the leader's request; the old ones stop at once."""
+    db, settings = request.app[DATABASE], request.app[SETTINGS]
+    token = request.match_info["token"]
+    view = await _limited(request, lambda: directory.group_for_leader_token(db, token))
+    form = await request.post()
+    if form.get("confirm") != "yes":
+        raise InvalidInput("Bitte bestätigen Sie, dass die alten Links ungültig werden sollen.")
+    issued = await directory.rotate_group(db, settings, str(view.group.id))
+    lang = request_language(request)
+    raise web.HTTPSeeOther(f"{leader_url('', issued.leader_token)}?renewed=1&lang={lang}")

@@ -1,0 +1,38 @@
+"""Security headers and a strict Content Security Policy on every response."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from meetkit.web.keys import SETTINGS
+
+
+def origin(url: str) -> str:
+    """Return the scheme://host[:port] of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def default_csp(jitsi_url: str) -> str:
+    """Return the page CSP: only our own styles, images and fonts; forms post to us (and redirect to Jitsi)."""
+    return (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"form-action 'self' {origin(jitsi_url)}; frame-ancestors 'none'; base-uri 'none'"
+    )
+
+
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Set the headers unless a handler chose stricter or different ones (setdefault)."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", default_csp(request.app[SETTINGS].jitsi_url))
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+    if request.path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "public, max-age=86400")
+    else:
+        headers.setdefault("Cache-Control", "no-store")

@@ -1,0 +1,176 @@
+"""Shared fixtures: settings on a temporary data dir, the app under pytest-aiohttp, the CLI as users run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from meetkit.config import Settings, load_settings, with_secret
+from meetkit.services import api_tokens, directory
+from meetkit.web.app import create_app
+from meetkit.web.keys import DATABASE
+
+JWT_SECRET = "test-jwt-secret-that-is-long-enough-for-hs256"
+BASE_ENV = {
+    "MEETKIT_PUBLIC_URL": "https://treffen.example.org",
+    "JITSI_URL": "https://meet.example.org",
+    "JITSI_JWT_APP_ID": "meetkit",
+    "JITSI_JWT_SECRET": JWT_SECRET,
+    "MEETKIT_DIALIN_NUMBERS": "DE:+49 89 1234567;DE:+49 911 7654321",
+    "MEETKIT_PBX_SECRET": "pbx-secret",
+    "MEETKIT_EVENTS_SECRET": "events-secret",
+}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Environment variables of a fully configured deployment with a fresh data dir."""
+    return {**BASE_ENV, "MEETKIT_DATA_DIR": str(tmp_path / "data")}
+
+
+@pytest.fixture
+def settings(env: dict[str, str], tmp_path: Path) -> Settings:
+    """Settings of a fully configured deployment."""
+    return with_secret(load_settings(env, env_file=tmp_path / "no.env"))
+
+
+ClientFactory = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
+
+
+@pytest.fixture
+async def client(
+    aiohttp_client: ClientFactory, settings: Settings
+) -> TestClient[web.Request, web.Application]:
+    """A test client for the app on `settings`."""
+    return await aiohttp_client(create_app(settings))
+
+
+@dataclass
+class SeededGroup:
+    """A group created through the services, with the secrets a test needs."""
+
+    id: int
+    room: str
+    member_code: str
+    member_path: str
+    leader_token: str
+    pin: str | None
+
+
+@pytest.fixture
+async def group(client: TestClient[web.Request, web.Application], settings: Settings) -> SeededGroup:
+    """A contact point and one group in it."""
+    db = client.app[DATABASE]
+    await directory.add_contact_point(db, "KISS Beispielstadt", phone="0911 234567")
+    issued = await directory.add_group(db, settings, "Angehörige Sucht", "kiss-beispielstadt")
+    code = issued.group.member_code
+    return SeededGroup(
+        id=issued.group.id,
+        room=issued.group.room,
+        member_code=code,
+        member_path=f"/j/{code[:5]}-{code[5:]}",
+        leader_token=issued.leader_token,
+        pin=issued.group.pin,
+    )
+
+
+@pytest.fixture
+async def api_token(client: TestClient[web.Request, web.Application]) -> str:
+    """A valid staff API token."""
+    _, token = await api_tokens.create_api_token(client.app[DATABASE], "tests")
+    return token
+
+
+@dataclass
+class CliResult:
+    """What a CLI run printed and returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """Parse stdout as the one JSON document --json promises."""
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(env: dict[str, str], tmp_path: Path) -> Callable[..., CliResult]:
+    """Run `meetkit ...` as a user would, in a subprocess with the test environment."""
+
+    def run(*args: str, extra_env: dict[str, str] | None = None) -> CliResult:
+        process_env = {**os.environ, **env, **(extra_env or {})}
+        completed = subprocess.run(
+            [sys.executable, "-m", "meetkit", *args],
+            capture_output=True,
+            text=True,
+            env=process_env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+@dataclass
+class RunningServer:
+    """A real `meetkit serve` process on a free loopback port."""
+
+    url: str
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def log(self) -> str:
+        """Everything the server has written to stdout/stderr so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def running_server(env: dict[str, str], tmp_path: Path) -> Any:
+    """Start `meetkit serve` as an operator would and stop it after the test."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "meetkit", "serve", "--port", str(port)],
+            env={**os.environ, **env},
+            cwd=tmp_path,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("meetkit serve did not start:\n" + log_path.read_text()) from None
+            time.sleep(0.1)
+    yield RunningServer(url, log_path, process)
+    process.terminate()
+    process.wait(timeout=10)

@@ -1,0 +1,61 @@
+"""Settings: safe defaults, parsing, clear errors, a generated secret kept in the data dir."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from meetkit.config import PLACEHOLDER_JITSI_URL, DialInNumber, load_settings, with_secret
+from meetkit.domain.errors import InvalidInput
+
+
+def test_nothing_is_required(tmp_path: Path) -> None:
+    settings = load_settings({}, env_file=tmp_path / "missing.env")
+    assert settings.public_url == "http://127.0.0.1:8080"
+    assert settings.jitsi_url == PLACEHOLDER_JITSI_URL
+    assert not settings.jwt_enabled and not settings.dialin_enabled
+    assert len(settings.startup_warnings()) == 2
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("JITSI_URL=https://file.example.org/\nMEETKIT_PIN_DIGITS=10\n")
+    settings = load_settings({"MEETKIT_PIN_DIGITS": "9"}, env_file=env_file)
+    assert settings.jitsi_url == "https://file.example.org"
+    assert settings.pin_digits == 9
+
+
+def test_dialin_numbers_are_parsed() -> None:
+    settings = load_settings(
+        {"MEETKIT_DIALIN_NUMBERS": "de:+49 89 1234567; DE:+49 800 1234567"}, env_file="/nonexistent"
+    )
+    assert settings.dialin_numbers == (
+        DialInNumber("DE", "+49 89 1234567", False),
+        DialInNumber("DE", "+49 800 1234567", True),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MEETKIT_DIALIN_NUMBERS", "+49 89 1234567"),
+        ("MEETKIT_PIN_DIGITS", "3"),
+        ("JITSI_URL", "meet.example.org"),
+        ("MEETKIT_DATABASE_URL", "mysql://x"),
+    ],
+)
+def test_bad_settings_say_which_variable_is_wrong(name: str, value: str) -> None:
+    with pytest.raises(InvalidInput, match=name):
+        load_settings({name: value}, env_file="/nonexistent")
+
+
+def test_secret_is_generated_once_and_kept_private(tmp_path: Path) -> None:
+    settings = load_settings({"MEETKIT_DATA_DIR": str(tmp_path / "d")}, env_file="/nonexistent")
+    first = with_secret(settings)
+    second = with_secret(settings)
+    assert first.secret and first.secret == second.secret
+    mode = (tmp_path / "d" / "secret.key").stat().st_mode
+    assert stat.S_IMODE(mode) == 0o600
+    assert first.secret not in repr(first)
