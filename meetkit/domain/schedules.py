@@ -1,0 +1,319 @@
+"""Group schedules: weekly, every second week or monthly on the n-th weekday, in local wall time.
+
+Rules, in one place:
+
+- Times are local wall times in Europe/Berlin. Across a daylight-saving change the wall time stays
+  (19:00 stays 19:00) and the UTC instant moves by an hour.
+- A wall time that does not exist on a spring-forward night (02:30 on the last Sunday of March) is moved
+  forward by the gap (03:30); one that exists twice on the autumn night takes its first (summer) instance.
+- "Monthly on the 5th Tuesday" skips every month that has only four Tuesdays: no meeting that month, and no
+  move to the 4th or the last one. Use ``nth=LAST`` for "the last Tuesday of every month".
+- Every second week counts fortnights from an anchor date (a meeting day), backwards and forwards.
+- Extra dates take the regular start time, duration and place. A cancelled date removes every meeting of
+  that day, extra ones included.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from meetkit.domain.errors import InvalidInput
+from meetkit.domain.names import clean_name
+
+TIMEZONE = ZoneInfo("Europe/Berlin")
+LAST = -1
+MAX_DURATION_MINUTES = 12 * 60
+MAX_PLACE_LENGTH = 80
+MAX_EXCEPTIONS = 500
+WEEKDAY_NAMES_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+WEEKDAY_NAMES_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_ALIASES = {
+    **{name.lower(): i for i, name in enumerate(WEEKDAY_NAMES_DE)},
+    **{name.lower(): i for i, name in enumerate(WEEKDAY_NAMES_EN)},
+    **{name.lower()[:2]: i for i, name in enumerate(WEEKDAY_NAMES_DE)},
+    **{name.lower()[:3]: i for i, name in enumerate(WEEKDAY_NAMES_DE)},
+    **{name.lower()[:3]: i for i, name in enumerate(WEEKDAY_NAMES_EN)},
+}
+_NTH_ALIASES = {"last": LAST, "letzter": LAST, "letzte": LAST, "letzten": LAST, "-1": LAST}
+
+
+class Frequency(StrEnum):
+    """How often a group meets."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A group's meeting rule plus its single extra and cancelled dates; build it with make_schedule()."""
+
+    frequency: Frequency
+    weekday: int
+    start: dt.time
+    duration_minutes: int
+    place: str | None = None
+    anchor: dt.date | None = None
+    nth: int | None = None
+    extra_dates: frozenset[dt.date] = field(default_factory=frozenset)
+    cancelled_dates: frozenset[dt.date] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One meeting: its local day, start and end as aware local datetimes, and place."""
+
+    day: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    place: str | None
+    extra: bool = False
+
+    def is_running(self, moment: dt.datetime) -> bool:
+        """True while the meeting has started and not yet ended."""
+        return self.start <= moment < self.end
+
+
+def make_schedule(
+    frequency: Frequency | str,
+    weekday: int,
+    start: dt.time,
+    duration_minutes: int,
+    *,
+    place: str | None = None,
+    anchor: dt.date | None = None,
+    nth: int | None = None,
+    extra_dates: Iterable[dt.date] = (),
+    cancelled_dates: Iterable[dt.date] = (),
+) -> Schedule:
+    """Validate the parts of a schedule and return it; raises InvalidInput with a readable message."""
+    try:
+        freq = Frequency(frequency)
+    except ValueError:
+        raise InvalidInput(
+            "Unbekannter Rhythmus: erlaubt sind weekly (jede Woche), biweekly (jede zweite Woche) "
+            "und monthly (monatlich am n-ten Wochentag)."
+        ) from None
+    if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        raise InvalidInput("Der Wochentag muss zwischen 0 (Montag) und 6 (Sonntag) liegen.")
+    if start.tzinfo is not None:
+        raise InvalidInput("Die Anfangszeit ist eine Uhrzeit vor Ort, ohne Zeitzone.")
+    start = start.replace(second=0, microsecond=0)
+    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise InvalidInput(f"Die Dauer muss zwischen 1 und {MAX_DURATION_MINUTES} Minuten liegen.")
+    if freq is Frequency.BIWEEKLY:
+        if anchor is None:
+            raise InvalidInput(
+                "Für „jede zweite Woche“ fehlt ein Datum, an dem ein Treffen stattfindet (Ankerdatum)."
+            )
+        if anchor.weekday() != weekday:
+            raise InvalidInput(
+                f"Das Ankerdatum {anchor.isoformat()} ist ein {WEEKDAY_NAMES_DE[anchor.weekday()]}, "
+                f"das Treffen aber am {WEEKDAY_NAMES_DE[weekday]}."
+            )
+    elif anchor is not None:
+        raise InvalidInput("Ein Ankerdatum gibt es nur für „jede zweite Woche“.")
+    if freq is Frequency.MONTHLY:
+        if nth is None or not (nth == LAST or 1 <= nth <= 5):
+            raise InvalidInput("Für „monatlich“ fehlt, der wievielte Wochentag: 1 bis 5 oder „letzter“.")
+    elif nth is not None:
+        raise InvalidInput("Der wievielte Wochentag gilt nur für „monatlich“.")
+    extras = frozenset(extra_dates)
+    cancelled = frozenset(cancelled_dates)
+    if len(extras) + len(cancelled) > MAX_EXCEPTIONS:
+        raise InvalidInput(f"Höchstens {MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
+    return Schedule(
+        frequency=freq,
+        weekday=weekday,
+        start=start,
+        duration_minutes=duration_minutes,
+        place=clean_place(place),
+        anchor=anchor,
+        nth=nth,
+        extra_dates=extras,
+        cancelled_dates=cancelled,
+    )
+
+
+def clean_place(place: str | None) -> str | None:
+    """Clean the place (a room at the contact point); empty means none; raises InvalidInput."""
+    if place is None or not place.strip():
+        return None
+    return clean_name(place, "Der Ort", MAX_PLACE_LENGTH)
+
+
+def is_regular_day(schedule: Schedule, day: dt.date) -> bool:
+    """True if the rule (without extras and cancellations) puts a meeting on this day."""
+    if day.weekday() != schedule.weekday:
+        return False
+    if schedule.frequency is Frequency.WEEKLY:
+        return True
+    if schedule.frequency is Frequency.BIWEEKLY:
+        assert schedule.anchor is not None
+        return (day - schedule.anchor).days % 14 == 0
+    assert schedule.nth is not None
+    return nth_weekday(day.year, day.month, schedule.weekday, schedule.nth) == day
+
+
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date | None:
+    """The n-th (1..5, or LAST) given weekday of a month, or None when the month has no such day."""
+    days_in_month = calendar.monthrange(year, month)[1]
+    if nth == LAST:
+        last = dt.date(year, month, days_in_month)
+        return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+    first = dt.date(year, month, 1)
+    day_number = 1 + (weekday - first.weekday()) % 7 + 7 * (nth - 1)
+    if day_number > days_in_month:
+        return None
+    return dt.date(year, month, day_number)
+
+
+def occurrence_on(schedule: Schedule, day: dt.date, *, extra: bool = False) -> Occurrence:
+    """The meeting of this schedule on a given local day (no check whether it is a meeting day)."""
+    naive = dt.datetime.combine(day, schedule.start)
+    # Round-trip through UTC: a non-existent spring-forward time moves forward by the gap.
+    start = naive.replace(tzinfo=TIMEZONE).astimezone(dt.UTC).astimezone(TIMEZONE)
+    end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=schedule.duration_minutes)).astimezone(TIMEZONE)
+    return Occurrence(day=day, start=start, end=end, place=schedule.place, extra=extra)
+
+
+def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def occurrences_between(schedule: Schedule, first: dt.date, last: dt.date) -> list[Occurrence]:
+    """All meetings on the local days first..last (both included), in order."""
+    if last < first:
+        return []
+    result = []
+    for day in _days(first, last):
+        if day in schedule.cancelled_dates:
+            continue
+        regular = is_regular_day(schedule, day)
+        if regular or day in schedule.extra_dates:
+            result.append(occurrence_on(schedule, day, extra=not regular))
+    return result
+
+
+def occurrences_in(schedule: Schedule, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
+    """Meetings that start at or after `start` and before `end` (aware datetimes)."""
+    _require_aware(start)
+    _require_aware(end)
+    first = start.astimezone(TIMEZONE).date() - dt.timedelta(days=1)
+    last = end.astimezone(TIMEZONE).date() + dt.timedelta(days=1)
+    return [o for o in occurrences_between(schedule, first, last) if start <= o.start < end]
+
+
+def next_occurrences(
+    schedule: Schedule, moment: dt.datetime, count: int, *, horizon_days: int = 800
+) -> list[Occurrence]:
+    """The next `count` meetings not yet ended at `moment` (a running one counts), within the horizon."""
+    _require_aware(moment)
+    if count <= 0:
+        return []
+    result: list[Occurrence] = []
+    day = moment.astimezone(TIMEZONE).date() - dt.timedelta(days=1)
+    end_day = day + dt.timedelta(days=horizon_days)
+    while day <= end_day and len(result) < count:
+        chunk_end = min(day + dt.timedelta(days=62), end_day)
+        for occ in occurrences_between(schedule, day, chunk_end):
+            if occ.end > moment:
+                result.append(occ)
+                if len(result) == count:
+                    break
+        day = chunk_end + dt.timedelta(days=1)
+    return result
+
+
+def todays_occurrences(schedule: Schedule, moment: dt.datetime) -> list[Occurrence]:
+    """Meetings on the local day of `moment` (Europe/Berlin), whether past, running or ahead."""
+    _require_aware(moment)
+    today = moment.astimezone(TIMEZONE).date()
+    return occurrences_between(schedule, today, today)
+
+
+def _require_aware(moment: dt.datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("an aware datetime is required")
+
+
+def describe(schedule: Schedule) -> str:
+    """A short German description of the rule, e.g. "jeden 2. Dienstag im Monat, 19:00 (90 Min.)"."""
+    weekday = WEEKDAY_NAMES_DE[schedule.weekday]
+    if schedule.frequency is Frequency.WEEKLY:
+        rule = f"jeden {weekday}"
+    elif schedule.frequency is Frequency.BIWEEKLY:
+        rule = f"jeden zweiten {weekday}"
+    else:
+        which = "letzten" if schedule.nth == LAST else f"{schedule.nth}."
+        rule = f"jeden {which} {weekday} im Monat"
+    text = f"{rule}, {schedule.start:%H:%M} Uhr ({schedule.duration_minutes} Min.)"
+    if schedule.place:
+        text += f", {schedule.place}"
+    return text
+
+
+# --- parsing of what staff type (CLI and API share these) ---
+
+
+def parse_weekday(text: str) -> int:
+    """Weekday from "mo", "Montag", "monday", "mon" or 1..7 (1 = Monday); raises InvalidInput."""
+    key = text.strip().lower().rstrip(".")
+    if key.isdigit() and 1 <= int(key) <= 7:
+        return int(key) - 1
+    if key in _WEEKDAY_ALIASES:
+        return _WEEKDAY_ALIASES[key]
+    raise InvalidInput(f"Unbekannter Wochentag „{text}“: z. B. mo, di, mi, do, fr, sa, so.")
+
+
+def parse_nth(text: str) -> int:
+    """Which weekday of the month: 1..5 or "last"/"letzter"; raises InvalidInput."""
+    key = text.strip().lower().rstrip(".")
+    if key in _NTH_ALIASES:
+        return LAST
+    if key.isdigit() and 1 <= int(key) <= 5:
+        return int(key)
+    raise InvalidInput(f"„{text}“: der wievielte Wochentag im Monat ist 1 bis 5 oder „last“.")
+
+
+def parse_time(text: str) -> dt.time:
+    """Local wall time from "19:30", "19.30" or "19"; raises InvalidInput."""
+    match = re.fullmatch(r"\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr)?\s*", text, re.IGNORECASE)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour <= 23 and minute <= 59:
+            return dt.time(hour, minute)
+    raise InvalidInput(f"Ungültige Uhrzeit „{text}“: bitte als 19:30 angeben.")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as 2026-04-02 or 02.04.2026; raises InvalidInput."""
+    value = text.strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise InvalidInput(f"Ungültiges Datum „{text}“: bitte als 2026-04-02 oder 02.04.2026 angeben.")
+
+
+def parse_duration(text: str) -> int:
+    """Minutes from "90", "90m", "1:30", "1h30" or "2h"; raises InvalidInput."""
+    value = text.strip().lower().replace(" ", "")
+    match = re.fullmatch(r"(\d+)(?:min|m)?", value)
+    if match:
+        return int(match.group(1))
+    match = re.fullmatch(r"(\d+)(?:h|:)(\d{1,2})?(?:min|m)?", value)
+    if match:
+        return int(match.group(1)) * 60 + int(match.group(2) or 0)
+    raise InvalidInput(f"Ungültige Dauer „{text}“: Minuten (90) oder Stunden:Minuten (1:30).")
