@@ -177,10 +177,10 @@ async def group_for_member_code(db: Database, typed_code: str) -> GroupView:
         raise NotFound("Diesen Link gibt es nicht.")
 
     def query(conn: sqlite3.Connection) -> GroupView:
-        group = groups.by_member_code(conn, code)
-        if group is None:
+        found = groups.with_contact_point_by_member_code(conn, code)
+        if found is None:
             raise _renewed_or_unknown(conn, "member", ids.hash_secret(code))
-        return _view(conn, group)
+        return GroupView(*found)
 
     return await db.read(query)
 
@@ -190,27 +190,28 @@ async def group_for_leader_token(db: Database, token: str) -> GroupView:
     token_hash = ids.hash_secret(token)
 
     def query(conn: sqlite3.Connection) -> GroupView:
-        group = groups.by_leader_token_hash(conn, token_hash)
-        if group is None:
+        found = groups.with_contact_point_by_leader_token_hash(conn, token_hash)
+        if found is None:
             raise _renewed_or_unknown(conn, "leader", token_hash)
-        return _view(conn, group)
+        return GroupView(*found)
 
     return await db.read(query)
 
 
-def _view(conn: sqlite3.Connection, group: Group) -> GroupView:
-    contact_point = None
-    if group.contact_point_id is not None:
-        contact_point = contact_points.by_id(conn, group.contact_point_id)
-    return GroupView(group, contact_point)
+async def group_view(db: Database, group_id: int) -> GroupView:
+    """Return a group with its contact point by id, or raise NotFound."""
+    found = await db.read(lambda conn: groups.with_contact_point_by_id(conn, group_id))
+    if found is None:
+        raise NotFound(f"Keine Gruppe mit der Nummer {group_id}.")
+    return GroupView(*found)
 
 
 def _renewed_or_unknown(conn: sqlite3.Connection, kind: str, secret_hash: str) -> NotFound:
     group_id = groups.retired_group_id(conn, kind, secret_hash)
-    if group_id is None:
+    found = groups.with_contact_point_by_id(conn, group_id) if group_id is not None else None
+    if found is None:
         return NotFound("Diesen Link gibt es nicht.")
-    group = groups.by_id(conn, group_id)
-    contact_point = _view(conn, group).contact_point if group else None
+    contact_point = found[1]
     return LinkRenewed(
         "Dieser Link wurde erneuert und gilt nicht mehr.",
         contact_point.name if contact_point else None,

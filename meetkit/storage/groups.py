@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from meetkit.domain.models import Group
+from meetkit.domain.models import ContactPoint, Group
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "id, contact_point_id, name, room, member_code, pin, created_at, renewed_at"
@@ -45,6 +45,52 @@ def insert(
     return found
 
 
+_JOINED = (
+    "SELECT g.id, g.contact_point_id, g.name, g.room, g.member_code, g.pin, g.created_at, g.renewed_at,"
+    " c.slug AS cp_slug, c.name AS cp_name, c.phone AS cp_phone, c.show_group_names AS cp_show_group_names,"
+    " c.created_at AS cp_created_at"
+    " FROM support_groups g LEFT JOIN contact_points c ON c.id = g.contact_point_id"
+)
+
+
+def _joined_row(row: sqlite3.Row) -> tuple[Group, ContactPoint | None]:
+    contact_point = None
+    if row["contact_point_id"] is not None:
+        contact_point = ContactPoint(
+            id=row["contact_point_id"],
+            slug=row["cp_slug"],
+            name=row["cp_name"],
+            phone=row["cp_phone"],
+            show_group_names=bool(row["cp_show_group_names"]),
+            created_at=row["cp_created_at"],
+        )
+    return _row(row), contact_point
+
+
+def with_contact_point_by_member_code(
+    conn: sqlite3.Connection, member_code: str
+) -> tuple[Group, ContactPoint | None] | None:
+    """Return the group with this member code and its contact point, in one query (the hot path)."""
+    row = conn.execute(f"{_JOINED} WHERE g.member_code = ?", (member_code,)).fetchone()
+    return _joined_row(row) if row else None
+
+
+def with_contact_point_by_leader_token_hash(
+    conn: sqlite3.Connection, token_hash: str
+) -> tuple[Group, ContactPoint | None] | None:
+    """Return the group whose leader token has this hash and its contact point, in one query."""
+    row = conn.execute(f"{_JOINED} WHERE g.leader_token_hash = ?", (token_hash,)).fetchone()
+    return _joined_row(row) if row else None
+
+
+def with_contact_point_by_id(
+    conn: sqlite3.Connection, group_id: int
+) -> tuple[Group, ContactPoint | None] | None:
+    """Return the group with this id and its contact point, in one query."""
+    row = conn.execute(f"{_JOINED} WHERE g.id = ?", (group_id,)).fetchone()
+    return _joined_row(row) if row else None
+
+
 def by_id(conn: sqlite3.Connection, group_id: int) -> Group | None:
     """Return the group with this id, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE id = ?", (group_id,)).fetchone()
@@ -55,22 +101,6 @@ def by_name(conn: sqlite3.Connection, name: str) -> list[Group]:
     """Return the groups with exactly this name."""
     rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE name = ? ORDER BY id", (name,))
     return [_row(r) for r in rows]
-
-
-def by_member_code(conn: sqlite3.Connection, member_code: str) -> Group | None:
-    """Return the group with this current member code, if any."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM support_groups WHERE member_code = ?", (member_code,)
-    ).fetchone()
-    return _row(row) if row else None
-
-
-def by_leader_token_hash(conn: sqlite3.Connection, token_hash: str) -> Group | None:
-    """Return the group whose current leader token has this hash, if any."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM support_groups WHERE leader_token_hash = ?", (token_hash,)
-    ).fetchone()
-    return _row(row) if row else None
 
 
 def by_pin(conn: sqlite3.Connection, pin: str) -> Group | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -23,10 +24,15 @@ def default_csp(jitsi_url: str) -> str:
     )
 
 
+@lru_cache(maxsize=8)
+def _cached_csp(jitsi_url: str) -> str:
+    return default_csp(jitsi_url)
+
+
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Set the headers unless a handler chose stricter or different ones (setdefault)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", default_csp(request.app[SETTINGS].jitsi_url))
+    headers.setdefault("Content-Security-Policy", _cached_csp(request.app[SETTINGS].jitsi_url))
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
