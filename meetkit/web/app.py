@@ -14,7 +14,7 @@ from aiohttp import web
 from meetkit.config import Settings
 from meetkit.rendering import environment
 from meetkit.storage.database import Database
-from meetkit.web import api, health, pages
+from meetkit.web import api, dialin, health, pages, schedules
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
 from meetkit.web.openapi import openapi_route
@@ -27,7 +27,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 
 # Feature modules: each exposes `routes` (and optionally `openapi_paths`/`openapi_schemas`).
-ROUTE_MODULES: list[ModuleType] = [health, pages, api]
+ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin]
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -46,6 +46,7 @@ def create_app(settings: Settings) -> web.Application:
     app[LOOKUP_LIMITER] = RateLimiter()
     app[aiohttp_jinja2.APP_KEY] = environment()
     app.cleanup_ctx.append(database_ctx)
+    dialin.setup(app)  # PBX failure limit, PINs for older groups (needs the database), CORS
     app.on_response_prepare.append(add_security_headers)
     for module in ROUTE_MODULES:
         app.router.add_routes(module.routes)

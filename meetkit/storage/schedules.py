@@ -1,0 +1,99 @@
+"""SQL for group schedules and their single extra and cancelled dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+
+from meetkit.domain.schedules import Frequency, Schedule
+from meetkit.storage.database import utc_now
+
+_COLUMNS = "group_id, frequency, weekday, start_time, duration_minutes, place, anchor_date, nth"
+
+
+def _build(row: sqlite3.Row, exceptions: list[sqlite3.Row]) -> Schedule:
+    return Schedule(
+        frequency=Frequency(row["frequency"]),
+        weekday=row["weekday"],
+        start=dt.time.fromisoformat(row["start_time"]),
+        duration_minutes=row["duration_minutes"],
+        place=row["place"],
+        anchor=dt.date.fromisoformat(row["anchor_date"]) if row["anchor_date"] else None,
+        nth=row["nth"],
+        extra_dates=frozenset(dt.date.fromisoformat(e["day"]) for e in exceptions if e["kind"] == "extra"),
+        cancelled_dates=frozenset(
+            dt.date.fromisoformat(e["day"]) for e in exceptions if e["kind"] == "cancelled"
+        ),
+    )
+
+
+def get(conn: sqlite3.Connection, group_id: int) -> Schedule | None:
+    """Return a group's schedule with its exceptions, if it has one."""
+    return for_groups(conn, [group_id]).get(group_id)
+
+
+def for_groups(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int, Schedule]:
+    """Return the schedules of these groups (those without one are missing from the result)."""
+    ids = sorted(set(group_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM schedules WHERE group_id IN ({marks})", ids).fetchall()
+    exceptions: dict[int, list[sqlite3.Row]] = {}
+    for e in conn.execute(
+        f"SELECT group_id, day, kind FROM schedule_exceptions WHERE group_id IN ({marks})",
+        ids,
+    ):
+        exceptions.setdefault(e["group_id"], []).append(e)
+    return {row["group_id"]: _build(row, exceptions.get(row["group_id"], [])) for row in rows}
+
+
+def put(conn: sqlite3.Connection, group_id: int, schedule: Schedule) -> None:
+    """Insert or replace a group's rule; its extra and cancelled dates stay as they are."""
+    values = (
+        schedule.frequency.value,
+        schedule.weekday,
+        schedule.start.strftime("%H:%M"),
+        schedule.duration_minutes,
+        schedule.place,
+        schedule.anchor.isoformat() if schedule.anchor else None,
+        schedule.nth,
+        utc_now(),
+    )
+    updated = conn.execute(
+        "UPDATE schedules SET frequency = ?, weekday = ?, start_time = ?, duration_minutes = ?, place = ?,"
+        " anchor_date = ?, nth = ?, updated_at = ? WHERE group_id = ?",
+        (*values, group_id),
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            "INSERT INTO schedules (frequency, weekday, start_time, duration_minutes, place, anchor_date,"
+            " nth, updated_at, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values, group_id),
+        )
+
+
+def delete(conn: sqlite3.Connection, group_id: int) -> bool:
+    """Remove a group's schedule and all its exceptions; return whether there was one."""
+    conn.execute("DELETE FROM schedule_exceptions WHERE group_id = ?", (group_id,))
+    return conn.execute("DELETE FROM schedules WHERE group_id = ?", (group_id,)).rowcount == 1
+
+
+def set_exception(conn: sqlite3.Connection, group_id: int, day: dt.date, kind: str) -> None:
+    """Mark a day as an extra meeting or a cancelled one (replacing what the day had)."""
+    conn.execute(
+        "DELETE FROM schedule_exceptions WHERE group_id = ? AND day = ?", (group_id, day.isoformat())
+    )
+    conn.execute(
+        "INSERT INTO schedule_exceptions (group_id, day, kind) VALUES (?, ?, ?)",
+        (group_id, day.isoformat(), kind),
+    )
+
+
+def remove_exception(conn: sqlite3.Connection, group_id: int, day: dt.date) -> bool:
+    """Forget a day's exception; return whether there was one."""
+    cursor = conn.execute(
+        "DELETE FROM schedule_exceptions WHERE group_id = ? AND day = ?", (group_id, day.isoformat())
+    )
+    return cursor.rowcount == 1
