@@ -27,6 +27,7 @@ ALLOWED_COLUMNS = {
     ("api_tokens", "name"),  # a label such as "Verwaltung"
     ("devices", "name"),  # a tablet's label such as "Tablet Raum 2"
     ("schema_migrations", "name"),
+    ("meeting_sessions", "phone_count"),  # how many joined by phone: a count, never a number
 }
 
 

@@ -1,0 +1,588 @@
+"""Attendance rules: meeting sessions from room counts, 5-minute rounding, what counts as a meeting, reports.
+
+Rules, in one place (docs/attendance.md explains them for people):
+
+- A meeting is one group on one local day (Europe/Berlin). Several Jitsi sessions of that day (a reconnect, a
+  room that closed and opened again) merge into it: earliest start, latest end, highest peak.
+- Start and end are rounded to the nearest 5 minutes before they are stored.
+- Every room has a clock: the latest observation time applied. An observation older than the clock (a late
+  or repeated webhook) never changes the current count; it can only raise the peak of the session it falls
+  in. The peak is a maximum, so duplicates change nothing.
+- Online people = peak online count, minus one for the room's device when an in-room count was recorded,
+  minus the phone count (each phone caller is a Jitsi occupant too). Participants = online + in room + phone.
+- Not a meeting: fewer than MIN_PARTICIPANTS participants, or (without a hand count) fewer than
+  MIN_TOGETHER_MINUTES with at least two people online together.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from meetkit.domain.errors import InvalidInput
+from meetkit.domain.schedules import TIMEZONE
+
+ROUND_SECONDS = 5 * 60
+MIN_PARTICIPANTS = 2
+MIN_TOGETHER_MINUTES = 10
+STALE_SECONDS = 6 * 60 * 60  # an open session without news for this long ended at its last activity
+MAX_HEADCOUNT = 500
+MAX_OCCUPANTS = 100_000  # anything larger is garbage, not a count
+HEADCOUNT_DAYS_BACK = 366
+
+SOURCES: dict[str, int] = {"census": 1, "events": 2, "leader": 4, "kiosk": 8, "staff": 16}
+HEADCOUNT_SOURCES = ("leader", "kiosk", "staff")
+
+
+def source_bit(name: str) -> int:
+    """Return the bit of a source name, or raise InvalidInput."""
+    try:
+        return SOURCES[name]
+    except KeyError:
+        raise InvalidInput(f"Unbekannte Quelle '{name}'.") from None
+
+
+def source_names(bits: int) -> list[str]:
+    """Return the source names in a bit set, in a fixed order."""
+    return [name for name, bit in SOURCES.items() if bits & bit]
+
+
+def round_time(seconds: int) -> int:
+    """Round unix seconds to the nearest 5 minutes (halves up)."""
+    return (seconds + ROUND_SECONDS // 2) // ROUND_SECONDS * ROUND_SECONDS
+
+
+def iso_utc(seconds: int) -> str:
+    """Return unix seconds as stored: ISO 8601 UTC with a Z."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso_utc(text: str) -> dt.datetime:
+    """Parse a stored UTC time back into an aware datetime."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+
+
+def local_date(seconds: int) -> dt.date:
+    """Return the local (Europe/Berlin) date of a moment given in unix seconds."""
+    return dt.datetime.fromtimestamp(seconds, TIMEZONE).date()
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    """Return today's local date."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(TIMEZONE).date()
+
+
+# --- Turning room observations into sessions ------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    """What an observation says about a room."""
+
+    CREATED = "created"  # the room was created (webhook room/created)
+    COUNT = "count"  # the room holds `occupants` people (occupant webhooks, census)
+    DESTROYED = "destroyed"  # the room was destroyed at `at` (webhook room/destroyed)
+    GONE = "gone"  # the census no longer lists the room: it ended after its last observation
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One count-only fact about a room at a moment (unix seconds); nothing about any person."""
+
+    at: int
+    kind: Kind
+    occupants: int | None = None
+    opened_at: int | None = None  # when the source says the room was created, if it says so
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    """What meetkit remembers of a room between observations (kept in the database)."""
+
+    clock: int
+    occupants: int
+    is_open: bool
+    opened_at: int | None
+    session_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionUpdate:
+    """How one observation changes the room's session: open a new one, or extend the current one."""
+
+    opens: bool
+    opened_at: int
+    seen_at: int | None  # latest activity: the end moves to it (None: the end stays)
+    peak: int
+    together_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The room's new state and what to record (None: nothing)."""
+
+    state: RoomState
+    update: SessionUpdate | None
+
+
+def observe(state: RoomState | None, obs: Observation) -> Step:
+    """Apply one observation to a room's state; pure, so duplicates and reorderings are easy to test."""
+    if state is not None and (obs.at < state.clock or (obs.at == state.clock and not state.is_open)):
+        return _late(state, obs)
+    if state is not None and state.is_open and obs.at - state.clock > STALE_SECONDS:
+        # The end of that session never arrived; it ended at its last activity, which is stored already.
+        state = replace(state, is_open=False, occupants=0)
+    if state is None or not state.is_open:
+        return _while_closed(state, obs)
+    return _while_open(state, obs)
+
+
+def _late(state: RoomState, obs: Observation) -> Step:
+    """An observation from before the room's clock: it can only raise the peak of its session."""
+    if (
+        obs.occupants
+        and state.session_id is not None
+        and state.opened_at is not None
+        and obs.at >= state.opened_at
+    ):
+        return Step(state, SessionUpdate(False, state.opened_at, None, obs.occupants, 0))
+    return Step(state, None)
+
+
+def _while_closed(state: RoomState | None, obs: Observation) -> Step:
+    """A closed room opens when it is created or someone is in it; anything else just moves the clock."""
+    if obs.kind in (Kind.DESTROYED, Kind.GONE) or (obs.kind == Kind.COUNT and not obs.occupants):
+        kept = (state.opened_at, state.session_id) if state is not None else (None, None)
+        return Step(RoomState(obs.at, 0, False, *kept), None)
+    start = obs.at
+    if (
+        obs.opened_at is not None
+        and obs.opened_at <= obs.at
+        and obs.at - obs.opened_at <= STALE_SECONDS
+        and (state is None or obs.opened_at > state.clock)
+    ):
+        start = obs.opened_at
+    occupants = obs.occupants or 0
+    return Step(
+        RoomState(obs.at, occupants, True, start, None),
+        SessionUpdate(True, start, obs.at, occupants, 0),
+    )
+
+
+def _while_open(state: RoomState, obs: Observation) -> Step:
+    """An open room: counts move on, the end follows, time with two or more people adds up."""
+    assert state.opened_at is not None
+    together = obs.at - state.clock if state.occupants >= 2 else 0
+    if obs.kind == Kind.CREATED:
+        if obs.at > state.opened_at:  # created again: the destruction of the previous room was missed
+            return _while_closed(replace(state, is_open=False, occupants=0), obs)
+        return Step(replace(state, clock=obs.at), None)
+    if obs.kind == Kind.DESTROYED:
+        closed = RoomState(obs.at, 0, False, state.opened_at, state.session_id)
+        return Step(closed, SessionUpdate(False, state.opened_at, obs.at, 0, together))
+    if obs.kind == Kind.GONE:
+        closed = RoomState(obs.at, 0, False, state.opened_at, state.session_id)
+        return Step(closed, None)
+    occupants = obs.occupants or 0
+    moved = replace(state, clock=obs.at, occupants=occupants)
+    return Step(moved, SessionUpdate(False, state.opened_at, obs.at, occupants, together))
+
+
+# --- Hand counts ------------------------------------------------------------------------------------------
+
+
+def check_headcount(value: int | None, what: str) -> int | None:
+    """Return a plausible hand count (or None for "not counted"), else raise InvalidInput."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_HEADCOUNT:
+        raise InvalidInput(f"{what} muss eine ganze Zahl von 0 bis {MAX_HEADCOUNT} sein.")
+    return value
+
+
+def check_meeting_date(day: dt.date, today: dt.date) -> dt.date:
+    """Return the date of a counted meeting if it is not in the future and not too old."""
+    if day > today:
+        raise InvalidInput("Das Datum liegt in der Zukunft.")
+    if (today - day).days > HEADCOUNT_DAYS_BACK:
+        raise InvalidInput("Das Datum liegt mehr als ein Jahr zurück.")
+    return day
+
+
+def parse_count_field(text: str, what: str) -> int | None:
+    """Parse a form field with a hand count: empty means "not counted"."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput(f"{what} muss eine ganze Zahl von 0 bis {MAX_HEADCOUNT} sein.")
+    return check_headcount(int(text), what)
+
+
+def parse_date_field(text: str) -> dt.date:
+    """Parse a date typed as 2026-11-23 or 23.11.2026."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+        if match:
+            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        pass
+    raise InvalidInput("Bitte ein Datum wie 23.11.2026 angeben.")
+
+
+# --- Meetings and what they count -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    """A stored meeting: counts and rounded times of the meeting, nothing about anyone in it."""
+
+    group_id: int
+    meeting_date: dt.date
+    started_at: str | None
+    ended_at: str | None
+    peak_online: int
+    together_seconds: int
+    in_room: int | None
+    phone: int | None
+    sources: int
+
+    @property
+    def has_headcount(self) -> bool:
+        """Whether somebody counted by hand."""
+        return self.in_room is not None or self.phone is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """People at one meeting, by way of taking part."""
+
+    online: int
+    in_room: int
+    phone: int
+
+    @property
+    def total(self) -> int:
+        """All participants."""
+        return self.online + self.in_room + self.phone
+
+
+def figures(meeting: MeetingRecord) -> Figures:
+    """Count people without counting anyone twice: the room's device and phone callers are occupants too."""
+    in_room = meeting.in_room or 0
+    phone = meeting.phone or 0
+    online = meeting.peak_online
+    if in_room > 0 and online > 0:
+        online -= 1  # the tablet or laptop in the room is one occupant, not a person
+    online = max(online - phone, 0)  # each phone caller is a Jitsi occupant (jigasi) already
+    return Figures(online, in_room, phone)
+
+
+def counts_as_meeting(meeting: MeetingRecord) -> bool:
+    """The "not a meeting" rule: at least two people, and online-only ones long enough together."""
+    if figures(meeting).total < MIN_PARTICIPANTS:
+        return False
+    return meeting.has_headcount or meeting.together_seconds >= MIN_TOGETHER_MINUTES * 60
+
+
+# --- Monthly reports --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A calendar month."""
+
+    year: int
+    month: int
+
+    @property
+    def first(self) -> dt.date:
+        """Its first day."""
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> dt.date:
+        """Its last day."""
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def parse_month(text: str) -> Month:
+    """Parse YYYY-MM."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+        raise InvalidInput(f"Der Monat muss die Form JJJJ-MM haben (z. B. 2026-11), nicht '{text}'.")
+    return Month(int(match[1]), int(match[2]))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    """What a report shows of a group."""
+
+    id: int
+    name: str
+    contact_point_slug: str | None
+    contact_point_name: str | None
+
+
+@dataclass(slots=True)
+class Totals:
+    """Meetings and participants summed up."""
+
+    meetings: int = 0
+    participants: int = 0
+    online: int = 0
+    in_room: int = 0
+    phone: int = 0
+
+    def add(self, people: Figures) -> None:
+        """Count one meeting."""
+        self.meetings += 1
+        self.participants += people.total
+        self.online += people.online
+        self.in_room += people.in_room
+        self.phone += people.phone
+
+    def merge(self, other: Totals) -> None:
+        """Add another sum to this one."""
+        self.meetings += other.meetings
+        self.participants += other.participants
+        self.online += other.online
+        self.in_room += other.in_room
+        self.phone += other.phone
+
+    @property
+    def average(self) -> float | None:
+        """Participants per meeting, one decimal; None without meetings."""
+        return round(self.participants / self.meetings, 1) if self.meetings else None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLine:
+    """One group's month."""
+
+    group: GroupInfo
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPointLine:
+    """One contact point's month, with its groups."""
+
+    slug: str | None
+    name: str | None
+    groups: list[GroupLine]
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLine:
+    """Meetings and participants in one ISO week (only days inside the month)."""
+
+    monday: dt.date
+    totals: Totals
+
+    @property
+    def label(self) -> str:
+        """Calendar week as Germans write it: KW 45."""
+        return f"KW {self.monday.isocalendar().week}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """An anonymous monthly attendance report."""
+
+    month: Month
+    contact_points: list[ContactPointLine]
+    total: Totals
+    weeks: list[WeekLine]
+    min_count: int | None = None
+    not_counted: int = 0  # sessions that did not count as meetings (the rule above)
+    meeting_dates: dict[int, list[dt.date]] = field(default_factory=dict)
+
+
+def build_report(
+    month: Month, groups: Iterable[GroupInfo], meetings: Iterable[MeetingRecord], min_count: int | None = None
+) -> Report:
+    """Sum up a month per group, per contact point, per week and overall; groups without meetings show 0."""
+    by_group: dict[int, Totals] = {}
+    dates: dict[int, list[dt.date]] = {}
+    weeks: dict[dt.date, Totals] = {}
+    day = month.first - dt.timedelta(days=month.first.weekday())
+    while day <= month.last:
+        weeks[day] = Totals()
+        day += dt.timedelta(days=7)
+    not_counted = 0
+    for meeting in meetings:
+        if not month.first <= meeting.meeting_date <= month.last:
+            continue
+        if not counts_as_meeting(meeting):
+            not_counted += 1
+            continue
+        people = figures(meeting)
+        by_group.setdefault(meeting.group_id, Totals()).add(people)
+        dates.setdefault(meeting.group_id, []).append(meeting.meeting_date)
+        monday = meeting.meeting_date - dt.timedelta(days=meeting.meeting_date.weekday())
+        weeks[monday].add(people)
+    lines: dict[str | None, ContactPointLine] = {}
+    total = Totals()
+    for group in sorted(groups, key=lambda g: (g.contact_point_name or "\uffff", g.name, g.id)):
+        line = lines.get(group.contact_point_slug)
+        if line is None:
+            line = ContactPointLine(group.contact_point_slug, group.contact_point_name, [], Totals())
+            lines[group.contact_point_slug] = line
+        totals = by_group.get(group.id, Totals())
+        line.groups.append(GroupLine(group, totals))
+        line.totals.merge(totals)
+        total.merge(totals)
+    return Report(
+        month,
+        list(lines.values()),
+        total,
+        [WeekLine(monday, totals) for monday, totals in weeks.items()],
+        min_count,
+        not_counted,
+        {gid: sorted(days) for gid, days in dates.items()},
+    )
+
+
+def suppressed(value: int | float | None, min_count: int | None) -> int | float | None:
+    """Return None for a count of people from 1 to min_count-1, so that small groups cannot be singled out."""
+    if value is None or min_count is None:
+        return value
+    return None if 0 < value < min_count else value
+
+
+def totals_json(totals: Totals, min_count: int | None) -> dict[str, object]:
+    """The JSON shape of a sum; people counts below min_count become null."""
+    return {
+        "meetings": totals.meetings,
+        "participants": suppressed(totals.participants, min_count),
+        "average_participants": suppressed(totals.average, min_count),
+        "online": suppressed(totals.online, min_count),
+        "in_room": suppressed(totals.in_room, min_count),
+        "phone": suppressed(totals.phone, min_count),
+    }
+
+
+def report_json(report: Report) -> dict[str, object]:
+    """The report as one JSON document (CLI --format json and the staff API)."""
+    n = report.min_count
+    return {
+        "month": str(report.month),
+        "suppressed_below": n,
+        "rules": {
+            "min_participants": MIN_PARTICIPANTS,
+            "min_together_minutes": MIN_TOGETHER_MINUTES,
+            "sessions_not_counted": report.not_counted,
+        },
+        "contact_points": [
+            {
+                "slug": cp.slug,
+                "name": cp.name,
+                "groups": [
+                    {"id": line.group.id, "name": line.group.name, **totals_json(line.totals, n)}
+                    for line in cp.groups
+                ],
+                "totals": totals_json(cp.totals, n),
+            }
+            for cp in report.contact_points
+        ],
+        "totals": totals_json(report.total, n),
+        "weeks": [
+            {"week": week.label, "monday": week.monday.isoformat(), **totals_json(week.totals, n)}
+            for week in report.weeks
+        ],
+    }
+
+
+CSV_HEADER = (
+    "level",
+    "contact_point",
+    "group_id",
+    "group",
+    "meetings",
+    "participants",
+    "average_participants",
+    "online",
+    "in_room",
+    "phone",
+)
+
+
+def report_rows(report: Report) -> list[tuple[object, ...]]:
+    """The report as CSV rows (after CSV_HEADER): groups, then each contact point's total, then the total."""
+    n = report.min_count
+
+    def cells(totals: Totals) -> tuple[object, ...]:
+        values = totals_json(totals, n)
+        keys = ("meetings", "participants", "average_participants", "online", "in_room", "phone")
+        return tuple(f"<{n}" if values[key] is None and n else values[key] for key in keys)
+
+    rows: list[tuple[object, ...]] = []
+    for cp in report.contact_points:
+        for line in cp.groups:
+            rows.append(("group", cp.slug or "", line.group.id, line.group.name, *cells(line.totals)))
+        rows.append(("contact_point", cp.slug or "", "", cp.name or "", *cells(cp.totals)))
+    rows.append(("total", "", "", "", *cells(report.total)))
+    return rows
+
+
+# --- The weekly chart -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of the weekly chart, in SVG user units."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int | None
+    kind: str  # "meetings" or "participants"
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Geometry of the weekly chart: two bars per week, each series scaled to its own maximum."""
+
+    width: int
+    height: int
+    baseline: float
+    bars: list[Bar]
+    labels: list[tuple[float, str]]
+
+
+def weekly_chart(report: Report, width: int = 640, height: int = 240) -> Chart:
+    """Lay out meetings and participants per week as bars; suppressed values draw no bar."""
+    top, bottom = 24.0, 40.0
+    plot = height - top - bottom
+    weeks = report.weeks
+    slot = width / max(len(weeks), 1)
+    bar_width = slot * 0.32
+    values = [
+        (week.totals.meetings, suppressed(week.totals.participants, report.min_count)) for week in weeks
+    ]
+    most_meetings = max([m for m, _ in values] + [1])
+    most_people = max([int(p or 0) for _, p in values] + [1])
+    bars, labels = [], []
+    for i, (meetings, people) in enumerate(values):
+        left = i * slot + slot * 0.16
+        for offset, value, most, kind in (
+            (0.0, meetings, most_meetings, "meetings"),
+            (bar_width, people, most_people, "participants"),
+        ):
+            bar_height = plot * (value or 0) / most
+            shown = None if value is None else int(value)
+            bars.append(Bar(left + offset, top + plot - bar_height, bar_width, bar_height, shown, kind))
+        labels.append((i * slot + slot / 2, weeks[i].label))
+    return Chart(width, height, top + plot, bars, labels)

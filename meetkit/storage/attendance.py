@@ -1,0 +1,234 @@
+"""SQL for meetings (counts and rounded times only) and the per-room ingestion state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from meetkit.domain.attendance import (
+    GroupInfo,
+    MeetingRecord,
+    Observation,
+    RoomState,
+    SessionUpdate,
+    iso_utc,
+    local_date,
+    observe,
+    round_time,
+)
+from meetkit.storage.database import utc_now
+
+_MEETING_COLUMNS = (
+    "group_id, meeting_date, started_at, ended_at, peak_online, together_seconds, "
+    "in_room_count, phone_count, sources"
+)
+_IN_CHUNK = 500
+
+
+def _meeting(row: sqlite3.Row) -> MeetingRecord:
+    return MeetingRecord(
+        group_id=row["group_id"],
+        meeting_date=dt.date.fromisoformat(row["meeting_date"]),
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        peak_online=row["peak_online"],
+        together_seconds=row["together_seconds"],
+        in_room=row["in_room_count"],
+        phone=row["phone_count"],
+        sources=row["sources"],
+    )
+
+
+def set_headcount(
+    conn: sqlite3.Connection,
+    group_id: int,
+    meeting_date: dt.date,
+    in_room: int | None,
+    phone: int | None,
+    source_bit: int,
+) -> None:
+    """Store hand counts for a group's meeting on a day; a given count replaces the old one, None keeps it."""
+    conn.execute(
+        "INSERT INTO meeting_sessions (group_id, meeting_date, in_room_count, phone_count, sources, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (group_id, meeting_date) DO UPDATE SET"
+        " in_room_count = COALESCE(excluded.in_room_count, meeting_sessions.in_room_count),"
+        " phone_count = COALESCE(excluded.phone_count, meeting_sessions.phone_count),"
+        " sources = meeting_sessions.sources | excluded.sources,"
+        " updated_at = excluded.updated_at",
+        (group_id, meeting_date.isoformat(), in_room, phone, source_bit, utc_now()),
+    )
+
+
+def meetings_between(
+    conn: sqlite3.Connection, first: dt.date, last: dt.date, group_ids: Sequence[int] | None = None
+) -> list[MeetingRecord]:
+    """Return stored meetings with a date in [first, last], optionally only of some groups."""
+    rows = conn.execute(
+        f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions WHERE meeting_date BETWEEN ? AND ?"
+        " ORDER BY meeting_date, group_id",
+        (first.isoformat(), last.isoformat()),
+    ).fetchall()
+    wanted = None if group_ids is None else set(group_ids)
+    return [_meeting(r) for r in rows if wanted is None or r["group_id"] in wanted]
+
+
+def last_meetings(conn: sqlite3.Connection, group_id: int, limit: int) -> list[MeetingRecord]:
+    """Return a group's latest meetings, newest first."""
+    rows = conn.execute(
+        f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions WHERE group_id = ?"
+        " ORDER BY meeting_date DESC LIMIT ?",
+        (group_id, limit),
+    )
+    return [_meeting(r) for r in rows]
+
+
+def report_groups(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[GroupInfo]:
+    """Return the groups a report covers, with their contact point's slug and name."""
+    sql = (
+        "SELECT g.id, g.name, c.slug, c.name AS cp_name FROM support_groups g"
+        " LEFT JOIN contact_points c ON c.id = g.contact_point_id"
+    )
+    rows = (
+        conn.execute(sql + " WHERE g.contact_point_id = ?", (contact_point_id,))
+        if contact_point_id is not None
+        else conn.execute(sql)
+    )
+    return [GroupInfo(r["id"], r["name"], r["slug"], r["cp_name"]) for r in rows]
+
+
+def group_ids_by_room(conn: sqlite3.Connection) -> dict[str, int]:
+    """Return every known room name with its group id."""
+    return {row[0]: row[1] for row in conn.execute("SELECT room, id FROM support_groups")}
+
+
+def group_id_for_room(conn: sqlite3.Connection, room: str) -> int | None:
+    """Return the group id owning this room name, if any."""
+    row = conn.execute("SELECT id FROM support_groups WHERE room = ?", (room,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def open_room_group_ids(conn: sqlite3.Connection) -> list[int]:
+    """Return the groups whose room is open as far as meetkit knows."""
+    return [row[0] for row in conn.execute("SELECT group_id FROM room_states WHERE is_open")]
+
+
+def room_states(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int, RoomState]:
+    """Return the stored state of these groups' rooms."""
+    ids = list(dict.fromkeys(group_ids))
+    found: dict[int, RoomState] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute(
+            "SELECT group_id, clock, occupants, is_open, opened_at, session_id FROM room_states"
+            f" WHERE group_id IN ({marks})",
+            chunk,
+        ):
+            found[row[0]] = RoomState(row[1], row[2], bool(row[3]), row[4], row[5])
+    return found
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Changes to one meeting row, summed over a batch."""
+
+    peak: int = 0
+    seen_at: int | None = None
+    together: int = 0
+    sources: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RoomObservation:
+    """An observation of one group's room from one source."""
+
+    group_id: int
+    observation: Observation
+    source_bit: int
+
+
+def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation]) -> None:
+    """Fold observations (in order) into room states and meeting rows, with few statements per batch."""
+    states = room_states(conn, (item.group_id for item in items))
+    changed: set[int] = set()
+    pending: dict[int, _Pending] = {}
+    for item in items:
+        step = observe(states.get(item.group_id), item.observation)
+        state, update = step.state, step.update
+        if update is not None and update.opens:
+            state = replace(state, session_id=_open_session(conn, item.group_id, update, item.source_bit))
+        elif update is not None and state.session_id is not None:
+            acc = pending.setdefault(state.session_id, _Pending())
+            acc.peak = max(acc.peak, update.peak)
+            if update.seen_at is not None:
+                acc.seen_at = max(acc.seen_at or update.seen_at, update.seen_at)
+            acc.together += update.together_seconds
+            acc.sources |= item.source_bit
+        if state != states.get(item.group_id):
+            states[item.group_id] = state
+            changed.add(item.group_id)
+    now = utc_now()
+    conn.executemany(
+        "UPDATE meeting_sessions SET"
+        " peak_online = CASE WHEN peak_online < ? THEN ? ELSE peak_online END,"
+        " ended_at = CASE WHEN ? IS NOT NULL AND (ended_at IS NULL OR ended_at < ?) THEN ? ELSE ended_at END,"
+        " together_seconds = together_seconds + ?,"
+        " sources = sources | ?,"
+        " updated_at = ?"
+        " WHERE id = ?",
+        [
+            (acc.peak, acc.peak, *([_end(acc.seen_at)] * 3), acc.together, acc.sources, now, session_id)
+            for session_id, acc in pending.items()
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO room_states (group_id, clock, occupants, is_open, opened_at, session_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (group_id) DO UPDATE SET clock = excluded.clock, occupants = excluded.occupants,"
+        " is_open = excluded.is_open, opened_at = excluded.opened_at, session_id = excluded.session_id",
+        [
+            (gid, s.clock, s.occupants, s.is_open, s.opened_at, s.session_id)
+            for gid in changed
+            for s in (states[gid],)
+        ],
+    )
+
+
+def _end(seen_at: int | None) -> str | None:
+    return None if seen_at is None else iso_utc(round_time(seen_at))
+
+
+def _open_session(conn: sqlite3.Connection, group_id: int, update: SessionUpdate, source_bit: int) -> int:
+    """Start a session: it becomes (or merges into) the group's meeting of that local day."""
+    start = iso_utc(round_time(update.opened_at))
+    end = _end(update.seen_at) or start
+    row = conn.execute(
+        "INSERT INTO meeting_sessions"
+        " (group_id, meeting_date, started_at, ended_at, peak_online, sources, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (group_id, meeting_date) DO UPDATE SET"
+        " started_at = CASE WHEN meeting_sessions.started_at IS NULL"
+        "   OR excluded.started_at < meeting_sessions.started_at"
+        "   THEN excluded.started_at ELSE meeting_sessions.started_at END,"
+        " ended_at = CASE WHEN meeting_sessions.ended_at IS NULL"
+        "   OR excluded.ended_at > meeting_sessions.ended_at"
+        "   THEN excluded.ended_at ELSE meeting_sessions.ended_at END,"
+        " peak_online = CASE WHEN excluded.peak_online > meeting_sessions.peak_online"
+        "   THEN excluded.peak_online ELSE meeting_sessions.peak_online END,"
+        " sources = meeting_sessions.sources | excluded.sources,"
+        " updated_at = excluded.updated_at"
+        " RETURNING id",
+        (
+            group_id,
+            local_date(update.opened_at).isoformat(),
+            start,
+            end,
+            update.peak,
+            source_bit,
+            utc_now(),
+        ),
+    ).fetchone()
+    return int(row[0])
