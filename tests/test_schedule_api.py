@@ -127,3 +127,20 @@ async def test_calendar_feed_neutral_when_names_are_hidden(client: Client, setti
     code = issued.group.member_code
     body = await (await client.get(f"/j/{code}/calendar.ics")).text()
     assert "Depression" not in body and "SUMMARY:Gruppentreffen" in body
+
+
+async def test_member_page_shows_the_next_three_dates(client: Client, group: SeededGroup) -> None:
+    before = await (await client.get(group.member_path)).text()
+    assert "Die nächsten Treffen" not in before  # no schedule, no section
+    db = client.app[DATABASE]
+    view = await schedules.set_schedule(
+        db, str(group.id), frequency="weekly", weekday=2, start=dt.time(18, 30), place="Raum <2>"
+    )
+    html = await (await client.get(group.member_path)).text()
+    assert "Die nächsten Treffen" in html
+    for occ in view.upcoming:
+        assert f"Mittwoch, {occ.start:%d.%m.%Y}</strong>, 18:30 bis 20:00 Uhr, Raum &lt;2&gt;" in html
+    assert html.count("<li><strong>Mittwoch") == 3
+    assert f'href="https://treffen.example.org{group.member_path}/calendar.ics"' in html
+    english = await (await client.get(group.member_path + "?lang=en")).text()
+    assert "The next meetings" in english and "Wednesday" in english and "18:30 to 20:00" in english

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import heapq
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -184,24 +185,47 @@ def occurrence_on(schedule: Schedule, day: dt.date, *, extra: bool = False) -> O
     return Occurrence(day=day, start=start, end=end, place=schedule.place, extra=extra)
 
 
-def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
-    day = first
-    while day <= last:
+def _regular_days(schedule: Schedule, first: dt.date) -> Iterator[dt.date]:
+    """The rule's meeting days from `first` on, in order, without end (only the dates, no per-day scan)."""
+    if schedule.frequency is Frequency.MONTHLY:
+        assert schedule.nth is not None
+        year, month = first.year, first.month
+        while True:
+            day = nth_weekday(year, month, schedule.weekday, schedule.nth)
+            if day is not None and day >= first:
+                yield day
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    day = first + dt.timedelta(days=(schedule.weekday - first.weekday()) % 7)
+    step = 7
+    if schedule.frequency is Frequency.BIWEEKLY:
+        assert schedule.anchor is not None
+        step = 14
+        if (day - schedule.anchor).days % 14:
+            day += dt.timedelta(days=7)
+    while True:
         yield day
-        day += dt.timedelta(days=1)
+        day += dt.timedelta(days=step)
+
+
+def _meeting_days(schedule: Schedule, first: dt.date) -> Iterator[tuple[dt.date, bool]]:
+    """(day, is_extra) of every meeting from `first` on, in order: rule plus extras, minus cancellations."""
+    extras = sorted(d for d in schedule.extra_dates if d >= first)
+    merged = heapq.merge(((d, False) for d in _regular_days(schedule, first)), ((d, True) for d in extras))
+    previous = None
+    for day, extra in merged:
+        if day == previous or day in schedule.cancelled_dates:
+            continue
+        previous = day
+        yield day, extra
 
 
 def occurrences_between(schedule: Schedule, first: dt.date, last: dt.date) -> list[Occurrence]:
     """All meetings on the local days first..last (both included), in order."""
-    if last < first:
-        return []
     result = []
-    for day in _days(first, last):
-        if day in schedule.cancelled_dates:
-            continue
-        regular = is_regular_day(schedule, day)
-        if regular or day in schedule.extra_dates:
-            result.append(occurrence_on(schedule, day, extra=not regular))
+    for day, extra in _meeting_days(schedule, first):
+        if day > last:
+            break
+        result.append(occurrence_on(schedule, day, extra=extra))
     return result
 
 
@@ -219,19 +243,19 @@ def next_occurrences(
 ) -> list[Occurrence]:
     """The next `count` meetings not yet ended at `moment` (a running one counts), within the horizon."""
     _require_aware(moment)
-    if count <= 0:
-        return []
     result: list[Occurrence] = []
-    day = moment.astimezone(TIMEZONE).date() - dt.timedelta(days=1)
-    end_day = day + dt.timedelta(days=horizon_days)
-    while day <= end_day and len(result) < count:
-        chunk_end = min(day + dt.timedelta(days=62), end_day)
-        for occ in occurrences_between(schedule, day, chunk_end):
-            if occ.end > moment:
-                result.append(occ)
-                if len(result) == count:
-                    break
-        day = chunk_end + dt.timedelta(days=1)
+    if count <= 0:
+        return result
+    first = moment.astimezone(TIMEZONE).date() - dt.timedelta(days=1)  # a meeting may run past midnight
+    last = first + dt.timedelta(days=horizon_days)
+    for day, extra in _meeting_days(schedule, first):
+        if day > last:
+            break
+        occ = occurrence_on(schedule, day, extra=extra)
+        if occ.end > moment:
+            result.append(occ)
+            if len(result) == count:
+                break
     return result
 
 

@@ -12,10 +12,11 @@ from meetkit.config import Settings
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.links import leader_url, member_url
+from meetkit.domain.schedules import Occurrence
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
-from meetkit.services import directory
+from meetkit.services import directory, schedules
 from meetkit.services.directory import GroupView
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
@@ -50,7 +51,9 @@ def phone_context(settings: Settings, view: GroupView) -> dict[str, object]:
 
 
 @lru_cache(maxsize=4096)
-def _render_member_page(settings: Settings, view: GroupView, lang: str) -> str:
+def _render_member_page(
+    settings: Settings, view: GroupView, lang: str, next_dates: tuple[Occurrence, ...] = ()
+) -> str:
     """Render the member page; cached by its complete input, so a renewed group renders anew."""
     template = environment().get_template("member.html")
     return template.render(
@@ -58,6 +61,7 @@ def _render_member_page(settings: Settings, view: GroupView, lang: str) -> str:
         view=view,
         join_url=room_url(settings, view.group.room, lang=lang),
         member_url=member_url(settings.public_url, view.group.member_code),
+        next_dates=next_dates,
         **phone_context(settings, view),
     )
 
@@ -68,7 +72,8 @@ async def member_page(request: web.Request) -> web.Response:
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     code = request.match_info["code"]
     view = await _limited(request, lambda: directory.group_for_member_code(db, code))
-    html = _render_member_page(settings, view, request_language(request))
+    next_dates = tuple(await schedules.next_dates(db, view.group.id))
+    html = _render_member_page(settings, view, request_language(request), next_dates)
     return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "private, no-cache"})
 
 
