@@ -26,6 +26,11 @@ class DialInNumber:
     number: str
     toll_free: bool
 
+    @property
+    def tel(self) -> str:
+        """Return the number for `tel:` links and dialling: `+` and digits, without a national `(0)`."""
+        return "+" + "".join(ch for ch in self.number.replace("(0)", "") if ch.isascii() and ch.isdigit())
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:

@@ -15,6 +15,21 @@ from meetkit.web.app import create_app
 log = logging.getLogger("meetkit")
 
 
+class WithholdRequestDetails(logging.Filter):
+    """aiohttp's server log names the client's IP and quotes malformed request lines (paths, queries, PINs).
+
+    Keep only the kind of error, e.g. `LineTooLong`, for records of the `aiohttp.server` logger.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place; never drop it."""
+        error = record.exc_info[1] if record.exc_info else None
+        kind = type(error).__name__ if error is not None else "error"
+        record.msg, record.args = "%s while handling a request (details withheld)", (kind,)
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
 def register(subparsers: Any) -> None:
     """Add the `serve` command."""
     parser = subparsers.add_parser("serve", help="run the service (creates/migrates the database)")
@@ -26,6 +41,7 @@ def register(subparsers: Any) -> None:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the service until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.server").addFilter(WithholdRequestDetails())
     for warning in settings.startup_warnings():
         log.warning(warning)
     log.info("meetkit on http://%s:%d (public URL %s)", args.host, args.port, settings.public_url)

@@ -11,3 +11,4 @@ from meetkit.web.ratelimit import RateLimiter
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 LOOKUP_LIMITER = web.AppKey("lookup_limiter", RateLimiter)
+PBX_LIMITER = web.AppKey("pbx_limiter", RateLimiter)  # failed PIN look-ups (web/dialin.py)

@@ -1,0 +1,79 @@
+"""Dial-in use cases: a PIN for every group, room by PIN for the PBX, PIN by room for Jitsi."""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+
+from meetkit.config import Settings
+from meetkit.domain import ids
+from meetkit.domain.errors import FeatureDisabled, Unauthorized
+from meetkit.storage import dialin, groups
+from meetkit.storage.database import Database
+
+_COLLISION_RETRIES = 8
+
+
+def require_dialin(settings: Settings) -> None:
+    """Raise FeatureDisabled unless dial-in numbers are configured."""
+    if not settings.dialin_enabled:
+        raise FeatureDisabled("Die Einwahl per Telefon ist nicht eingerichtet (MEETKIT_DIALIN_NUMBERS).")
+
+
+def require_pbx_secret(settings: Settings) -> str:
+    """Return MEETKIT_PBX_SECRET, or raise FeatureDisabled: without it PIN look-ups are refused."""
+    if not settings.pbx_secret:
+        raise FeatureDisabled("PIN-Abfragen sind abgeschaltet: MEETKIT_PBX_SECRET ist nicht gesetzt.")
+    return settings.pbx_secret
+
+
+def check_pbx_authorization(secret: str, authorization: str | None) -> None:
+    """Accept only the header `Authorization: Bearer <secret>`, compared in constant time."""
+    scheme, _, credentials = (authorization or "").partition(" ")
+    presented = credentials.strip().encode() if scheme.lower() == "bearer" else b""
+    if not hmac.compare_digest(presented, secret.encode()):
+        raise Unauthorized("PIN-Abfragen brauchen den Kopf 'Authorization: Bearer' mit MEETKIT_PBX_SECRET.")
+
+
+async def room_for_pin(db: Database, pin: str) -> str | None:
+    """Return the room of the group with this current PIN, or None."""
+    group = await db.read(lambda conn: groups.by_pin(conn, pin))
+    return group.room if group else None
+
+
+async def pin_for_room(db: Database, settings: Settings, room: str) -> str | None:
+    """Return the PIN of the group that owns `room` (giving it one if it has none yet), or None."""
+    group = await db.read(lambda conn: groups.by_room(conn, room))
+    if group is None:
+        return None
+    if group.pin is not None:
+        return group.pin
+    group_id = group.id
+    return await db.write(lambda conn: _give_pin(conn, settings, group_id))
+
+
+async def assign_missing_pins(db: Database, settings: Settings) -> int:
+    """Give every group without a PIN a fresh one (when dial-in is configured); return how many."""
+    if not settings.dialin_enabled:
+        return 0
+
+    def assign(conn: sqlite3.Connection) -> int:
+        missing = dialin.groups_without_pin(conn)
+        for group_id in missing:
+            _give_pin(conn, settings, group_id)
+        return len(missing)
+
+    return await db.write(assign)
+
+
+def _give_pin(conn: sqlite3.Connection, settings: Settings, group_id: int) -> str | None:
+    """Give one group a random unused PIN unless it has one; return its PIN afterwards."""
+    for attempt in range(_COLLISION_RETRIES):
+        try:
+            # A failing statement is undone on its own (SQLite's ABORT); the transaction goes on.
+            dialin.set_pin_if_missing(conn, group_id, ids.new_pin(settings.pin_digits))
+            break
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error) or attempt == _COLLISION_RETRIES - 1:
+                raise
+    return dialin.pin_of(conn, group_id)

@@ -1,0 +1,24 @@
+"""SQL for dial-in PINs: finding groups without one and giving them one (look-ups are in groups.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def groups_without_pin(conn: sqlite3.Connection) -> list[int]:
+    """Return the ids of groups that have no PIN yet (created before dial-in was configured)."""
+    return [
+        int(row["id"]) for row in conn.execute("SELECT id FROM support_groups WHERE pin IS NULL ORDER BY id")
+    ]
+
+
+def set_pin_if_missing(conn: sqlite3.Connection, group_id: int, pin: str) -> bool:
+    """Give a group this PIN unless it has one; raises sqlite3.IntegrityError when the PIN is taken."""
+    cursor = conn.execute("UPDATE support_groups SET pin = ? WHERE id = ? AND pin IS NULL", (pin, group_id))
+    return cursor.rowcount == 1
+
+
+def pin_of(conn: sqlite3.Connection, group_id: int) -> str | None:
+    """Return a group's current PIN, if any."""
+    row = conn.execute("SELECT pin FROM support_groups WHERE id = ?", (group_id,)).fetchone()
+    return str(row["pin"]) if row and row["pin"] is not None else None

@@ -1,0 +1,129 @@
+"""Dial-in routes: Jitsi's `dialInConfCodeUrl` and `dialInNumbersUrl`, and the PBX's PIN look-up.
+
+- `GET /jitsi/conference-mapper?conference=ROOM@MUC[&url=...]` (public, CORS for the Jitsi origin):
+  200 `{"message", "id": PIN, "conference": "room@muc"}`; unknown room 404 `{"error", "message",
+  "id": false, "conference": false}`.
+- `GET /jitsi/conference-mapper?id=PIN` with `Authorization: Bearer $MEETKIT_PBX_SECRET`: the same shapes.
+  Wrong or missing secret 401, secret not configured 403; wrong secrets, malformed and unknown PINs count
+  as failures of the calling client, and after PBX_MAX_FAILURES in PBX_WINDOW_SECONDS it gets 429.
+- `GET /jitsi/dial-in-numbers[?conference=ROOM@MUC]` (public, CORS): the numbers array; `[]` without
+  dial-in, which Jitsi shows as "dial-in not enabled".
+- Every other refusal is 4xx `{"error": "..."}` (web/errors.py); no answer repeats the PIN or room asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from functools import lru_cache
+
+from aiohttp import web
+
+from meetkit.domain.errors import InvalidInput, MeetkitError
+from meetkit.jitsi.dialin import (
+    conference_answer,
+    not_found_answer,
+    numbers_answer,
+    parse_conference,
+    parse_pin,
+    single_parameter,
+)
+from meetkit.services import dialin as service
+from meetkit.web.keys import DATABASE, PBX_LIMITER, SETTINGS
+from meetkit.web.ratelimit import RateLimiter
+from meetkit.web.security import origin
+
+log = logging.getLogger("meetkit.dialin")
+
+MAPPER_PATH = "/jitsi/conference-mapper"
+NUMBERS_PATH = "/jitsi/dial-in-numbers"
+CORS_PATHS = frozenset({MAPPER_PATH, NUMBERS_PATH})
+# Sized for one PBX whose callers mistype now and then (each call has 3 tries); an enumerator gets at most
+# 60 guesses per 10 minutes out of 9 * 10**7 eight-digit PINs.
+PBX_MAX_FAILURES = 60
+PBX_WINDOW_SECONDS = 600.0
+
+routes = web.RouteTableDef()
+
+
+def setup(app: web.Application) -> None:
+    """Add the PBX failure limit, the PIN backfill at start and the CORS headers (after the database ctx)."""
+    app[PBX_LIMITER] = RateLimiter(PBX_MAX_FAILURES, PBX_WINDOW_SECONDS)
+    app.cleanup_ctx.append(pins_ctx)
+    app.on_response_prepare.append(add_cors_headers)
+
+
+async def pins_ctx(app: web.Application) -> AsyncIterator[None]:
+    """At start, give groups created before dial-in was configured their PIN."""
+    count = await service.assign_missing_pins(app[DATABASE], app[SETTINGS])
+    if count:
+        log.info("gave %d group(s) created before dial-in was configured a PIN", count)
+    yield
+
+
+@lru_cache(maxsize=8)
+def _allowed_origin(jitsi_url: str) -> str:
+    return origin(jitsi_url)
+
+
+async def add_cors_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Let the Jitsi page (JITSI_URL's origin, not `*`) read the two public answers, errors included."""
+    if request.path in CORS_PATHS:
+        response.headers["Access-Control-Allow-Origin"] = _allowed_origin(request.app[SETTINGS].jitsi_url)
+
+
+@routes.route("OPTIONS", MAPPER_PATH, name="dialin_mapper_preflight")
+@routes.route("OPTIONS", NUMBERS_PATH, name="dialin_numbers_preflight")
+async def preflight(request: web.Request) -> web.Response:
+    """Answer a CORS preflight: GET only, no extra request headers (so never Authorization)."""
+    return web.Response(
+        status=204, headers={"Access-Control-Allow-Methods": "GET", "Access-Control-Max-Age": "86400"}
+    )
+
+
+@routes.get(MAPPER_PATH, name="dialin_mapper")
+async def conference_mapper(request: web.Request) -> web.Response:
+    """Jitsi asks for a room's PIN (`?conference=`); the PBX asks for a PIN's room (`?id=`)."""
+    query = request.query
+    if ("conference" in query) == ("id" in query):
+        raise InvalidInput("Bitte genau einen der Parameter 'conference' oder 'id' angeben.")
+    if "id" in query:
+        return await _room_for_pin(request)
+    settings = request.app[SETTINGS]
+    service.require_dialin(settings)
+    room = parse_conference(single_parameter(query.getall("conference"), "conference"), settings.muc_domain)
+    pin = await service.pin_for_room(request.app[DATABASE], settings, room)
+    if pin is None:
+        return web.json_response(not_found_answer(), status=404)
+    return web.json_response(conference_answer(pin, room, settings.muc_domain))
+
+
+async def _room_for_pin(request: web.Request) -> web.Response:
+    """The PBX's look-up, behind its bearer secret and the per-client failure limit."""
+    settings = request.app[SETTINGS]
+    service.require_dialin(settings)
+    secret = service.require_pbx_secret(settings)
+    limiter = request.app[PBX_LIMITER]
+    key = limiter.client_key(request)
+    limiter.check(key)
+    try:
+        service.check_pbx_authorization(secret, request.headers.get("Authorization"))
+        pin = parse_pin(single_parameter(request.query.getall("id"), "id"))
+        room = await service.room_for_pin(request.app[DATABASE], pin)
+    except MeetkitError:
+        limiter.fail(key)
+        raise
+    if room is None:
+        limiter.fail(key)
+        return web.json_response(not_found_answer(), status=404)
+    return web.json_response(conference_answer(pin, room, settings.muc_domain))
+
+
+@routes.get(NUMBERS_PATH, name="dialin_numbers")
+async def dial_in_numbers(request: web.Request) -> web.Response:
+    """The numbers Jitsi's invite dialog shows; the same for every room, so the room is only checked."""
+    settings = request.app[SETTINGS]
+    conference = request.query.getall("conference", [])
+    if conference:
+        parse_conference(single_parameter(conference, "conference"), settings.muc_domain)
+    return web.json_response(numbers_answer(settings.dialin_numbers))
