@@ -35,12 +35,12 @@ def main() -> None:
     _seed_more(env, args.groups - 1)  # in one process: a CLI call per group would take minutes
 
     wrk = {"seconds": args.seconds, "connections": args.connections}
-    with bare_server() as bare_url:
-        baseline = run_wrk("bare aiohttp hello, no access log", bare_url + "/hello", **wrk)
-    with bare_server(access_log=True) as bare_url:
-        logged = run_wrk("bare aiohttp hello, run_app default access log", bare_url + "/hello", **wrk)
-    with meetkit_server(env) as url:
-        member = run_wrk("meetkit member page /j/{code} (privacy access log on)", url + member_path, **wrk)
+    with bare_server() as bare:
+        baseline = run_wrk("bare aiohttp hello, no access log", bare, "/hello", **wrk)
+    with bare_server(access_log=True) as bare:
+        logged = run_wrk("bare aiohttp hello, run_app default access log", bare, "/hello", **wrk)
+    with meetkit_server(env) as running:
+        member = run_wrk("meetkit member page /j/{code} (privacy access log on)", running, member_path, **wrk)
 
     print(
         f"{platform.node()}: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,24 +20,45 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class WrkResult:
-    """Throughput and latency of one wrk run."""
+    """Throughput and latency of one wrk run, and the server's CPU time per request."""
 
     label: str
     requests_per_second: float
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    requests: int
+    server_cpu_us_per_request: float = 0.0
 
     def row(self, baseline: WrkResult | None = None) -> str:
-        """Return a Markdown table row, with the ratio to `baseline` if given."""
+        """Return a Markdown table row, with ratios to `baseline` if given."""
         ratio = f"{self.requests_per_second / baseline.requests_per_second:.2f}" if baseline else "1.00"
+        cpu_ratio = (
+            f"{baseline.server_cpu_us_per_request / self.server_cpu_us_per_request:.2f}" if baseline else "1.00"
+        )
         return (
             f"| {self.label} | {self.requests_per_second:,.0f} | {self.p50_ms:.2f} | {self.p99_ms:.2f} "
-            f"| {ratio} | {self.non_2xx} |"
+            f"| {ratio} | {self.server_cpu_us_per_request:.0f} | {cpu_ratio} | {self.non_2xx} |"
         )
 
 
-TABLE_HEADER = "| target | req/s | p50 ms | p99 ms | ratio to baseline | non-2xx |\n|---|---|---|---|---|---|"
+TABLE_HEADER = (
+    "| target | req/s | p50 ms | p99 ms | req/s ratio | server CPU µs/req | CPU ratio (baseline/this) | non-2xx |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server process: where it listens and its pid (for CPU accounting)."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """Return the user+system CPU time the process has used so far (from /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -61,36 +82,36 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 3
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], health_path: str, port: int) -> Iterator[str]:
-    """Run a server process for the duration of the block; yields its base URL."""
+def server(command: list[str], env: dict[str, str], health_path: str, port: int) -> Iterator[Server]:
+    """Run a server process for the duration of the block."""
     process = subprocess.Popen(
         command, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + health_path, process)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 @contextmanager
-def bare_server(access_log: bool = False) -> Iterator[str]:
+def bare_server(access_log: bool = False) -> Iterator[Server]:
     """Run bench/bare.py, the baseline (optionally with run_app's default access log)."""
     port = free_port()
     command = [sys.executable, str(ROOT / "bench" / "bare.py"), "--port", str(port)]
-    with server(command + (["--access-log"] if access_log else []), {}, "/hello", port) as url:
-        yield url
+    with server(command + (["--access-log"] if access_log else []), {}, "/hello", port) as running:
+        yield running
 
 
 @contextmanager
-def meetkit_server(env: dict[str, str]) -> Iterator[str]:
+def meetkit_server(env: dict[str, str]) -> Iterator[Server]:
     """Run `meetkit serve` (with its privacy access log on, as in production)."""
     port = free_port()
     command = [sys.executable, "-m", "meetkit", "serve", "--port", str(port)]
-    with server(command, env, "/healthz", port) as url:
-        yield url
+    with server(command, env, "/healthz", port) as running:
+        yield running
 
 
 def meetkit(env: dict[str, str], *args: str) -> str:
@@ -108,24 +129,28 @@ def meetkit(env: dict[str, str], *args: str) -> str:
 
 def run_wrk(
     label: str,
-    url: str,
+    target: Server,
+    path: str,
     *,
     connections: int = 64,
     threads: int = 1,
     seconds: int = 10,
     lua: str | None = None,
 ) -> WrkResult:
-    """Run wrk against `url` and return its figures; `lua` is an optional wrk script's text."""
+    """Run wrk against `target` + `path` and return its figures; `lua` is an optional wrk script's text."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if lua:
             script.write(lua)
             command += ["-s", script.name]
+    cpu_before = target.cpu_seconds()
     try:
-        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+        output = subprocess.run([*command, target.url + path], capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(script.name)
-    return parse_wrk(label, output)
+    result = parse_wrk(label, output)
+    cpu_us = (target.cpu_seconds() - cpu_before) * 1e6 / max(result.requests, 1)
+    return replace(result, server_cpu_us_per_request=cpu_us)
 
 
 def parse_wrk(label: str, output: str) -> WrkResult:
@@ -139,10 +164,18 @@ def parse_wrk(label: str, output: str) -> WrkResult:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if not rps:
         raise ValueError(f"no Requests/sec in wrk output:\n{output}")
-    return WrkResult(label, float(rps.group(1)), ms("50"), ms("99"), int(non_2xx.group(1)) if non_2xx else 0)
+    return WrkResult(
+        label,
+        float(rps.group(1)),
+        ms("50"),
+        ms("99"),
+        int(non_2xx.group(1)) if non_2xx else 0,
+        int(total.group(1)) if total else 0,
+    )
 
 
 def temporary_data_dir() -> str:

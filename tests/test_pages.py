@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import aiohttp
 
 import jwt as pyjwt
 from aiohttp import web
@@ -155,3 +158,18 @@ async def test_unknown_route_and_method(client: Client) -> None:
 async def test_healthz(client: Client) -> None:
     response = await client.get("/healthz")
     assert response.status == 200 and (await response.json())["status"] == "ok"
+
+
+async def test_cli_rotation_takes_effect_at_once_on_a_running_server(cli: Any, running_server: Any) -> None:
+    """The member page is cached in the server; a rotation by another process must still apply at once."""
+    group = cli("group", "add", "Gruppe", "--json").json()
+    old_path = group["member_url"].removeprefix("https://treffen.example.org")
+    async with aiohttp.ClientSession(running_server.url) as session:
+        for _ in range(3):  # warm the cache
+            async with session.get(old_path) as response:
+                assert response.status == 200
+        renewed = cli("group", "rotate", str(group["id"]), "--json").json()
+        async with session.get(old_path) as response:
+            assert response.status == 404
+        async with session.get(renewed["member_url"].removeprefix("https://treffen.example.org")) as response:
+            assert response.status == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib import resources
@@ -14,6 +14,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 MIGRATIONS_PACKAGE = "meetkit.storage.migrations"
+READ_CACHE_SIZE = 20_000
 
 
 def utc_now() -> str:
@@ -29,6 +30,8 @@ class Database:
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetkit-db-writer")
+        self._cache: dict[Hashable, object] = {}
+        self._cache_version = -1
 
     async def open(self) -> None:
         """Create the file if needed, apply pending migrations and open the connections."""
@@ -52,6 +55,31 @@ class Database:
         """Run a read-only `query(conn)`; indexed look-ups are fast enough to run on the loop."""
         assert self._reader is not None, "Database is not open"
         return query(self._reader)
+
+    def cache_get(self, key: Hashable) -> object | None:
+        """Return what was cached under `key`, unless any connection (this process or another, such
+        as the CLI) has committed a change since; SQLite's data_version tells. None when absent."""
+        assert self._reader is not None, "Database is not open"
+        version = self._reader.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._cache_version:
+            self._cache.clear()
+            self._cache_version = version
+        return self._cache.get(key)
+
+    def cache_put(self, key: Hashable, value: object) -> None:
+        """Cache an immutable `value` under `key` until the next committed change anywhere."""
+        if len(self._cache) >= READ_CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = value
+
+    async def read_cached(self, key: Hashable, query: Callable[[sqlite3.Connection], T]) -> T:
+        """Like read(), but reuse the answer for `key` until any connection commits a change."""
+        cached = self.cache_get(key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        result = await self.read(query)
+        self.cache_put(key, result)
+        return result
 
     async def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
         """Run `change(conn)` in one transaction on the writer thread; any exception rolls it back."""

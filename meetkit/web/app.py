@@ -15,6 +15,7 @@ from meetkit.config import Settings
 from meetkit.rendering import environment
 from meetkit.storage.database import Database
 from meetkit.web import api, dialin, health, pages, schedules
+from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
 from meetkit.web.openapi import openapi_route
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> web.Application:
     app[LOOKUP_LIMITER] = RateLimiter()
     app[aiohttp_jinja2.APP_KEY] = environment()
     app.cleanup_ctx.append(database_ctx)
+    app.cleanup_ctx.append(access_log_flusher)
     dialin.setup(app)  # PBX failure limit, PINs for older groups (needs the database), CORS
     app.on_response_prepare.append(add_security_headers)
     for module in ROUTE_MODULES:

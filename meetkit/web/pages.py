@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -50,11 +50,10 @@ def phone_context(settings: Settings, view: GroupView) -> dict[str, object]:
     return {"dialin_numbers": settings.dialin_numbers, "pin": group_pin_groups(view.group.pin)}
 
 
-@lru_cache(maxsize=4096)
 def _render_member_page(
     settings: Settings, view: GroupView, lang: str, next_dates: tuple[Occurrence, ...] = ()
 ) -> str:
-    """Render the member page; cached by its complete input, so a renewed group renders anew."""
+    """Render the member page."""
     template = environment().get_template("member.html")
     return template.render(
         lang=lang,
@@ -70,11 +69,20 @@ def _render_member_page(
 async def member_page(request: web.Request) -> web.Response:
     """The calm landing page a member reaches from the printed QR code or short link."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    code = request.match_info["code"]
-    view = await _limited(request, lambda: directory.group_for_member_code(db, code))
-    next_dates = tuple(await schedules.next_dates(db, view.group.id))
-    html = _render_member_page(settings, view, request_language(request), next_dates)
-    return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "private, no-cache"})
+    code, lang = request.match_info["code"], request_language(request)
+    limiter = request.app[LOOKUP_LIMITER]
+    limiter.check(limiter.client_key(request))
+    # The page changes only when data changes (the cache then empties) or as dates pass (hourly key).
+    cache_key = ("member_page", code, lang, int(time.time() // 3600))
+    body = db.cache_get(cache_key)
+    if not isinstance(body, bytes):
+        view = await _limited(request, lambda: directory.group_for_member_code(db, code))
+        next_dates = tuple(await schedules.next_dates(db, view.group.id))
+        body = _render_member_page(settings, view, lang, next_dates).encode()
+        db.cache_put(cache_key, body)
+    return web.Response(
+        body=body, content_type="text/html", charset="utf-8", headers={"Cache-Control": "private, no-cache"}
+    )
 
 
 @routes.get("/l/{token}", name="leader_page")
