@@ -14,7 +14,7 @@ from aiohttp import web
 from meetkit.config import Settings
 from meetkit.rendering import environment
 from meetkit.storage.database import Database
-from meetkit.web import api, dialin, health, pages, schedules
+from meetkit.web import api, dialin, health, kiosk, pages, schedules
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
@@ -28,7 +28,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 
 # Feature modules: each exposes `routes` (and optionally `openapi_paths`/`openapi_schemas`).
-ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin]
+ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin, kiosk]
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -1,0 +1,246 @@
+"""Use cases for kiosk tablets: register, pair through a one-time link, look up, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from meetkit.config import Settings
+from meetkit.domain import ids
+from meetkit.domain.devices import (
+    MAX_PAIRING_MINUTES,
+    PAIRING_MINUTES,
+    Device,
+    pairing_expiry,
+    pairing_open,
+)
+from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
+from meetkit.domain.models import ContactPoint
+from meetkit.domain.names import clean_name
+from meetkit.storage import contact_points, devices
+from meetkit.storage.database import Database
+
+MAX_DEVICE_NAME_LENGTH = 100
+PAIRING_INVALID = (
+    "Dieser Kopplungslink gilt nicht (mehr): er ist abgelaufen oder wurde schon benutzt. "
+    "Bitte in der Kontaktstelle einen neuen erstellen lassen (meetkit device pair)."
+)
+DEVICE_REVOKED = (
+    "Dieses Tablet wurde abgemeldet und zeigt keine Treffen mehr. "
+    "Bitte wenden Sie sich an die Kontaktstelle, wenn es wieder benutzt werden soll."
+)
+DEVICE_UNKNOWN = "Dieses Tablet ist nicht (mehr) gekoppelt. Bitte in der Kontaktstelle neu koppeln lassen."
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedPairing:
+    """A device with its one-time pairing link, which is only known right after it was made."""
+
+    device: Device
+    pairing_token: str
+
+    def url(self, settings: Settings) -> str:
+        """The pairing link to open on the tablet."""
+        return pairing_url(settings, self.pairing_token)
+
+
+def now_utc() -> dt.datetime:
+    """The current moment, aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+def pairing_url(settings: Settings, pairing_token: str) -> str:
+    """The link that pairs a tablet: `{public}/kiosk/pair/{token}`."""
+    return f"{settings.public_url}/kiosk/pair/{pairing_token}"
+
+
+def kiosk_url(settings: Settings, device_token: str) -> str:
+    """The kiosk page of a paired tablet: `{public}/kiosk/{device_token}`."""
+    return f"{settings.public_url}/kiosk/{device_token}"
+
+
+def device_json(
+    device: Device, contact_point: ContactPoint | None = None, now: dt.datetime | None = None
+) -> dict[str, object]:
+    """The JSON shape of a device (never a token)."""
+    data: dict[str, object] = {
+        "id": device.id,
+        "name": device.name,
+        "contact_point_id": device.contact_point_id,
+        "status": device.status(now or now_utc()),
+        "paired_at": device.paired_at,
+        "pairing_expires_at": device.pairing_expires_at,
+        "revoked_at": device.revoked_at,
+        "created_at": device.created_at,
+    }
+    if contact_point is not None:
+        data["contact_point"] = contact_point.slug
+    return data
+
+
+def _minutes(valid_minutes: int) -> int:
+    if not 1 <= valid_minutes <= MAX_PAIRING_MINUTES:
+        raise InvalidInput(f"Ein Kopplungslink gilt 1 bis {MAX_PAIRING_MINUTES} Minuten.")
+    return valid_minutes
+
+
+async def add_device(
+    db: Database,
+    name: str,
+    contact_point_slug: str,
+    *,
+    valid_minutes: int = PAIRING_MINUTES,
+    now: dt.datetime | None = None,
+) -> IssuedPairing:
+    """Register a tablet of a contact point and open its one-time pairing link."""
+    name = clean_name(name, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH)
+    expires = pairing_expiry(now or now_utc(), _minutes(valid_minutes))
+    token = ids.new_secret_token()
+
+    def insert(conn: sqlite3.Connection) -> Device:
+        contact_point = contact_points.by_slug(conn, contact_point_slug)
+        if contact_point is None:
+            raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
+        return devices.insert(conn, contact_point.id, name, ids.hash_secret(token), expires)
+
+    return IssuedPairing(await db.write(insert), token)
+
+
+async def new_pairing(
+    db: Database, reference: str, *, valid_minutes: int = PAIRING_MINUTES, now: dt.datetime | None = None
+) -> IssuedPairing:
+    """Open a new pairing link for a device (replacing an unused one); using it replaces the tablet."""
+    expires = pairing_expiry(now or now_utc(), _minutes(valid_minutes))
+    token = ids.new_secret_token()
+
+    def change(conn: sqlite3.Connection) -> Device:
+        device = _find(conn, reference)
+        if device.revoked:
+            raise InvalidInput(f"Das Tablet '{device.name}' ist abgemeldet; bitte ein neues anlegen.")
+        devices.open_pairing(conn, device.id, ids.hash_secret(token), expires)
+        found = devices.by_id(conn, device.id)
+        assert found is not None
+        return found
+
+    return IssuedPairing(await db.write(change), token)
+
+
+async def pairing_device(db: Database, pairing_token: str, *, now: dt.datetime | None = None) -> Device:
+    """Return the device an unused, unexpired pairing link belongs to, without using it up."""
+    device = await db.read(lambda conn: devices.by_pairing_hash(conn, ids.hash_secret(pairing_token)))
+    moment = now or now_utc()
+    if (
+        device is None
+        or device.pairing_expires_at is None
+        or not pairing_open(device.pairing_expires_at, moment)
+    ):
+        raise NotFound(PAIRING_INVALID)
+    return device
+
+
+async def pair_device(
+    db: Database, pairing_token: str, *, now: dt.datetime | None = None
+) -> tuple[Device, str]:
+    """Use up a pairing link: return the device and its new device token (shown only now)."""
+    moment = now or now_utc()
+    device_token = ids.new_secret_token()
+
+    def change(conn: sqlite3.Connection) -> Device:
+        device = devices.by_pairing_hash(conn, ids.hash_secret(pairing_token))
+        if (
+            device is None
+            or device.pairing_expires_at is None
+            or not pairing_open(device.pairing_expires_at, moment)
+        ):
+            raise NotFound(PAIRING_INVALID)
+        devices.pair(conn, device.id, ids.hash_secret(device_token))
+        found = devices.by_id(conn, device.id)
+        assert found is not None
+        return found
+
+    return await db.write(change), device_token
+
+
+async def device_for_token(db: Database, device_token: str) -> tuple[Device, ContactPoint]:
+    """Return a paired, unrevoked device and its contact point; a revoked one gets a clear Unauthorized."""
+
+    def query(conn: sqlite3.Connection) -> tuple[Device, ContactPoint]:
+        device = devices.by_token_hash(conn, ids.hash_secret(device_token))
+        if device is None:
+            raise NotFound(DEVICE_UNKNOWN)
+        if device.revoked:
+            raise Unauthorized(DEVICE_REVOKED)
+        contact_point = contact_points.by_id(conn, device.contact_point_id)
+        assert contact_point is not None
+        return device, contact_point
+
+    return await db.read(query)
+
+
+async def device_by_token(db: Database, device_token: str) -> Device | None:
+    """Return the device (revoked or not) whose token this is, or None."""
+    return await db.read(lambda conn: devices.by_token_hash(conn, ids.hash_secret(device_token)))
+
+
+async def contact_point_of(db: Database, device: Device) -> ContactPoint:
+    """Return the contact point a device belongs to."""
+    found = await db.read(lambda conn: contact_points.by_id(conn, device.contact_point_id))
+    assert found is not None
+    return found
+
+
+async def revoke_device(db: Database, reference: str) -> Device:
+    """Revoke a device: its kiosk page and any open pairing link stop working at once."""
+
+    def change(conn: sqlite3.Connection) -> Device:
+        device = _find(conn, reference)
+        if device.revoked:
+            raise InvalidInput(f"Das Tablet '{device.name}' ist schon abgemeldet.")
+        devices.revoke(conn, device.id)
+        found = devices.by_id(conn, device.id)
+        assert found is not None
+        return found
+
+    return await db.write(change)
+
+
+async def list_devices(
+    db: Database, contact_point_slug: str | None = None
+) -> list[tuple[Device, ContactPoint | None]]:
+    """Return all devices (or one contact point's) with their contact points."""
+
+    def query(conn: sqlite3.Connection) -> list[tuple[Device, ContactPoint | None]]:
+        contact_point_id = None
+        if contact_point_slug is not None:
+            found = contact_points.by_slug(conn, contact_point_slug)
+            if found is None:
+                raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
+            contact_point_id = found.id
+        points = {c.id: c for c in contact_points.all_(conn)}
+        return [(d, points.get(d.contact_point_id)) for d in devices.all_(conn, contact_point_id)]
+
+    return await db.read(query)
+
+
+async def find_device(db: Database, reference: str) -> Device:
+    """Return the device named by id or by its unique name."""
+    return await db.read(lambda conn: _find(conn, reference))
+
+
+def _find(conn: sqlite3.Connection, reference: str) -> Device:
+    reference = reference.strip()
+    if reference.isdigit():
+        found = devices.by_id(conn, int(reference))
+        if found is None:
+            raise NotFound(f"Kein Tablet mit der Nummer {reference}.")
+        return found
+    matches = devices.by_name(conn, clean_name(reference, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH))
+    if not matches:
+        raise NotFound(f"Kein Tablet mit dem Namen '{reference}'.")
+    if len(matches) > 1:
+        numbers = ", ".join(str(d.id) for d in matches)
+        raise InvalidInput(
+            f"Mehrere Tablets heißen '{reference}' (Nummern {numbers}); bitte die Nummer angeben."
+        )
+    return matches[0]
