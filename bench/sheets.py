@@ -1,0 +1,102 @@
+"""Benchmark invitation sheets: one sheet warm, and a 1,000-group batch (pages/s, peak RSS).
+
+Run: .venv/bin/python bench/sheets.py [--groups 1000] [--workers N] [--chunk 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from meetkit.sheets import SheetData, SheetRenderer, pdf
+from meetkit.sheets.data import DialInNumber
+
+TOPICS = [
+    "Angehörige Sucht",
+    "Depression",
+    "Trauer nach Suizid",
+    "Krebs – Frauen",
+    "Morbus Crohn",
+    "Tinnitus",
+]
+
+
+def sample(i: int) -> SheetData:
+    """A realistic sheet: long-ish name with umlauts, two numbers, 8-digit PIN, three dates."""
+    first = dt.datetime(2026, 12, 1, 19, 0) + dt.timedelta(days=i % 7)
+    return SheetData(
+        member_url=f"https://treffen.selbsthilfe-oberbayern.de/j/k7m2q-{i:05d}",
+        group_name=f"{TOPICS[i % len(TOPICS)]} – Gesprächskreis Nr. {i} (Großraum München-Süd)",
+        dial_in_numbers=(DialInNumber("DE", "+49 89 1234 5678"), DialInNumber("AT", "+43 1 234 5678")),
+        pin=f"{40000000 + i * 7919:08d}",
+        next_meetings=tuple(first + dt.timedelta(weeks=2 * k) for k in range(3)),
+        contact_point_name="Selbsthilfezentrum München",
+        help_phone="089 53 29 56 11",
+    )
+
+
+def rss_mb(who: int) -> float:
+    """Peak resident set size in MB (Linux reports KiB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def single(runs: int) -> float:
+    """Median wall time of one warm A4 sheet rendered to PDF bytes in this process."""
+    pdf.warm_up()
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        pdf.render_pdf([sample(i)])
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def batch(groups: int, workers: int | None, chunk: int) -> tuple[float, int, float, int]:
+    """Render `groups` sheets into one PDF file through the process pool; (seconds, pages, warm-up s, workers)."""
+    renderer = SheetRenderer(workers=workers, chunk_size=chunk)
+    start = time.perf_counter()
+    for future in renderer.start():
+        future.result()
+    warm = time.perf_counter() - start
+    sheets = [sample(i) for i in range(groups)]
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        pages = await renderer.batch(sheets, Path(folder) / "all.pdf")
+        seconds = time.perf_counter() - start
+    renderer.close()
+    assert isinstance(pages, int)
+    return seconds, pages, warm, renderer.workers
+
+
+def main() -> None:
+    """Print the figures docs/performance.md quotes."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--chunk", type=int, default=25)
+    parser.add_argument("--single-runs", type=int, default=30)
+    args = parser.parse_args()
+    seconds, pages, warm, workers = asyncio.run(batch(args.groups, args.workers, args.chunk))
+    print(
+        f"batch: {pages} pages in {seconds:.2f} s = {pages / seconds:.1f} pages/s "
+        f"({workers} workers, chunks of {args.chunk}, workers warmed up in {warm:.2f} s)"
+    )
+    print(
+        f"peak RSS: parent {rss_mb(resource.RUSAGE_SELF):.0f} MB, largest worker {rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
+    median = single(args.single_runs)
+    print(f"single A4 sheet, warm, in-process: median {median * 1000:.1f} ms over {args.single_runs} runs")
+    print(f"peak RSS after single runs: parent {rss_mb(resource.RUSAGE_SELF):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

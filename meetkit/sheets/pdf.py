@@ -1,0 +1,73 @@
+"""PDF rendering with WeasyPrint; runs in worker processes, never on the event loop."""
+
+from __future__ import annotations
+
+import atexit
+import functools
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
+from meetkit.sheets.data import Lang, Layout, SheetData
+from meetkit.sheets.fonts import font_face_css
+from meetkit.sheets.html import SHEET_CSS, TEMPLATE_DIR, render_html
+
+if TYPE_CHECKING:
+    from weasyprint import CSS, Document
+    from weasyprint.text.fonts import FontConfiguration
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> tuple[FontConfiguration, list[CSS]]:
+    """Fonts and stylesheets, loaded and parsed once per process."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    atexit.register(_engine.cache_clear)  # release the fonts before interpreter teardown
+    css = [
+        CSS(string=font_face_css(), font_config=fonts),
+        CSS(filename=str(SHEET_CSS), font_config=fonts),
+    ]
+    return fonts, css
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load the fonts and lay out one sheet, so the first real one is fast."""
+    render_pdf([SheetData(member_url="https://example.invalid/j/warmup", group_name="Äß")])
+
+
+def _render(
+    sheets: Sequence[SheetData], layout: Layout, lang: Lang | None, compact: Collection[int]
+) -> Document:
+    from weasyprint import HTML
+
+    fonts, css = _engine()
+    html = render_html(sheets, layout, lang=lang, compact=compact)
+    return HTML(string=html, base_url=TEMPLATE_DIR.as_uri() + "/").render(stylesheets=css, font_config=fonts)
+
+
+def pages_per_sheet(document: Document, count: int) -> list[int]:
+    """How many pages each of `count` sheets took, found by the `sheet-N` anchors."""
+    starts: dict[int, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("sheet-"):
+                starts.setdefault(int(anchor.removeprefix("sheet-")), number)
+    bounds = [starts[i] for i in range(count)] + [len(document.pages)]
+    return [bounds[i + 1] - bounds[i] for i in range(count)]
+
+
+def render_document(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None) -> Document:
+    """Lay out `sheets`, one page each; a sheet that overflows is laid out again in compact form."""
+    if not sheets:
+        raise ValueError("no sheets to render")
+    document = _render(sheets, layout, lang, ())
+    if len(document.pages) == len(sheets):
+        return document
+    overflowing = {i for i, n in enumerate(pages_per_sheet(document, len(sheets))) if n > 1}
+    return _render(sheets, layout, lang, overflowing)
+
+
+def render_pdf(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None) -> bytes:
+    """One PDF with one page per sheet (or per page of four cards)."""
+    return bytes(render_document(sheets, layout, lang).write_pdf())

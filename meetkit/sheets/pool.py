@@ -1,0 +1,115 @@
+"""Render sheet PDFs in worker processes, so neither the event loop nor the caller's memory carries them."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from meetkit.sheets import pdf
+from meetkit.sheets.data import Lang, Layout, SheetData
+
+CHUNK_SIZE = 25  # sheets per WeasyPrint document in a batch: amortises fonts, bounds memory
+
+
+def _worker_init() -> None:
+    """Load WeasyPrint, fonts and stylesheets once per worker."""
+    pdf.warm_up()
+
+
+def _merge(parts: Sequence[bytes], target: str | None) -> bytes | int:
+    """Concatenate PDF documents; write them to `target` (returning the page count) or return the bytes."""
+    import pypdfium2 as pdfium
+
+    merged = pdfium.PdfDocument.new()
+    try:
+        for part in parts:
+            source = pdfium.PdfDocument(part)
+            try:
+                merged.import_pages(source)
+            finally:
+                source.close()
+        pages = len(merged)
+        if target is None:
+            from io import BytesIO
+
+            buffer = BytesIO()
+            merged.save(buffer)
+            return buffer.getvalue()
+        with open(target, "wb") as out:
+            merged.save(out)
+        return pages
+    finally:
+        merged.close()
+
+
+def default_workers() -> int:
+    """One worker per core, at most four (a render holds a core)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class SheetRenderer:
+    """A lazily started process pool that turns SheetData into PDF bytes or files."""
+
+    def __init__(self, workers: int | None = None, chunk_size: int = CHUNK_SIZE) -> None:
+        self.workers = workers or default_workers()
+        self.chunk_size = chunk_size
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+            )
+        return self._pool
+
+    def start(self) -> list[Future[None]]:
+        """Start every worker now (they warm up in the background); returns their warm-up futures."""
+        pool = self._executor()
+        return [pool.submit(pdf.warm_up) for _ in range(self.workers)]
+
+    def close(self) -> None:
+        """Stop the workers (waiting for running renders)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    async def pdf(
+        self, sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None
+    ) -> bytes:
+        """Render a few sheets (one document) in a worker."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), pdf.render_pdf, list(sheets), layout, lang)
+
+    async def batch(
+        self,
+        sheets: Sequence[SheetData],
+        target: Path | None = None,
+        layout: Layout = "a4",
+        lang: Lang | None = None,
+    ) -> bytes | int:
+        """Render many sheets in chunks across the workers and merge them in order.
+
+        With `target`, write the PDF there and return its page count; else return the PDF bytes.
+        At most two chunks per worker are in flight, so memory stays flat however long the batch.
+        """
+        if not sheets:
+            raise ValueError("no sheets to render")
+        loop = asyncio.get_running_loop()
+        pool = self._executor()
+        chunks = deque(list(sheets[i : i + self.chunk_size]) for i in range(0, len(sheets), self.chunk_size))
+        in_flight: deque[asyncio.Future[bytes]] = deque()
+        parts: list[bytes] = []
+        while chunks or in_flight:
+            while chunks and len(in_flight) < 2 * self.workers:
+                in_flight.append(loop.run_in_executor(pool, pdf.render_pdf, chunks.popleft(), layout, lang))
+            parts.append(await in_flight.popleft())
+        if len(parts) == 1 and target is None:
+            return parts[0]
+        return await loop.run_in_executor(pool, _merge, parts, None if target is None else str(target))

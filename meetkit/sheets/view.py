@@ -1,0 +1,127 @@
+"""Turn SheetData into what the sheet templates show (formatted, translated, escaped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from markupsafe import Markup, escape
+
+from meetkit.sheets.data import SheetData, group_pin
+from meetkit.sheets.qr import qr_svg
+
+MAX_MEETINGS = 3  # dates shown on the A4 sheet
+MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)
+MAX_CONTACT_POINT_NAME = 100  # characters; the name is stored with up to 300
+
+
+@dataclass(frozen=True, slots=True)
+class NumberLine:
+    """One dial-in number as printed: country name (in the sheet's language) and number."""
+
+    country: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetView:
+    """One sheet, ready for the templates."""
+
+    title: str | None
+    title_size: str
+    card_title_size: str
+    qr: Markup
+    member_url: str
+    link_html: Markup
+    link_size: str
+    card_link_html: Markup
+    pin: str | None
+    numbers: tuple[NumberLine, ...]
+    meetings: tuple[str, ...]
+    contact_point_name: str | None
+    help_phone: str | None
+    compact: bool
+
+
+def size_class(text: str | None, limits: tuple[int, int, int]) -> str:
+    """CSS size class for a text: "l", "m", "s" or "xs" by its length."""
+    length = len(text or "")
+    for cls, limit in zip(("l", "m", "s"), limits, strict=True):
+        if length <= limit:
+            return cls
+    return "xs"
+
+
+def printed_link(url: str) -> str:
+    """The link as printed: without "https://", which browsers add themselves; "http://" stays."""
+    return url.removeprefix("https://")
+
+
+def link_html(text: str, max_part: int) -> Markup:
+    """The printed link, breakable only between host and path (never at a hyphen in the host).
+
+    When host or path is longer than `max_part` characters the link may break anywhere instead.
+    """
+    host, slash, path = text.partition("/") if "://" not in text else _split_after_scheme(text)
+    if not slash or len(host) > max_part or len(path) + 1 > max_part:
+        return escape(text)
+    return Markup('<span class="nobr">%s</span><wbr><span class="nobr">%s</span>') % (host, slash + path)
+
+
+def _split_after_scheme(text: str) -> tuple[str, str, str]:
+    scheme, _, rest = text.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host}", slash, path
+
+
+def shorten(text: str | None, limit: int) -> str | None:
+    """`text` cut at a word boundary to at most `limit` characters (with "…"), None stays None."""
+    if text is None or len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+def format_meeting(when: dt.datetime, lang: str, tz: str) -> str:
+    """A meeting time in full words, e.g. "Donnerstag, 3. Dezember 2026, 19:00 Uhr"."""
+    if when.tzinfo is not None:
+        when = when.astimezone(ZoneInfo(tz))
+    day = format_date(when, "full", locale=lang)
+    if lang == "de":
+        return f"{day}, {format_time(when, 'HH:mm', locale=lang)} Uhr"
+    return f"{day}, {format_time(when, 'short', locale=lang)}"
+
+
+def country_name(code: str, lang: str) -> str:
+    """The country's name in the sheet's language; the code itself when unknown."""
+    return str(Locale.parse(lang).territories.get(code.upper(), code.upper()))
+
+
+def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
+    """Prepare one sheet: the first MAX_MEETINGS meetings in time order."""
+    name = " ".join((data.group_name or "").split()) or None
+    link = printed_link(data.member_url)
+    meetings = sorted(data.next_meetings)
+    numbers = tuple(
+        NumberLine(country_name(n.country_code, data.lang), n.formatted_number)
+        for n in data.dial_in_numbers[:MAX_NUMBERS]
+    )
+    return SheetView(
+        title=name,
+        title_size=size_class(name, (40, 80, 150)),
+        card_title_size=size_class(name, (30, 60, 100)),
+        qr=Markup(qr_svg(data.member_url)),  # noqa: S704 - segno's SVG of the URL, escaped by segno
+        member_url=data.member_url,
+        link_html=link_html(link, 58),
+        link_size=size_class(link, (36, 44, 52)),
+        card_link_html=link_html(link, 30),
+        pin=group_pin(data.pin) if data.has_phone and data.pin else None,
+        numbers=numbers if data.has_phone else (),
+        meetings=tuple(format_meeting(m, data.lang, data.timezone) for m in meetings[:MAX_MEETINGS]),
+        contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
+        help_phone=data.help_phone,
+        compact=compact,
+    )

@@ -1,0 +1,282 @@
+"""Invitation sheets as PDF, checked like a person would: print, scan every QR code, read the text."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
+from meetkit.sheets import DialInNumber, SheetData, SheetRenderer
+from meetkit.sheets.data import group_pin
+from meetkit.sheets.html import render_html
+from meetkit.sheets.pdf import render_pdf
+from meetkit.sheets.qr import qr_info, qr_svg
+
+MM_PER_INCH = 25.4
+URL = "https://treffen.example.org/j/k7m2q-9xw4r"
+LONG_NAME = ("Angehörige von Menschen mit Essstörungen, Ängsten und Zwängen – Großraum Süd " * 5)[
+    :300
+].strip()
+
+
+def sheet(**changes: object) -> SheetData:
+    """A fully featured sheet; keyword arguments replace single fields."""
+    data: dict[str, object] = {
+        "member_url": URL,
+        "group_name": "Angehörige Sucht – Gesprächskreis Süd (Großhadern)",
+        "dial_in_numbers": (DialInNumber("DE", "+49 89 1234567"), DialInNumber("AT", "+43 1 2345678")),
+        "pin": "12345678",
+        "next_meetings": (dt.datetime(2026, 12, 3, 19, 0), dt.datetime(2026, 12, 17, 19, 0)),
+        "contact_point_name": "Selbsthilfekontaktstelle München",
+        "help_phone": "089 53 29 56 11",
+    }
+    data.update(changes)
+    return SheetData(**data)  # type: ignore[arg-type]
+
+
+def worst_case(**changes: object) -> SheetData:
+    """Everything at its longest: 300-character name, three dates, four numbers, 12-digit PIN."""
+    numbers = tuple(
+        DialInNumber(cc, f"+{n} 1234 567 890 12")
+        for cc, n in (("DE", 49), ("AT", 43), ("CH", 41), ("LU", 352))
+    )
+    base = {
+        "group_name": LONG_NAME,
+        "dial_in_numbers": numbers,
+        "pin": "123456789012",
+        "next_meetings": tuple(dt.datetime(2026, 12, 30, 19, 30) + dt.timedelta(weeks=k) for k in range(3)),
+        "contact_point_name": "Selbsthilfekontaktstelle der Arbeitsgemeinschaft Ärztlicher Fürsorge " * 4,
+        "help_phone": "+49 (0)89 / 53 29 56 - 11",
+    }
+    base.update(changes)
+    return sheet(**base)
+
+
+def page_images(pdf: bytes, dpi: int) -> list[object]:
+    """Rasterise every page in greyscale, as a scanner or a phone photo of a print would."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in document]
+    finally:
+        document.close()
+
+
+def decode_pages(pdf: bytes, dpi: int) -> list[list[str]]:
+    """The texts of all QR codes zxing-cpp finds, page by page."""
+    return [
+        [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]  # type: ignore[arg-type]
+        for image in page_images(pdf, dpi)
+    ]
+
+
+def qr_symbol_mm(pdf: bytes, page: int = 0, dpi: int = 150) -> list[float]:
+    """Printed width of each QR symbol on a page (finder pattern edge to edge, without quiet zone)."""
+    image = page_images(pdf, dpi)[page]
+    sizes = []
+    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):  # type: ignore[arg-type]
+        pos = result.position
+        width_px = ((pos.top_right.x - pos.top_left.x) ** 2 + (pos.top_right.y - pos.top_left.y) ** 2) ** 0.5
+        sizes.append(width_px / dpi * MM_PER_INCH)
+    return sizes
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    """The PDF's text layer as poppler's pdftotext reads it."""
+    path = tmp_path / "text.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def page_count(pdf: bytes) -> int:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+@functools.cache
+def rendered(layout: str = "a4", **changes: object) -> bytes:
+    """Render once per distinct input; the PDFs are immutable bytes."""
+    return render_pdf([sheet(**changes)], layout)  # type: ignore[arg-type]
+
+
+@functools.cache
+def rendered_worst(layout: str = "a4") -> bytes:
+    return render_pdf([worst_case()], layout)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dpi", [150, 72])
+def test_a4_sheet_qr_decodes_to_the_member_link(dpi: int) -> None:
+    assert decode_pages(rendered(), dpi) == [[URL]]
+
+
+def test_a4_sheet_qr_decodes_with_zbar_too(tmp_path: Path) -> None:
+    (tmp_path / "sheet.pdf").write_bytes(rendered())
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-gray", "-png", str(tmp_path / "sheet.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    out = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(tmp_path / "p-1.png")], capture_output=True, text=True
+    )
+    assert out.stdout.split() == [URL]
+
+
+def test_qr_is_large_vector_art_with_error_correction_m_or_better() -> None:
+    pdf = rendered()
+    assert min(qr_symbol_mm(pdf)) >= 50
+    document = pdfium.PdfDocument(pdf)
+    kinds = {obj.type for obj in document[0].get_objects()}
+    document.close()
+    assert pdfium.raw.FPDF_PAGEOBJ_IMAGE not in kinds  # no raster image anywhere on the page
+    assert pdfium.raw.FPDF_PAGEOBJ_PATH in kinds
+    version, level = qr_info(URL)
+    assert level in ("M", "Q", "H") and version <= 5
+
+
+def test_qr_svg_is_made_once_per_link() -> None:
+    link = "https://treffen.example.org/j/abcde-cache"
+    first = qr_svg(link)
+    hits = qr_svg.cache_info().hits
+    assert qr_svg(link) is first
+    assert qr_svg.cache_info().hits == hits + 1
+    assert first.count("<path") == 1 and 'viewBox="0 0 ' in first
+
+
+def test_text_layer_has_pin_in_threes_phone_numbers_umlauts_and_rules(tmp_path: Path) -> None:
+    text = " ".join(pdf_text(rendered(), tmp_path).split())
+    assert "123 456 78 #" in text
+    assert "+49 89 1234567" in text and "+43 1 2345678" in text
+    assert "Deutschland" in text and "Österreich" in text
+    assert "Angehörige Sucht – Gesprächskreis Süd (Großhadern)" in text
+    assert "treffen.example.org/j/k7m2q-9xw4r" in text
+    assert "Donnerstag, 3. Dezember 2026, 19:00 Uhr" in text
+    assert "Wir nennen nur unsere Vornamen." in text
+    assert "Was in der Gruppe gesagt wird, bleibt in der Gruppe." in text
+    assert "Selbsthilfekontaktstelle München" in text and "089 53 29 56 11" in text
+
+
+def test_font_is_atkinson_hyperlegible_embedded(tmp_path: Path) -> None:
+    (tmp_path / "sheet.pdf").write_bytes(rendered())
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "sheet.pdf")], capture_output=True, text=True, check=True
+    )
+    rows = [line.split() for line in fonts.stdout.splitlines()[2:]]
+    assert rows and all("Atkinson-Hyperlegible" in row[0] for row in rows)
+    assert all(row[-5] == "yes" for row in rows)  # the "emb" column
+
+
+def test_english_sheet(tmp_path: Path) -> None:
+    pdf = rendered(lang="en")
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Join online" in text and "Join by phone" in text and "Our rules" in text
+    assert "Thursday, December 3, 2026" in text and "Germany" in text and "Austria" in text
+    assert "Online teilnehmen" not in text and "Unsere Regeln" not in text
+    assert decode_pages(pdf, 72) == [[URL]]
+
+
+def test_hidden_group_name_and_no_dial_in(tmp_path: Path) -> None:
+    pdf = rendered(group_name=None, pin=None, dial_in_numbers=())
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Unsere Selbsthilfegruppe" in text
+    assert "Angehörige" not in text and "PIN" not in text and "Telefon teilnehmen" not in text
+    assert decode_pages(pdf, 72) == [[URL]]
+    assert min(qr_symbol_mm(pdf)) > min(qr_symbol_mm(rendered()))  # the phone block's room goes to the QR
+
+
+@pytest.mark.parametrize("layout", ["a4", "cards"])
+def test_300_character_name_and_everything_long_stays_on_one_page(layout: str, tmp_path: Path) -> None:
+    pdf = rendered_worst(layout)
+    assert page_count(pdf) == 1
+    codes = decode_pages(pdf, 72)[0]
+    assert codes == [URL] * (1 if layout == "a4" else 4)
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "123 456 789 012 #" in text
+    if layout == "a4":
+        assert "Großraum Süd" in text and min(qr_symbol_mm(pdf)) >= 50
+
+
+@pytest.mark.parametrize("dpi", [150, 72])
+def test_cards_layout_has_four_scannable_codes_per_page(dpi: int) -> None:
+    pdf = rendered("cards")
+    assert page_count(pdf) == 1
+    assert decode_pages(pdf, dpi) == [[URL] * 4]
+    assert min(qr_symbol_mm(pdf)) >= 40
+
+
+def test_batch_of_20_groups_decodes_page_by_page(tmp_path: Path) -> None:
+    """Through the process pool, written to a file in chunks, as `meetkit sheets` does."""
+    urls = [f"https://treffen.example.org/j/batch-{i:05d}" for i in range(20)]
+    sheets = [
+        sheet(member_url=u, group_name=f"Gruppe {i} für Ältere", pin=f"{31415926 + i}")
+        for i, u in enumerate(urls)
+    ]
+    target = tmp_path / "batch.pdf"
+
+    async def run() -> int | bytes:
+        renderer = SheetRenderer(workers=2, chunk_size=6)
+        try:
+            return await renderer.batch(sheets, target)
+        finally:
+            renderer.close()
+
+    assert asyncio.run(run()) == 20
+    pdf = target.read_bytes()
+    assert decode_pages(pdf, 72) == [[u] for u in urls]
+    text = pdf_text(pdf, tmp_path).split("\f")
+    assert "314 159 26 #" in text[0] and "314 159 45 #" in text[19]
+
+
+def test_rendering_in_the_pool_leaves_the_event_loop_free() -> None:
+    """A 5 ms ticker keeps ticking while sheets render (inline rendering would stall it for each sheet)."""
+
+    async def run() -> tuple[int, float, bytes]:
+        renderer = SheetRenderer(workers=1)
+        try:
+            await renderer.pdf([sheet()])  # start and warm the worker
+            ticks = 0
+
+            async def ticker() -> None:
+                nonlocal ticks
+                while True:
+                    await asyncio.sleep(0.005)
+                    ticks += 1
+
+            task = asyncio.create_task(ticker())
+            start = time.perf_counter()
+            pdfs = await asyncio.gather(*(renderer.pdf([sheet(pin=f"9876543{i}")]) for i in range(5)))
+            elapsed = time.perf_counter() - start
+            task.cancel()
+            return ticks, elapsed, pdfs[-1]
+        finally:
+            renderer.close()
+
+    ticks, elapsed, pdf = asyncio.run(run())
+    assert ticks >= 0.5 * elapsed / 0.0055  # at least half the ticks a free loop manages
+    assert decode_pages(pdf, 72) == [[URL]]
+
+
+def test_html_for_browsers_links_only_own_resources() -> None:
+    html = render_html([sheet()], stylesheets=["/static/sheet.css"], pdf_url="/l/x/sheet.pdf")
+    assert '<link rel="stylesheet" href="/static/sheet.css">' in html
+    assert "<svg" in html and "@page" not in html  # print CSS lives in the stylesheet
+    others = set(re.findall(r"""(?:src|href)=["']([^"']+)""", html)) - {"/static/sheet.css", "/l/x/sheet.pdf"}
+    assert others == set()
+    assert "12345678" not in html.replace("123 456 78", "")  # the PIN only appears grouped
+
+
+def test_pin_grouping() -> None:
+    assert group_pin("12345678") == "123 456 78"
+    assert group_pin("123456789") == "123 456 789"
+    assert group_pin(" 12-34 ") == "123 4"
