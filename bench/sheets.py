@@ -77,6 +77,50 @@ async def batch(groups: int, workers: int | None, chunk: int) -> tuple[float, in
     return seconds, pages, warm, renderer.workers
 
 
+def qrcode_svg(url: str) -> str:
+    """The same code drawn by the qrcode library (one square per module, SvgPathImage), for comparison."""
+    import io
+    import re
+
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(
+        url,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode().split("?>", 1)[-1]
+    return re.sub(r' (width|height)="[^"]*"', "", svg, count=2)
+
+
+def compare_qr(pages: int) -> None:
+    """Time QR generation alone and a `pages`-sheet document with segno's and with qrcode's SVG."""
+    from meetkit.sheets import qr, view
+
+    pdf.warm_up()
+    for name, make in (("segno", qr.qr_svg.__wrapped__), ("qrcode", qrcode_svg)):
+        start = time.perf_counter()
+        svgs = [make(sample(i).member_url) for i in range(100)]
+        per_code = (time.perf_counter() - start) / 100
+        original = view.qr_svg
+        view.qr_svg = make  # type: ignore[assignment]
+        try:
+            start = time.perf_counter()
+            document = pdf.render_pdf([sample(i) for i in range(pages)])
+            seconds = time.perf_counter() - start
+        finally:
+            view.qr_svg = original
+        size = sum(len(s) for s in svgs) / len(svgs)
+        print(
+            f"{name}: {per_code * 1000:.1f} ms per code, SVG {size / 1024:.1f} KB; {pages}-sheet PDF "
+            f"{seconds:.2f} s = {pages / seconds:.1f} pages/s in one process, {len(document) / 1024:.0f} KB"
+        )
+
+
 def main() -> None:
     """Print the figures docs/performance.md quotes."""
     parser = argparse.ArgumentParser()
@@ -84,7 +128,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--chunk", type=int, default=25)
     parser.add_argument("--single-runs", type=int, default=30)
+    parser.add_argument("--compare-qr", type=int, metavar="PAGES", help="only compare segno and qrcode")
     args = parser.parse_args()
+    if args.compare_qr:
+        compare_qr(args.compare_qr)
+        return
     seconds, pages, warm, workers = asyncio.run(batch(args.groups, args.workers, args.chunk))
     print(
         f"batch: {pages} pages in {seconds:.2f} s = {pages / seconds:.1f} pages/s "
