@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
-
 import jwt as pyjwt
 from aiohttp import web
 from aiohttp.test_utils import TestClient
