@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jwt as pyjwt
@@ -16,6 +17,7 @@ from aiohttp.test_utils import TestClient
 from meetkit.config import Settings
 from meetkit.domain.errors import NotFound
 from meetkit.services import devices, directory, kiosk, schedules
+from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
 from tests.conftest import JWT_SECRET
 
@@ -313,3 +315,16 @@ async def test_headcount_round_trip_into_attendance(
     for bad in (-1, 501, "3", None, True):
         rejected = await client.post(url, json={"group_id": issued.group.id, "in_room": bad})
         assert rejected.status == 400, bad
+
+
+async def test_join_without_jwt_configuration_has_no_token(
+    aiohttp_client: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kiosk, "now_utc", lambda: NOW.astimezone(dt.UTC))
+    client = await aiohttp_client(create_app(replace(settings, jwt_app_id=None, jwt_secret=None)))
+    db = client.app[DATABASE]
+    await directory.add_contact_point(db, "KISS Nord", slug="nord")
+    group_id = await _group(client, settings, "Trauer", "nord", 3, "17:00", "")
+    _, token = await _paired(client, "Tablet", "nord")
+    data = await (await client.post(f"/kiosk/{token}/join.json", json={"group_id": group_id})).json()
+    assert "jwt" not in data["options"] and data["options"]["roomName"]
