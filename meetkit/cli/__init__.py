@@ -6,10 +6,19 @@ import argparse
 import sys
 from types import ModuleType
 
-from meetkit.cli import api_tokens, check, contact_points, devices, groups, schedule, serve
+from meetkit.cli import api_tokens, check, contact_points, devices, groups, report, schedule, serve
 from meetkit.cli.common import CommandError, run_command
 
-COMMAND_MODULES: list[ModuleType] = [serve, contact_points, groups, schedule, devices, api_tokens, check]
+COMMAND_MODULES: list[ModuleType] = [
+    serve,
+    contact_points,
+    groups,
+    schedule,
+    devices,
+    api_tokens,
+    check,
+    report,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

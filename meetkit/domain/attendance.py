@@ -5,13 +5,14 @@ Rules, in one place (docs/attendance.md explains them for people):
 - A meeting is one group on one local day (Europe/Berlin). Several Jitsi sessions of that day (a reconnect, a
   room that closed and opened again) merge into it: earliest start, latest end, highest peak.
 - Start and end are rounded to the nearest 5 minutes before they are stored.
-- Every room has a clock: the latest observation time applied. An observation older than the clock (a late
-  or repeated webhook) never changes the current count; it can only raise the peak of the session it falls
-  in. The peak is a maximum, so duplicates change nothing.
+- A session's start is the earliest, its end the latest moment the room was seen alive, its peak the highest
+  count: minima and maxima, so duplicated webhooks change nothing and reordered ones give the same session.
+  Every room has a clock (the latest observation applied): an observation older than the clock never
+  changes the current count or opens a session; it only widens the session it falls in.
 - Online people = peak online count, minus one for the room's device when an in-room count was recorded,
   minus the phone count (each phone caller is a Jitsi occupant too). Participants = online + in room + phone.
-- Not a meeting: fewer than MIN_PARTICIPANTS participants, or (without a hand count) fewer than
-  MIN_TOGETHER_MINUTES with at least two people online together.
+- Not a meeting: fewer than MIN_PARTICIPANTS participants, or (without a hand count) shorter than
+  MIN_MINUTES from start to end as stored.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.schedules import TIMEZONE
 
 ROUND_SECONDS = 5 * 60
 MIN_PARTICIPANTS = 2
-MIN_TOGETHER_MINUTES = 10
+MIN_MINUTES = 10
 STALE_SECONDS = 6 * 60 * 60  # an open session without news for this long ended at its last activity
 MAX_HEADCOUNT = 500
 MAX_OCCUPANTS = 100_000  # anything larger is garbage, not a count
@@ -88,8 +90,7 @@ class Kind(StrEnum):
     GONE = "gone"  # the census no longer lists the room: it ended after its last observation
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
+class Observation(NamedTuple):
     """One count-only fact about a room at a moment (unix seconds); nothing about any person."""
 
     at: int
@@ -98,33 +99,39 @@ class Observation:
     opened_at: int | None = None  # when the source says the room was created, if it says so
 
 
-@dataclass(frozen=True, slots=True)
-class RoomState:
-    """What meetkit remembers of a room between observations (kept in the database)."""
+class RoomState(NamedTuple):
+    """What meetkit remembers of a room between observations (kept in the database).
+
+    `clock` is the latest observation time applied; `floor` is the clock before the current (or last)
+    session opened: a late observation after the floor belongs to that session, one before it to an
+    older one.
+    """
 
     clock: int
     occupants: int
     is_open: bool
     opened_at: int | None
+    floor: int | None
     session_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionUpdate:
-    """How one observation changes the room's session: open a new one, or extend the current one."""
+class SessionUpdate(NamedTuple):
+    """How one observation changes the room's session: open a new one, or widen the current one.
+
+    Every field merges by min (start) or max (end, peak), so applying updates in any order, or twice,
+    gives the same session.
+    """
 
     opens: bool
-    opened_at: int
-    seen_at: int | None  # latest activity: the end moves to it (None: the end stays)
+    opened_at: int  # the start moves back to it
+    seen_at: int | None  # the end moves forward to it (None: no news about the end)
     peak: int
-    together_seconds: int
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """The room's new state and what to record (None: nothing)."""
 
-    state: RoomState
+    state: RoomState | None
     update: SessionUpdate | None
 
 
@@ -134,61 +141,67 @@ def observe(state: RoomState | None, obs: Observation) -> Step:
         return _late(state, obs)
     if state is not None and state.is_open and obs.at - state.clock > STALE_SECONDS:
         # The end of that session never arrived; it ended at its last activity, which is stored already.
-        state = replace(state, is_open=False, occupants=0)
+        state = state._replace(is_open=False, occupants=0)
     if state is None or not state.is_open:
         return _while_closed(state, obs)
     return _while_open(state, obs)
 
 
 def _late(state: RoomState, obs: Observation) -> Step:
-    """An observation from before the room's clock: it can only raise the peak of its session."""
+    """An observation from before the room's clock: it widens its session, never changes the current count.
+
+    A late count or creation proves the room existed then (the start may move back, the end forward,
+    the peak up). A late destruction or census gap says nothing the session does not already know.
+    """
     if (
-        obs.occupants
-        and state.session_id is not None
-        and state.opened_at is not None
-        and obs.at >= state.opened_at
+        obs.kind in (Kind.DESTROYED, Kind.GONE)
+        or state.session_id is None
+        or state.opened_at is None
+        or (state.floor is not None and obs.at <= state.floor)
     ):
-        return Step(state, SessionUpdate(False, state.opened_at, None, obs.occupants, 0))
-    return Step(state, None)
+        return Step(state, None)
+    start = min(state.opened_at, obs.at)
+    update = SessionUpdate(False, start, obs.at, obs.occupants or 0)
+    return Step(state._replace(opened_at=start), update)
 
 
 def _while_closed(state: RoomState | None, obs: Observation) -> Step:
-    """A closed room opens when it is created or someone is in it; anything else just moves the clock."""
-    if obs.kind in (Kind.DESTROYED, Kind.GONE) or (obs.kind == Kind.COUNT and not obs.occupants):
-        kept = (state.opened_at, state.session_id) if state is not None else (None, None)
-        return Step(RoomState(obs.at, 0, False, *kept), None)
+    """A closed room opens when it is created or someone is in it; a destruction we never saw open is a
+    whole session (its payload knows the start); an empty count or a census gap changes nothing."""
+    if obs.kind == Kind.GONE or (obs.kind == Kind.COUNT and not obs.occupants):
+        return Step(state, None)
+    floor = state.clock if state is not None else None
     start = obs.at
     if (
         obs.opened_at is not None
         and obs.opened_at <= obs.at
         and obs.at - obs.opened_at <= STALE_SECONDS
-        and (state is None or obs.opened_at > state.clock)
+        and (floor is None or obs.opened_at > floor)
     ):
         start = obs.opened_at
     occupants = obs.occupants or 0
+    is_open = obs.kind != Kind.DESTROYED
     return Step(
-        RoomState(obs.at, occupants, True, start, None),
-        SessionUpdate(True, start, obs.at, occupants, 0),
+        RoomState(obs.at, occupants if is_open else 0, is_open, start, floor, None),
+        SessionUpdate(True, start, obs.at, occupants),
     )
 
 
 def _while_open(state: RoomState, obs: Observation) -> Step:
-    """An open room: counts move on, the end follows, time with two or more people adds up."""
+    """An open room: the count moves on and the end follows; a destruction or census gap closes it."""
     assert state.opened_at is not None
-    together = obs.at - state.clock if state.occupants >= 2 else 0
     if obs.kind == Kind.CREATED:
         if obs.at > state.opened_at:  # created again: the destruction of the previous room was missed
-            return _while_closed(replace(state, is_open=False, occupants=0), obs)
-        return Step(replace(state, clock=obs.at), None)
+            return _while_closed(state._replace(is_open=False, occupants=0), obs)
+        return Step(state._replace(clock=obs.at), None)
     if obs.kind == Kind.DESTROYED:
-        closed = RoomState(obs.at, 0, False, state.opened_at, state.session_id)
-        return Step(closed, SessionUpdate(False, state.opened_at, obs.at, 0, together))
-    if obs.kind == Kind.GONE:
-        closed = RoomState(obs.at, 0, False, state.opened_at, state.session_id)
-        return Step(closed, None)
+        closed = state._replace(clock=obs.at, occupants=0, is_open=False)
+        return Step(closed, SessionUpdate(False, state.opened_at, obs.at, 0))
+    if obs.kind == Kind.GONE:  # ended after its last observation, which is the stored end already
+        return Step(state._replace(clock=obs.at, occupants=0, is_open=False), None)
     occupants = obs.occupants or 0
-    moved = replace(state, clock=obs.at, occupants=occupants)
-    return Step(moved, SessionUpdate(False, state.opened_at, obs.at, occupants, together))
+    moved = RoomState(obs.at, occupants, True, state.opened_at, state.floor, state.session_id)  # hot path
+    return Step(moved, SessionUpdate(False, state.opened_at, obs.at, occupants))
 
 
 # --- Hand counts ------------------------------------------------------------------------------------------
@@ -248,7 +261,6 @@ class MeetingRecord:
     started_at: str | None
     ended_at: str | None
     peak_online: int
-    together_seconds: int
     in_room: int | None
     phone: int | None
     sources: int
@@ -257,6 +269,13 @@ class MeetingRecord:
     def has_headcount(self) -> bool:
         """Whether somebody counted by hand."""
         return self.in_room is not None or self.phone is not None
+
+    @property
+    def minutes(self) -> int:
+        """Minutes from the stored (rounded) start to the stored end; 0 without an online part."""
+        if self.started_at is None or self.ended_at is None:
+            return 0
+        return int((parse_iso_utc(self.ended_at) - parse_iso_utc(self.started_at)).total_seconds()) // 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,10 +304,10 @@ def figures(meeting: MeetingRecord) -> Figures:
 
 
 def counts_as_meeting(meeting: MeetingRecord) -> bool:
-    """The "not a meeting" rule: at least two people, and online-only ones long enough together."""
+    """The "not a meeting" rule: at least two people, and an online-only one at least MIN_MINUTES long."""
     if figures(meeting).total < MIN_PARTICIPANTS:
         return False
-    return meeting.has_headcount or meeting.together_seconds >= MIN_TOGETHER_MINUTES * 60
+    return meeting.has_headcount or meeting.minutes >= MIN_MINUTES
 
 
 # --- Monthly reports --------------------------------------------------------------------------------------
@@ -481,7 +500,7 @@ def report_json(report: Report) -> dict[str, object]:
         "suppressed_below": n,
         "rules": {
             "min_participants": MIN_PARTICIPANTS,
-            "min_together_minutes": MIN_TOGETHER_MINUTES,
+            "min_minutes": MIN_MINUTES,
             "sessions_not_counted": report.not_counted,
         },
         "contact_points": [
@@ -541,48 +560,47 @@ def report_rows(report: Report) -> list[tuple[object, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One bar of the weekly chart, in SVG user units."""
+    """One bar of a weekly chart, in SVG user units; value None means suppressed (no bar)."""
 
     x: float
     y: float
     width: float
     height: float
     value: int | None
-    kind: str  # "meetings" or "participants"
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """Geometry of the weekly chart: two bars per week, each series scaled to its own maximum."""
+    """Geometry of one weekly bar chart (meetings or participants), scaled to its own largest value."""
 
+    kind: str
     width: int
     height: int
     baseline: float
     bars: list[Bar]
-    labels: list[tuple[float, str]]
 
 
-def weekly_chart(report: Report, width: int = 640, height: int = 240) -> Chart:
-    """Lay out meetings and participants per week as bars; suppressed values draw no bar."""
-    top, bottom = 24.0, 40.0
+def weekly_chart(report: Report, kind: str, width: int = 640, height: int = 200) -> Chart:
+    """Lay out "meetings" or "participants" per week as bars."""
+    top, bottom = 22.0, 30.0
     plot = height - top - bottom
     weeks = report.weeks
-    slot = width / max(len(weeks), 1)
-    bar_width = slot * 0.32
-    values = [
-        (week.totals.meetings, suppressed(week.totals.participants, report.min_count)) for week in weeks
+    values: list[int | None] = [
+        week.totals.meetings if kind == "meetings" else _people(week.totals.participants, report.min_count)
+        for week in weeks
     ]
-    most_meetings = max([m for m, _ in values] + [1])
-    most_people = max([int(p or 0) for _, p in values] + [1])
-    bars, labels = [], []
-    for i, (meetings, people) in enumerate(values):
-        left = i * slot + slot * 0.16
-        for offset, value, most, kind in (
-            (0.0, meetings, most_meetings, "meetings"),
-            (bar_width, people, most_people, "participants"),
-        ):
-            bar_height = plot * (value or 0) / most
-            shown = None if value is None else int(value)
-            bars.append(Bar(left + offset, top + plot - bar_height, bar_width, bar_height, shown, kind))
-        labels.append((i * slot + slot / 2, weeks[i].label))
-    return Chart(width, height, top + plot, bars, labels)
+    most = max([v or 0 for v in values] + [1])
+    slot = width / max(len(weeks), 1)
+    bars = []
+    for i, (week, value) in enumerate(zip(weeks, values, strict=True)):
+        bar_height = plot * (value or 0) / most
+        bars.append(
+            Bar(i * slot + slot * 0.2, top + plot - bar_height, slot * 0.6, bar_height, value, week.label)
+        )
+    return Chart(kind, width, height, top + plot, bars)
+
+
+def _people(value: int, min_count: int | None) -> int | None:
+    shown = suppressed(value, min_count)
+    return None if shown is None else int(shown)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import datetime as dt
+import functools
+import io
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from meetkit.domain import attendance as rules
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.schedules import TIMEZONE
+from meetkit.jitsi.census import CensusRoom
+from meetkit.rendering import environment
 from meetkit.storage import attendance as storage
-from meetkit.storage import groups
+from meetkit.storage import contact_points, groups
 from meetkit.storage.database import Database
+
+LEADER_PAGE_MEETINGS = 8
 
 
 async def record_headcount(
@@ -44,3 +55,175 @@ async def record_headcount(
 async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[rules.MeetingRecord]:
     """Return a group's latest meetings (and sessions that did not count), newest first."""
     return await db.read(lambda conn: storage.last_meetings(conn, group_id, limit))
+
+
+# --- Counts from Jitsi ------------------------------------------------------------------------------------
+
+
+def _ingest_rooms(
+    conn: sqlite3.Connection, observed: Sequence[tuple[str, rules.Observation]], source: str
+) -> list[bool]:
+    """Apply observations of rooms by name, in order; unknown rooms are ignored. Returns which were known."""
+    names = list(dict.fromkeys(room for room, _ in observed))
+    known = storage.group_ids_for_rooms(conn, names)
+    bit = rules.source_bit(source)
+    items = [storage.RoomObservation(known[room], obs, bit) for room, obs in observed if room in known]
+    storage.apply_observations(conn, items)
+    return [room in known for room, _ in observed]
+
+
+async def ingest_census(db: Database, rooms: Sequence[CensusRoom], at: int) -> int:
+    """Record one census taken at `at` (unix s); known rooms no longer listed have ended. Returns matches."""
+
+    def change(conn: sqlite3.Connection) -> int:
+        known = storage.group_ids_by_room(conn)
+        bit = rules.source_bit("census")
+        items = [
+            storage.RoomObservation(
+                known[room.room],
+                rules.Observation(at, rules.Kind.COUNT, room.occupants, room.created_at),
+                bit,
+            )
+            for room in rooms
+            if room.room in known
+        ]
+        listed = {item.group_id for item in items}
+        items += [
+            storage.RoomObservation(gid, rules.Observation(at, rules.Kind.GONE), bit)
+            for gid in storage.open_room_group_ids(conn)
+            if gid not in listed
+        ]
+        storage.apply_observations(conn, items)
+        return len(listed)
+
+    return await db.write(change)
+
+
+class EventIngestor:
+    """Commits webhook observations in batches on the writer thread; each caller returns after its commit.
+
+    While one batch is being written, new events queue up and go into the next transaction together, so
+    the fsync per commit is shared. Nothing is acknowledged before the transaction holding it committed.
+    """
+
+    def __init__(self, db: Database, max_batch: int = 2000) -> None:
+        self._db = db
+        self._max_batch = max_batch
+        self._queue: list[tuple[str, rules.Observation, asyncio.Future[bool]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def submit(self, room: str, observation: rules.Observation) -> bool:
+        """Queue one observation and wait until it is committed; return whether the room is meetkit's."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queue.append((room, observation, future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain())
+        return await future
+
+    async def close(self) -> None:
+        """Finish what is queued."""
+        if self._worker is not None:
+            await self._worker
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch = self._queue[: self._max_batch]
+            del self._queue[: self._max_batch]
+            observed = [(room, obs) for room, obs, _ in batch]
+            try:
+                known = await self._db.write(
+                    functools.partial(_ingest_rooms, observed=observed, source="events")
+                )
+            except Exception as error:
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (_, _, future), is_known in zip(batch, known, strict=True):
+                if not future.done():
+                    future.set_result(is_known)
+
+
+# --- Reports and the leader page -------------------------------------------------------------------------
+
+
+async def monthly_report(
+    db: Database, month: str, contact_point_slug: str | None = None, min_count: int | None = None
+) -> rules.Report:
+    """Build the anonymous report of a month, state-wide or for one contact point."""
+    parsed = rules.parse_month(month)
+    if min_count is not None and not 1 <= min_count <= 100:
+        raise InvalidInput("--min-count muss eine Zahl von 1 bis 100 sein.")
+
+    def query(conn: sqlite3.Connection) -> rules.Report:
+        contact_point_id = None
+        if contact_point_slug is not None:
+            found = contact_points.by_slug(conn, contact_point_slug)
+            if found is None:
+                raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
+            contact_point_id = found.id
+        groups_ = storage.report_groups(conn, contact_point_id)
+        ids = [g.id for g in groups_] if contact_point_id is not None else None
+        meetings = storage.meetings_between(conn, parsed.first, parsed.last, ids)
+        return rules.build_report(parsed, groups_, meetings, min_count)
+
+    # A month of a state-wide deployment is tens of thousands of rows: read on the writer thread, so the
+    # event loop keeps serving pages meanwhile.
+    return await db.write(query)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingLine:
+    """One of a group's meetings as the leader page lists it."""
+
+    day: dt.date
+    start: str | None
+    end: str | None
+    people: rules.Figures
+    counted: bool
+    has_headcount: bool
+
+
+def meeting_line(meeting: rules.MeetingRecord) -> MeetingLine:
+    """Local times (HH:MM) and figures of a stored meeting."""
+
+    def local(text: str | None) -> str | None:
+        return None if text is None else rules.parse_iso_utc(text).astimezone(TIMEZONE).strftime("%H:%M")
+
+    return MeetingLine(
+        meeting.meeting_date,
+        local(meeting.started_at),
+        local(meeting.ended_at),
+        rules.figures(meeting),
+        rules.counts_as_meeting(meeting),
+        meeting.has_headcount,
+    )
+
+
+async def leader_context(db: Database, group_id: int) -> dict[str, object]:
+    """What the leader page shows about attendance: the last meetings and today's date for the form."""
+    meetings = await last_meetings(db, group_id, LEADER_PAGE_MEETINGS)
+    return {
+        "attendance_meetings": [meeting_line(m) for m in meetings],
+        "attendance_today": rules.local_today(),
+    }
+
+
+def report_csv(report: rules.Report) -> str:
+    """The report as CSV text with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(rules.CSV_HEADER)
+    writer.writerows(rules.report_rows(report))
+    return buffer.getvalue()
+
+
+def report_html(report: rules.Report, lang: str = "de") -> str:
+    """The report as one self-contained HTML page with an inline SVG chart (nothing loaded from anywhere)."""
+    template = environment().get_template("attendance_report.html")
+    return template.render(
+        lang=lang,
+        report=report,
+        data=rules.report_json(report),
+        charts=[rules.weekly_chart(report, "meetings"), rules.weekly_chart(report, "participants")],
+    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from meetkit.domain.attendance import (
     GroupInfo,
@@ -21,8 +23,7 @@ from meetkit.domain.attendance import (
 from meetkit.storage.database import utc_now
 
 _MEETING_COLUMNS = (
-    "group_id, meeting_date, started_at, ended_at, peak_online, together_seconds, "
-    "in_room_count, phone_count, sources"
+    "group_id, meeting_date, started_at, ended_at, peak_online, in_room_count, phone_count, sources"
 )
 _IN_CHUNK = 500
 
@@ -34,7 +35,6 @@ def _meeting(row: sqlite3.Row) -> MeetingRecord:
         started_at=row["started_at"],
         ended_at=row["ended_at"],
         peak_online=row["peak_online"],
-        together_seconds=row["together_seconds"],
         in_room=row["in_room_count"],
         phone=row["phone_count"],
         sources=row["sources"],
@@ -119,30 +119,37 @@ def room_states(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int,
     """Return the stored state of these groups' rooms."""
     ids = list(dict.fromkeys(group_ids))
     found: dict[int, RoomState] = {}
+    if len(ids) > 4 * _IN_CHUNK:  # a census of many rooms: one scan beats many look-ups
+        wanted = set(ids)
+        for row in conn.execute(
+            "SELECT group_id, clock, occupants, is_open, opened_at, session_floor, session_id FROM room_states"
+        ):
+            if row[0] in wanted:
+                found[row[0]] = RoomState(row[1], row[2], bool(row[3]), row[4], row[5], row[6])
+        return found
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
         marks = ", ".join("?" * len(chunk))
         for row in conn.execute(
-            "SELECT group_id, clock, occupants, is_open, opened_at, session_id FROM room_states"
-            f" WHERE group_id IN ({marks})",
+            "SELECT group_id, clock, occupants, is_open, opened_at, session_floor, session_id"
+            f" FROM room_states WHERE group_id IN ({marks})",
             chunk,
         ):
-            found[row[0]] = RoomState(row[1], row[2], bool(row[3]), row[4], row[5])
+            found[row[0]] = RoomState(row[1], row[2], bool(row[3]), row[4], row[5], row[6])
     return found
 
 
 @dataclass(slots=True)
 class _Pending:
-    """Changes to one meeting row, summed over a batch."""
+    """Changes to one meeting row, merged over a batch (min start, max end, max peak)."""
 
-    peak: int = 0
+    start: int
     seen_at: int | None = None
-    together: int = 0
+    peak: int = 0
     sources: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class RoomObservation:
+class RoomObservation(NamedTuple):
     """An observation of one group's room from one source."""
 
     group_id: int
@@ -151,60 +158,89 @@ class RoomObservation:
 
 
 def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation]) -> None:
-    """Fold observations (in order) into room states and meeting rows, with few statements per batch."""
+    """Fold observations (in arrival order) into room states and meeting rows, with few statements."""
     states = room_states(conn, (item.group_id for item in items))
     changed: set[int] = set()
     pending: dict[int, _Pending] = {}
     for item in items:
-        step = observe(states.get(item.group_id), item.observation)
+        before = states.get(item.group_id)
+        step = observe(before, item.observation)
         state, update = step.state, step.update
+        if state is None:
+            continue
         if update is not None and update.opens:
-            state = replace(state, session_id=_open_session(conn, item.group_id, update, item.source_bit))
+            state = state._replace(session_id=_open_session(conn, item.group_id, update, item.source_bit))
         elif update is not None and state.session_id is not None:
-            acc = pending.setdefault(state.session_id, _Pending())
-            acc.peak = max(acc.peak, update.peak)
-            if update.seen_at is not None:
-                acc.seen_at = max(acc.seen_at or update.seen_at, update.seen_at)
-            acc.together += update.together_seconds
+            acc = pending.get(state.session_id)
+            if acc is None:
+                acc = pending[state.session_id] = _Pending(update.opened_at, update.seen_at, update.peak)
+            else:
+                acc.start = min(acc.start, update.opened_at)
+                if update.seen_at is not None and (acc.seen_at is None or update.seen_at > acc.seen_at):
+                    acc.seen_at = update.seen_at
+                acc.peak = max(acc.peak, update.peak)
             acc.sources |= item.source_bit
-        if state != states.get(item.group_id):
+        if state != before:
             states[item.group_id] = state
             changed.add(item.group_id)
     now = utc_now()
+    # Rows that would not change are filtered by the WHERE clause: a census poll of an unchanged room
+    # costs a primary-key look-up, not a page write.
     conn.executemany(
         "UPDATE meeting_sessions SET"
+        " started_at = CASE WHEN started_at IS NULL OR started_at > ? THEN ? ELSE started_at END,"
+        " ended_at = CASE WHEN ended_at IS NULL OR ended_at < ? THEN ? ELSE ended_at END,"
         " peak_online = CASE WHEN peak_online < ? THEN ? ELSE peak_online END,"
-        " ended_at = CASE WHEN ? IS NOT NULL AND (ended_at IS NULL OR ended_at < ?) THEN ? ELSE ended_at END,"
-        " together_seconds = together_seconds + ?,"
         " sources = sources | ?,"
         " updated_at = ?"
-        " WHERE id = ?",
+        " WHERE id = ? AND (started_at IS NULL OR started_at > ? OR ended_at IS NULL OR ended_at < ?"
+        " OR peak_online < ? OR sources | ? <> sources)",
         [
-            (acc.peak, acc.peak, *([_end(acc.seen_at)] * 3), acc.together, acc.sources, now, session_id)
+            (
+                start,
+                start,
+                end,
+                end,
+                acc.peak,
+                acc.peak,
+                acc.sources,
+                now,
+                session_id,
+                *(start, end, acc.peak, acc.sources),
+            )
             for session_id, acc in pending.items()
+            for start in (_stored(acc.start),)
+            for end in (_stored(acc.seen_at) if acc.seen_at is not None else start,)
         ],
     )
     conn.executemany(
-        "INSERT INTO room_states (group_id, clock, occupants, is_open, opened_at, session_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO room_states (group_id, clock, occupants, is_open, opened_at, session_floor, session_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (group_id) DO UPDATE SET clock = excluded.clock, occupants = excluded.occupants,"
-        " is_open = excluded.is_open, opened_at = excluded.opened_at, session_id = excluded.session_id",
+        " is_open = excluded.is_open, opened_at = excluded.opened_at,"
+        " session_floor = excluded.session_floor, session_id = excluded.session_id",
         [
-            (gid, s.clock, s.occupants, s.is_open, s.opened_at, s.session_id)
+            (gid, s.clock, s.occupants, s.is_open, s.opened_at, s.floor, s.session_id)
             for gid in changed
             for s in (states[gid],)
         ],
     )
 
 
-def _end(seen_at: int | None) -> str | None:
-    return None if seen_at is None else iso_utc(round_time(seen_at))
+def _stored(seconds: int) -> str:
+    """A moment as a session keeps it: UTC, rounded to 5 minutes."""
+    return _iso_rounded(round_time(seconds))
+
+
+@functools.lru_cache(maxsize=1024)
+def _iso_rounded(rounded: int) -> str:
+    return iso_utc(rounded)
 
 
 def _open_session(conn: sqlite3.Connection, group_id: int, update: SessionUpdate, source_bit: int) -> int:
     """Start a session: it becomes (or merges into) the group's meeting of that local day."""
-    start = iso_utc(round_time(update.opened_at))
-    end = _end(update.seen_at) or start
+    start = _stored(update.opened_at)
+    end = _stored(update.seen_at) if update.seen_at is not None else start
     row = conn.execute(
         "INSERT INTO meeting_sessions"
         " (group_id, meeting_date, started_at, ended_at, peak_online, sources, updated_at)"
@@ -232,3 +268,14 @@ def _open_session(conn: sqlite3.Connection, group_id: int, update: SessionUpdate
         ),
     ).fetchone()
     return int(row[0])
+
+
+def group_ids_for_rooms(conn: sqlite3.Connection, rooms: Sequence[str]) -> dict[str, int]:
+    """Return the group id of each of these room names that belongs to a group."""
+    found: dict[str, int] = {}
+    for start in range(0, len(rooms), _IN_CHUNK):
+        chunk = rooms[start : start + _IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT room, id FROM support_groups WHERE room IN ({marks})", chunk):
+            found[row[0]] = row[1]
+    return found

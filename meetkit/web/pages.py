@@ -16,7 +16,7 @@ from meetkit.domain.schedules import Occurrence
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
-from meetkit.services import directory, schedules
+from meetkit.services import attendance, directory, schedules
 from meetkit.services.directory import GroupView
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
@@ -100,7 +100,9 @@ async def leader_page(request: web.Request) -> dict[str, object]:
         "member_code": format_member_code(view.group.member_code),
         "jwt_enabled": settings.jwt_enabled,
         "renewed": request.query.get("renewed") == "1",
+        "counted": request.query.get("counted") == "1",
         **phone_context(settings, view),
+        **await attendance.leader_context(db, view.group.id),
     }
 
 

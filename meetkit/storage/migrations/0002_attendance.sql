@@ -11,8 +11,6 @@ CREATE TABLE meeting_sessions (
     ended_at TEXT,
     -- most Jitsi occupants at once (focus excluded; phone callers and recorders included, as Jitsi counts)
     peak_online INTEGER NOT NULL DEFAULT 0,
-    -- how long at least two occupants were online together (decides "not a meeting")
-    together_seconds INTEGER NOT NULL DEFAULT 0,
     -- hand counts from the leader page or the kiosk; NULL when nobody counted
     in_room_count INTEGER,
     phone_count INTEGER,
@@ -25,13 +23,15 @@ CREATE TABLE meeting_sessions (
 CREATE INDEX meeting_sessions_date ON meeting_sessions (meeting_date);
 
 -- Ingestion state per room, so that a restart in the middle of a meeting continues it: the room's clock
--- (latest observation time applied, unix seconds), its current occupant count, and its current or last
--- session. Duplicate and late observations are recognised by the clock.
+-- (latest observation time applied, unix seconds), its current occupant count, its current or last session
+-- with the start and the clock before it opened (floor). Late and repeated observations are recognised by
+-- the clock and go to the session whose floor they follow.
 CREATE TABLE room_states (
     group_id INTEGER PRIMARY KEY REFERENCES support_groups (id) ON DELETE CASCADE,
     clock INTEGER NOT NULL,
     occupants INTEGER NOT NULL,
     is_open BOOLEAN NOT NULL,
     opened_at INTEGER,
+    session_floor INTEGER,
     session_id INTEGER REFERENCES meeting_sessions (id) ON DELETE SET NULL
 );

@@ -1,0 +1,76 @@
+"""Jitsi counts in: Prosody event_sync webhooks (`POST /jitsi/events/...`) and the room census poller."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+
+from aiohttp import web
+
+from meetkit.domain.errors import FeatureDisabled, Unauthorized
+from meetkit.jitsi.census import CensusPoller, CensusRoom
+from meetkit.jitsi.events import EVENT_KINDS, parse_event
+from meetkit.services import attendance
+from meetkit.services.attendance import EventIngestor
+from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, LOOKUP_LIMITER, SETTINGS
+
+log = logging.getLogger("meetkit.attendance")
+
+PREFIX = "/jitsi/events/"
+
+routes = web.RouteTableDef()
+
+
+def check_events_secret(request: web.Request) -> None:
+    """Let a webhook in only with `Authorization: Bearer $MEETKIT_EVENTS_SECRET` (compared in constant time)."""
+    secret = request.app[SETTINGS].events_secret
+    if not secret:
+        raise FeatureDisabled("Jitsi-Ereignisse sind nicht eingerichtet (MEETKIT_EVENTS_SECRET fehlt).")
+    limiter = request.app[LOOKUP_LIMITER]
+    key = limiter.client_key(request)
+    limiter.check(key)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if not hmac.compare_digest(token.strip().encode() if scheme == "Bearer" else b"", secret.encode()):
+        limiter.fail(key)
+        raise Unauthorized("Falsches oder fehlendes Geheimnis für Jitsi-Ereignisse.")
+
+
+async def jitsi_event(request: web.Request) -> web.Response:
+    """Keep the room, the count and the event time of one webhook; everything else is dropped unread."""
+    check_events_secret(request)
+    event = parse_event(request.path.removeprefix(PREFIX), await request.read(), int(time.time()))
+    recorded = False
+    if event is not None:
+        recorded = await request.app[EVENT_INGESTOR].submit(event.room, event.observation)
+    return web.json_response({"recorded": recorded})
+
+
+for _path in EVENT_KINDS:
+    routes.post(PREFIX + _path, name="jitsi_event_" + _path.replace("/", "_"))(jitsi_event)
+
+
+async def attendance_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Run the webhook batcher and (with MEETKIT_CENSUS_URL) the census poller while the app runs."""
+    db, settings = app[DATABASE], app[SETTINGS]
+    ingestor = EventIngestor(db)
+    app[EVENT_INGESTOR] = ingestor
+    task: asyncio.Task[None] | None = None
+    if settings.census_url:
+
+        async def handle(rooms: Sequence[CensusRoom], at: int) -> None:
+            await attendance.ingest_census(db, rooms, at)
+
+        poller = CensusPoller(settings.census_url, settings.census_interval, settings.muc_domain, handle)
+        app[CENSUS_POLLER] = poller
+        task = asyncio.create_task(poller.run(), name="meetkit-census-poller")
+        log.info("polling the room census every %g s", settings.census_interval)
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await ingestor.close()
