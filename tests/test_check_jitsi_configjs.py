@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 from typing import Any
@@ -139,6 +140,21 @@ def test_unsupported_statements_are_skipped() -> None:
     )
     assert result.config is not None
     assert lookup(result.config, "after") is True
+
+
+def test_never_raises_on_garbage() -> None:
+    rng = random.Random(7)
+    alphabet = "var config={}[]();.,:'\"`!+-=?|&/*\\\n ab01truefalse"
+    for _ in range(400):
+        text = "var config = {};" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        read_config(text)
+    read_config("var config = " + "{a:" * 5000 + "1" + "}" * 5000 + ";")
+    read_config("var config = {};\nconfig.x = '" + "unterminated")
+
+
+def test_a_strange_character_costs_only_its_statement() -> None:
+    result = read_config("var config = {};\nconfig.a = @decorated;\nconfig.b = true;\n")
+    assert result.config == {"b": True}
 
 
 @pytest.mark.parametrize("text", ["", "<html><body>nginx</body></html>", "var other = {};", "{{{{"])

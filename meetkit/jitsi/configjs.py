@@ -74,7 +74,7 @@ def _unescape(body: str) -> str:
         char = match.group(1)
         if char in _ESCAPES:
             return _ESCAPES[char]
-        if char[0] in "ux":
+        if len(char) > 1:  # \uXXXX or \xXX
             return chr(int(char[1:], 16))
         return char
 
@@ -86,8 +86,10 @@ def _tokenize(text: str) -> list[_Token]:
     line, pos = 1, 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
-        if match is None:  # a character this reader does not know: end of what it can read
-            break
+        if match is None:  # a character this reader does not know: the statement around it is skipped
+            tokens.append(_Token("op", text[pos], line))
+            pos += 1
+            continue
         kind, value = match.lastgroup or "", match.group(0)
         if kind == "str":
             tokens.append(_Token("str", _unescape(value[1:-1]), line))
@@ -569,7 +571,10 @@ def _js_str(value: Any) -> str:
 def read_config(text: str) -> ConfigJs:
     """Evaluate config.js text and return its `config` object (None when it declares none)."""
     evaluator = _Evaluator(_tokenize(text))
-    error = evaluator.run()
+    try:
+        error = evaluator.run()
+    except RecursionError:  # absurdly deep nesting: keep what was read before it
+        error = None
     config = evaluator.scope.get("config")
     return ConfigJs(config if isinstance(config, dict) else None, error)
 
