@@ -34,7 +34,9 @@ class WrkResult:
         """Return a Markdown table row, with ratios to `baseline` if given."""
         ratio = f"{self.requests_per_second / baseline.requests_per_second:.2f}" if baseline else "1.00"
         cpu_ratio = (
-            f"{baseline.server_cpu_us_per_request / self.server_cpu_us_per_request:.2f}" if baseline else "1.00"
+            f"{baseline.server_cpu_us_per_request / self.server_cpu_us_per_request:.2f}"
+            if baseline
+            else "1.00"
         )
         return (
             f"| {self.label} | {self.requests_per_second:,.0f} | {self.p50_ms:.2f} | {self.p99_ms:.2f} "
@@ -145,7 +147,9 @@ def run_wrk(
             command += ["-s", script.name]
     cpu_before = target.cpu_seconds()
     try:
-        output = subprocess.run([*command, target.url + path], capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(
+            [*command, target.url + path], capture_output=True, text=True, check=True
+        ).stdout
     finally:
         os.unlink(script.name)
     result = parse_wrk(label, output)
