@@ -6,7 +6,7 @@ import argparse
 import sys
 from types import ModuleType
 
-from meetkit.cli import api_tokens, check, contact_points, devices, groups, report, schedule, serve
+from meetkit.cli import api_tokens, check, contact_points, devices, groups, report, schedule, serve, sheets
 from meetkit.cli.common import CommandError, run_command
 
 COMMAND_MODULES: list[ModuleType] = [
@@ -18,6 +18,7 @@ COMMAND_MODULES: list[ModuleType] = [
     api_tokens,
     check,
     report,
+    sheets,
 ]
 
 

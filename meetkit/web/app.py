@@ -14,7 +14,7 @@ from aiohttp import web
 from meetkit.config import Settings
 from meetkit.rendering import environment
 from meetkit.storage.database import Database
-from meetkit.web import api, attendance, dialin, events, health, kiosk, pages, schedules
+from meetkit.web import api, attendance, dialin, events, health, kiosk, pages, schedules, sheets
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
@@ -28,7 +28,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 
 # Feature modules: each exposes `routes` (and optionally `openapi_paths`/`openapi_schemas`).
-ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin, kiosk, attendance, events]
+ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin, kiosk, attendance, events, sheets]
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -50,6 +50,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(events.attendance_ctx)  # webhook batches, census poller (needs the database)
     app.cleanup_ctx.append(access_log_flusher)
     dialin.setup(app)  # PBX failure limit, PINs for older groups (needs the database), CORS
+    sheets.setup(app)  # PDF worker processes, started by the first PDF
     app.on_response_prepare.append(add_security_headers)
     for module in ROUTE_MODULES:
         app.router.add_routes(module.routes)

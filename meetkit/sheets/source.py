@@ -1,0 +1,48 @@
+"""SheetData for stored groups: group, contact point, member link, dial-in, PIN and next dates."""
+
+from __future__ import annotations
+
+from meetkit.config import Settings
+from meetkit.domain.links import member_url
+from meetkit.services import directory, schedules
+from meetkit.services.directory import GroupView
+from meetkit.sheets.data import DialInNumber, Lang, SheetData
+from meetkit.storage.database import Database
+
+
+async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: Lang) -> SheetData:
+    """What one group's sheet shows; the name only when its contact point allows it."""
+    dial_in = settings.dialin_enabled and view.group.pin is not None
+    upcoming = await schedules.next_dates(db, view.group.id)
+    contact_point = view.contact_point
+    return SheetData(
+        member_url=member_url(settings.public_url, view.group.member_code),
+        group_name=view.display_name,
+        dial_in_numbers=tuple(DialInNumber(n.country_code, n.number) for n in settings.dialin_numbers)
+        if dial_in
+        else (),
+        pin=view.group.pin if dial_in else None,
+        next_meetings=tuple(occurrence.start for occurrence in upcoming),
+        contact_point_name=contact_point.name if contact_point else None,
+        help_phone=contact_point.phone if contact_point else None,
+        lang=lang,
+    )
+
+
+async def group_sheet(db: Database, settings: Settings, reference: str, lang: Lang) -> SheetData:
+    """The sheet of the group named by number or unique name (NotFound/InvalidInput otherwise)."""
+    group = await directory.find_group(db, reference)
+    return await sheet_data(db, settings, await directory.group_view(db, group.id), lang)
+
+
+async def contact_point_sheets(
+    db: Database, settings: Settings, contact_point_slug: str | None, lang: Lang
+) -> list[SheetData]:
+    """The sheets of every group of a contact point (of all groups without a slug), by group number."""
+    if contact_point_slug is not None:
+        await directory.get_contact_point(db, contact_point_slug)  # NotFound with a clear message
+    found = await directory.list_groups(db, contact_point_slug)
+    return [
+        await sheet_data(db, settings, await directory.group_view(db, group.id), lang)
+        for group in sorted(found, key=lambda g: g.id)
+    ]

@@ -1,0 +1,136 @@
+"""Invitation sheets on the web: the leader's printable page and PDF, and a contact point's batch in the API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import cast
+
+from aiohttp import web
+
+from meetkit.domain.errors import InvalidInput
+from meetkit.services import directory
+from meetkit.sheets import LANGS, LAYOUTS, Lang, Layout, SheetData, SheetRenderer
+from meetkit.sheets.html import BROWSER_STYLESHEETS, render_html
+from meetkit.sheets.source import contact_point_sheets, sheet_data
+from meetkit.web.api import PREFIX
+from meetkit.web.i18n import request_language
+from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
+from meetkit.web.pages import _limited
+
+routes = web.RouteTableDef()
+
+FILE_NAMES = {("a4", "de"): "einladung", ("a4", "en"): "invitation", ("cards", "de"): "kaertchen"}
+
+
+def setup(app: web.Application) -> None:
+    """Give the app a sheet renderer; its worker processes start with the first PDF and stop with the app."""
+    app.cleanup_ctx.append(renderer_ctx)
+
+
+async def renderer_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Own the process pool for the app's lifetime."""
+    renderer = SheetRenderer()
+    app[SHEET_RENDERER] = renderer
+    yield
+    await asyncio.get_running_loop().run_in_executor(None, renderer.close)
+
+
+def _layout(request: web.Request) -> Layout:
+    layout = request.query.get("layout", "a4")
+    if layout not in LAYOUTS:
+        raise InvalidInput("Das Layout muss a4 oder cards sein.")
+    return layout
+
+
+def _pdf_response(body: bytes, layout: Layout, lang: Lang) -> web.Response:
+    name = FILE_NAMES.get((layout, lang), "cards")
+    return web.Response(
+        body=body,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+    )
+
+
+async def _leader_sheet(request: web.Request, lang: Lang) -> SheetData:
+    db, settings = request.app[DATABASE], request.app[SETTINGS]
+    token = request.match_info["token"]
+    view = await _limited(request, lambda: directory.group_for_leader_token(db, token))
+    return await sheet_data(db, settings, view, lang)
+
+
+@routes.get("/l/{token}/sheet", name="leader_sheet")
+async def leader_sheet(request: web.Request) -> web.Response:
+    """The group's sheet as a printable page (the PDF's template, with the browser's print CSS)."""
+    lang = cast(Lang, request_language(request))
+    layout = _layout(request)
+    sheet = await _leader_sheet(request, lang)
+    base = f"/l/{request.match_info['token']}/sheet.pdf"
+    html = render_html(
+        [sheet],
+        layout,
+        stylesheets=BROWSER_STYLESHEETS,
+        pdf_url=f"{base}?lang={lang}&layout={layout}",
+        cards_url=f"{base}?lang={lang}&layout=cards" if layout == "a4" else None,
+    )
+    return web.Response(text=html, content_type="text/html")
+
+
+@routes.get("/l/{token}/sheet.pdf", name="leader_sheet_pdf")
+async def leader_sheet_pdf(request: web.Request) -> web.Response:
+    """The group's sheet as PDF, rendered in a worker process."""
+    lang = cast(Lang, request_language(request))
+    layout = _layout(request)
+    sheet = await _leader_sheet(request, lang)
+    body = await request.app[SHEET_RENDERER].pdf([sheet], layout)
+    return _pdf_response(body, layout, lang)
+
+
+@routes.get(PREFIX + "/contact-points/{slug}/sheets.pdf", name="api_contact_point_sheets")
+async def contact_point_sheets_pdf(request: web.Request) -> web.Response:
+    """All sheets of a contact point's groups in one PDF (one group per page), for staff."""
+    lang = request.query.get("lang", "de")
+    if lang not in LANGS:
+        raise InvalidInput("Die Sprache muss de oder en sein.")
+    layout = _layout(request)
+    db, settings = request.app[DATABASE], request.app[SETTINGS]
+    sheets = await contact_point_sheets(db, settings, request.match_info["slug"], lang)
+    if not sheets:
+        raise InvalidInput("Diese Kontaktstelle hat noch keine Gruppen.")
+    body = await request.app[SHEET_RENDERER].batch(sheets, None, layout)
+    assert isinstance(body, bytes)
+    return _pdf_response(body, layout, lang)
+
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+openapi_paths: dict[str, object] = {
+    "/contact-points/{slug}/sheets.pdf": {
+        "get": {
+            "summary": "Invitation sheets of all groups of a contact point in one PDF (one group per page)",
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                {
+                    "name": "lang",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": list(LANGS), "default": "de"},
+                },
+                {
+                    "name": "layout",
+                    "in": "query",
+                    "description": "a4: one A4 sheet per group; cards: four A6 cards per A4 page",
+                    "schema": {"type": "string", "enum": list(LAYOUTS), "default": "a4"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "The PDF",
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                },
+                "400": _ERROR,
+                "401": _ERROR,
+                "404": _ERROR,
+            },
+        }
+    }
+}
