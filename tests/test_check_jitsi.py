@@ -479,3 +479,17 @@ def test_command_line_good_and_broken(cli: Callable[..., CliResult], standins: S
         for line in broken.stdout.splitlines()
     )
     assert broken.stdout.splitlines()[-1].startswith("1 problem(s)")
+
+
+def test_standin_serves_external_api_only_when_asked() -> None:
+    import urllib.error
+    import urllib.request
+
+    state = StandinJitsi()
+    with running(state) as url:
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{url}/external_api.js", timeout=5)
+        state.serve_external_api = True
+        with urllib.request.urlopen(f"{url}/external_api.js", timeout=5) as response:
+            assert b"function JitsiMeetExternalAPI" in response.read()
+    assert state.requests == ["/external_api.js", "/external_api.js"]
