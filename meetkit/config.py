@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -53,6 +54,7 @@ class Settings:
     census_url: str | None = None
     census_interval: float = 60.0
     events_secret: str | None = field(default=None, repr=False)
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
     @property
     def jitsi_configured(self) -> bool:
@@ -111,6 +113,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         census_url=get("MEETKIT_CENSUS_URL"),
         census_interval=float(_int(get("MEETKIT_CENSUS_INTERVAL"), "MEETKIT_CENSUS_INTERVAL", 60, 5, 3600)),
         events_secret=get("MEETKIT_EVENTS_SECRET"),
+        trusted_proxies=_networks(get("MEETKIT_TRUSTED_PROXIES") or "", "MEETKIT_TRUSTED_PROXIES"),
     )
 
 
@@ -160,6 +163,15 @@ def _int(value: str | None, name: str, default: int, low: int, high: int) -> int
     if not value.isdigit() or not low <= int(value) <= high:
         raise InvalidInput(f"{name} must be a whole number from {low} to {high}, not '{value}'.")
     return int(value)
+
+
+def _networks(text: str, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError as error:
+        raise InvalidInput(
+            f"{name}: {error} (expected addresses or networks like 127.0.0.1,172.16.0.0/12)."
+        ) from None
 
 
 def _database_path(url: str | None, data_dir: Path) -> Path:

@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> web.Application:
     """Build the application for `settings` (which must carry a secret)."""
     app = web.Application(middlewares=[error_middleware, api.require_staff_token], client_max_size=256 * 1024)
     app[SETTINGS] = settings
-    app[LOOKUP_LIMITER] = RateLimiter()
+    app[LOOKUP_LIMITER] = RateLimiter(trusted_proxies=settings.trusted_proxies)
     app[aiohttp_jinja2.APP_KEY] = environment()
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(events.attendance_ctx)  # webhook batches, census poller (needs the database)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import time
+from collections.abc import Iterable
 
 from aiohttp import web
 
@@ -14,17 +16,34 @@ from meetkit.domain.errors import RateLimited
 class RateLimiter:
     """Counts failures per client in fixed windows, in memory only; clients are keyed by a salted hash."""
 
-    def __init__(self, max_failures: int = 20, window_seconds: float = 600.0) -> None:
+    def __init__(
+        self,
+        max_failures: int = 20,
+        window_seconds: float = 600.0,
+        trusted_proxies: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network] = (),
+    ) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
+        self.trusted_proxies = tuple(trusted_proxies)
         self._salt = secrets.token_bytes(16)  # new per process: the keys mean nothing outside it
         self._window_start = time.monotonic()
         self._failures: dict[bytes, int] = {}
 
     def client_key(self, request: web.Request) -> bytes:
-        """Return a salted hash of the peer address; the address itself is never stored or logged."""
+        """Return a salted hash of the client's address; the address itself is never stored or logged.
+
+        Behind a reverse proxy listed in MEETKIT_TRUSTED_PROXIES, the client is the proxy's X-Real-IP."""
         peer = request.remote or ""  # never stored or logged: only its salted hash is kept in memory
+        if self.trusted_proxies and self._is_trusted(peer):
+            peer = request.headers.get("X-Real-IP", peer)  # never stored or logged either
         return hashlib.blake2b(peer.encode(), key=self._salt, digest_size=12).digest()
+
+    def _is_trusted(self, peer: str) -> bool:
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted_proxies)
 
     def check(self, key: bytes) -> None:
         """Raise RateLimited when this client used up its failures in the current window."""
