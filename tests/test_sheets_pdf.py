@@ -181,9 +181,16 @@ def test_english_sheet(tmp_path: Path) -> None:
     pdf = rendered(lang="en")
     text = " ".join(pdf_text(pdf, tmp_path).split())
     assert "Join online" in text and "Join by phone" in text and "Our rules" in text
+    assert "We use first names only." in text and "What is said in the group stays in the group." in text
     assert "Thursday, December 3, 2026" in text and "Germany" in text and "Austria" in text
     assert "Online teilnehmen" not in text and "Unsere Regeln" not in text
     assert decode_pages(pdf, 72) == [[URL]]
+
+
+def test_english_cards_and_hidden_name_in_english(tmp_path: Path) -> None:
+    text = " ".join(pdf_text(rendered("cards", lang="en", group_name=None), tmp_path).split())
+    assert text.count("Our self-help group") == 4 and text.count("First names only.") == 4
+    assert "Selbsthilfegruppe" not in text and "Vornamen" not in text
 
 
 def test_hidden_group_name_and_no_dial_in(tmp_path: Path) -> None:
