@@ -147,6 +147,23 @@ def observe(state: RoomState | None, obs: Observation) -> Step:
     return _while_open(state, obs)
 
 
+def worth_saving(saved: RoomState | None, state: RoomState) -> bool:
+    """Whether a new room state must be written: anything but the clock changed, or the clock moved on by
+    5 minutes or more. A stored clock that lags by less changes nothing that is kept (it only decides which
+    of two observations a few minutes apart is the later one), and census polls of unchanged rooms then
+    cost no write."""
+    if saved is None:
+        return True
+    return (
+        state.clock - saved.clock >= ROUND_SECONDS
+        or state.occupants != saved.occupants
+        or state.is_open != saved.is_open
+        or state.opened_at != saved.opened_at
+        or state.floor != saved.floor
+        or state.session_id != saved.session_id
+    )
+
+
 def _late(state: RoomState, obs: Observation) -> Step:
     """An observation from before the room's clock: it widens its session, never changes the current count.
 

@@ -72,11 +72,32 @@ def _ingest_rooms(
     return [room in known for room, _ in observed]
 
 
-async def ingest_census(db: Database, rooms: Sequence[CensusRoom], at: int) -> int:
+class RoomDirectory:
+    """Room name → group id for every group, read again only when groups were added or removed.
+
+    A group keeps its room for life (renewing links changes code, token and PIN, not the room), so the
+    map only changes with the set of groups, which (count, highest id) tells.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int] | None = None
+        self._ids: dict[str, int] = {}
+
+    def ids(self, conn: sqlite3.Connection) -> dict[str, int]:
+        """The current map (call on the writer thread, inside the transaction that uses it)."""
+        key = storage.groups_fingerprint(conn)
+        if key != self._key:
+            self._ids, self._key = storage.group_ids_by_room(conn), key
+        return self._ids
+
+
+async def ingest_census(
+    db: Database, rooms: Sequence[CensusRoom], at: int, directory: RoomDirectory | None = None
+) -> int:
     """Record one census taken at `at` (unix s); known rooms no longer listed have ended. Returns matches."""
 
     def change(conn: sqlite3.Connection) -> int:
-        known = storage.group_ids_by_room(conn)
+        known = (directory or RoomDirectory()).ids(conn)
         bit = rules.source_bit("census")
         items = [
             storage.RoomObservation(
@@ -111,6 +132,8 @@ class EventIngestor:
         self._max_batch = max_batch
         self._queue: list[tuple[str, rules.Observation, asyncio.Future[bool]]] = []
         self._worker: asyncio.Task[None] | None = None
+        self.events = 0  # committed, since start
+        self.transactions = 0
 
     async def submit(self, room: str, observation: rules.Observation) -> bool:
         """Queue one observation and wait until it is committed; return whether the room is meetkit's."""
@@ -139,6 +162,8 @@ class EventIngestor:
                     if not future.done():
                         future.set_exception(error)
                 continue
+            self.events += len(batch)
+            self.transactions += 1
             for (_, _, future), is_known in zip(batch, known, strict=True):
                 if not future.done():
                     future.set_result(is_known)

@@ -7,7 +7,7 @@ import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from meetkit.domain.attendance import (
     GroupInfo,
@@ -19,6 +19,7 @@ from meetkit.domain.attendance import (
     local_date,
     observe,
     round_time,
+    worth_saving,
 )
 from meetkit.storage.database import utc_now
 
@@ -101,42 +102,60 @@ def report_groups(conn: sqlite3.Connection, contact_point_id: int | None = None)
 
 def group_ids_by_room(conn: sqlite3.Connection) -> dict[str, int]:
     """Return every known room name with its group id."""
-    return {row[0]: row[1] for row in conn.execute("SELECT room, id FROM support_groups")}
+    return dict(_plain(conn, "SELECT room, id FROM support_groups"))
 
 
-def group_id_for_room(conn: sqlite3.Connection, room: str) -> int | None:
-    """Return the group id owning this room name, if any."""
-    row = conn.execute("SELECT id FROM support_groups WHERE room = ?", (room,)).fetchone()
-    return int(row[0]) if row else None
+def groups_fingerprint(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(number of groups, highest id): changes whenever a group is added or removed."""
+    count, highest = _plain(conn, "SELECT count(*), coalesce(max(id), 0) FROM support_groups")[0]
+    return int(count), int(highest)
 
 
 def open_room_group_ids(conn: sqlite3.Connection) -> list[int]:
     """Return the groups whose room is open as far as meetkit knows."""
-    return [row[0] for row in conn.execute("SELECT group_id FROM room_states WHERE is_open")]
+    return [row[0] for row in _plain(conn, "SELECT group_id FROM room_states WHERE is_open")]
 
 
-def room_states(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int, RoomState]:
-    """Return the stored state of these groups' rooms."""
+def _plain(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples (much cheaper than sqlite3.Row when there are thousands)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params).fetchall()
+
+
+class _Stored(NamedTuple):
+    """A session row as stored, to tell whether an update would change it."""
+
+    started_at: str | None
+    ended_at: str | None
+    peak: int
+    sources: int
+
+
+_STATE_QUERY = (
+    "SELECT s.group_id, s.clock, s.occupants, s.is_open, s.opened_at, s.session_floor, s.session_id,"
+    " m.started_at, m.ended_at, m.peak_online, m.sources"
+    " FROM room_states s LEFT JOIN meeting_sessions m ON m.id = s.session_id"
+)
+
+
+def room_states(
+    conn: sqlite3.Connection, group_ids: Iterable[int]
+) -> tuple[dict[int, RoomState], dict[int, _Stored]]:
+    """Return the stored state of these groups' rooms, and their sessions' rows as stored."""
     ids = list(dict.fromkeys(group_ids))
-    found: dict[int, RoomState] = {}
     if len(ids) > 4 * _IN_CHUNK:  # a census of many rooms: one scan beats many look-ups
         wanted = set(ids)
-        for row in conn.execute(
-            "SELECT group_id, clock, occupants, is_open, opened_at, session_floor, session_id FROM room_states"
-        ):
-            if row[0] in wanted:
-                found[row[0]] = RoomState(row[1], row[2], bool(row[3]), row[4], row[5], row[6])
-        return found
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for row in conn.execute(
-            "SELECT group_id, clock, occupants, is_open, opened_at, session_floor, session_id"
-            f" FROM room_states WHERE group_id IN ({marks})",
-            chunk,
-        ):
-            found[row[0]] = RoomState(row[1], row[2], bool(row[3]), row[4], row[5], row[6])
-    return found
+        rows = [row for row in _plain(conn, _STATE_QUERY) if row[0] in wanted]
+    else:
+        rows = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows += _plain(conn, f"{_STATE_QUERY} WHERE s.group_id IN ({marks})", chunk)
+    states = {row[0]: RoomState(row[1], row[2], bool(row[3]), row[4], row[5], row[6]) for row in rows}
+    sessions = {row[6]: _Stored(row[7], row[8], row[9], row[10]) for row in rows if row[7] is not None}
+    return states, sessions
 
 
 @dataclass(slots=True)
@@ -158,9 +177,15 @@ class RoomObservation(NamedTuple):
 
 
 def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation]) -> None:
-    """Fold observations (in arrival order) into room states and meeting rows, with few statements."""
-    states = room_states(conn, (item.group_id for item in items))
-    changed: set[int] = set()
+    """Fold observations (in arrival order) into room states and meeting rows, with few statements.
+
+    The rows are read and written in the same transaction on the one writer thread, so the merged values
+    (earliest start, latest end, highest peak, all sources) are computed here and only rows that change
+    are written: a census poll of quiet rooms writes nothing.
+    """
+    states, stored = room_states(conn, (item.group_id for item in items))
+    saved = dict(states)
+    touched: set[int] = set()
     pending: dict[int, _Pending] = {}
     for item in items:
         before = states.get(item.group_id)
@@ -169,7 +194,8 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
         if state is None:
             continue
         if update is not None and update.opens:
-            state = state._replace(session_id=_open_session(conn, item.group_id, update, item.source_bit))
+            session_id, stored[session_id] = _open_session(conn, item.group_id, update, item.source_bit)
+            state = state._replace(session_id=session_id)
         elif update is not None and state.session_id is not None:
             acc = pending.get(state.session_id)
             if acc is None:
@@ -182,62 +208,59 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
             acc.sources |= item.source_bit
         if state != before:
             states[item.group_id] = state
-            changed.add(item.group_id)
+            touched.add(item.group_id)
     now = utc_now()
-    # Rows that would not change are filtered by the WHERE clause: a census poll of an unchanged room
-    # costs a primary-key look-up, not a page write.
+    updates = []
+    for session_id, acc in pending.items():
+        row = stored.get(session_id) or _session_row(conn, session_id)
+        if row is None:
+            continue
+        start = _stored(acc.start)
+        end = _stored(acc.seen_at) if acc.seen_at is not None else start
+        merged = _Stored(
+            start if row.started_at is None or start < row.started_at else row.started_at,
+            end if row.ended_at is None or end > row.ended_at else row.ended_at,
+            max(row.peak, acc.peak),
+            row.sources | acc.sources,
+        )
+        if merged != row:
+            updates.append((*merged, now, session_id))
     conn.executemany(
-        "UPDATE meeting_sessions SET"
-        " started_at = CASE WHEN started_at IS NULL OR started_at > ? THEN ? ELSE started_at END,"
-        " ended_at = CASE WHEN ended_at IS NULL OR ended_at < ? THEN ? ELSE ended_at END,"
-        " peak_online = CASE WHEN peak_online < ? THEN ? ELSE peak_online END,"
-        " sources = sources | ?,"
-        " updated_at = ?"
-        " WHERE id = ? AND (started_at IS NULL OR started_at > ? OR ended_at IS NULL OR ended_at < ?"
-        " OR peak_online < ? OR sources | ? <> sources)",
-        [
-            (
-                start,
-                start,
-                end,
-                end,
-                acc.peak,
-                acc.peak,
-                acc.sources,
-                now,
-                session_id,
-                *(start, end, acc.peak, acc.sources),
-            )
-            for session_id, acc in pending.items()
-            for start in (_stored(acc.start),)
-            for end in (_stored(acc.seen_at) if acc.seen_at is not None else start,)
-        ],
+        "UPDATE meeting_sessions SET started_at = ?, ended_at = ?, peak_online = ?, sources = ?, updated_at = ?"
+        " WHERE id = ?",
+        updates,
+    )
+    changed = [gid for gid in touched if worth_saving(saved.get(gid), states[gid])]
+    conn.executemany(
+        "UPDATE room_states SET clock = ?, occupants = ?, is_open = ?, opened_at = ?, session_floor = ?,"
+        " session_id = ? WHERE group_id = ?",
+        [(*states[gid], gid) for gid in changed if gid in saved],
     )
     conn.executemany(
-        "INSERT INTO room_states (group_id, clock, occupants, is_open, opened_at, session_floor, session_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (group_id) DO UPDATE SET clock = excluded.clock, occupants = excluded.occupants,"
-        " is_open = excluded.is_open, opened_at = excluded.opened_at,"
-        " session_floor = excluded.session_floor, session_id = excluded.session_id",
-        [
-            (gid, s.clock, s.occupants, s.is_open, s.opened_at, s.floor, s.session_id)
-            for gid in changed
-            for s in (states[gid],)
-        ],
+        "INSERT INTO room_states (clock, occupants, is_open, opened_at, session_floor, session_id, group_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*states[gid], gid) for gid in changed if gid not in saved],
     )
 
 
+def _session_row(conn: sqlite3.Connection, session_id: int) -> _Stored | None:
+    rows = _plain(
+        conn,
+        "SELECT started_at, ended_at, peak_online, sources FROM meeting_sessions WHERE id = ?",
+        (session_id,),
+    )
+    return _Stored(*rows[0]) if rows else None
+
+
+@functools.lru_cache(maxsize=4096)
 def _stored(seconds: int) -> str:
-    """A moment as a session keeps it: UTC, rounded to 5 minutes."""
-    return _iso_rounded(round_time(seconds))
+    """A moment as a session keeps it: UTC, rounded to 5 minutes (cached: a census shares one moment)."""
+    return iso_utc(round_time(seconds))
 
 
-@functools.lru_cache(maxsize=1024)
-def _iso_rounded(rounded: int) -> str:
-    return iso_utc(rounded)
-
-
-def _open_session(conn: sqlite3.Connection, group_id: int, update: SessionUpdate, source_bit: int) -> int:
+def _open_session(
+    conn: sqlite3.Connection, group_id: int, update: SessionUpdate, source_bit: int
+) -> tuple[int, _Stored]:
     """Start a session: it becomes (or merges into) the group's meeting of that local day."""
     start = _stored(update.opened_at)
     end = _stored(update.seen_at) if update.seen_at is not None else start
@@ -256,7 +279,7 @@ def _open_session(conn: sqlite3.Connection, group_id: int, update: SessionUpdate
         "   THEN excluded.peak_online ELSE meeting_sessions.peak_online END,"
         " sources = meeting_sessions.sources | excluded.sources,"
         " updated_at = excluded.updated_at"
-        " RETURNING id",
+        " RETURNING id, started_at, ended_at, peak_online, sources",
         (
             group_id,
             local_date(update.opened_at).isoformat(),
@@ -267,7 +290,7 @@ def _open_session(conn: sqlite3.Connection, group_id: int, update: SessionUpdate
             utc_now(),
         ),
     ).fetchone()
-    return int(row[0])
+    return int(row[0]), _Stored(row[1], row[2], row[3], row[4])
 
 
 def group_ids_for_rooms(conn: sqlite3.Connection, rooms: Sequence[str]) -> dict[str, int]:

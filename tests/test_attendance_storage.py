@@ -1,0 +1,80 @@
+"""Storage of sessions: batching, reordering and repeating observations give the same meetings."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from pathlib import Path
+
+from meetkit.domain.attendance import Kind, Observation
+from meetkit.storage import attendance as storage
+from meetkit.storage.database import _connect, migrate
+
+ROOMS = 6
+START = (int(time.time()) - 4 * 3600) // 300 * 300 + 17
+
+
+def database(path: Path) -> sqlite3.Connection:
+    conn = _connect(path)
+    conn.execute("PRAGMA synchronous = OFF")  # durability is not what this test is about
+    migrate(conn)
+    conn.executemany(
+        "INSERT INTO support_groups (name, room, member_code, leader_token_hash, created_at)"
+        " VALUES (?, ?, ?, ?, '2026-01-01T00:00:00Z')",
+        [(f"G{i}", f"room-{i}", f"code{i:06d}", f"hash{i}") for i in range(ROOMS)],
+    )
+    return conn
+
+
+def meetings(seed: int) -> list[storage.RoomObservation]:
+    """For each room a meeting of random length and crowd, from webhooks (created, counts, destroyed)."""
+    rng = random.Random(seed)
+    items = []
+    for group_id in range(1, ROOMS + 1):
+        at = START + rng.randrange(0, 600)
+        items.append(storage.RoomObservation(group_id, Observation(at, Kind.CREATED, None, at), 2))
+        count = 0
+        for _ in range(rng.randrange(2, 30)):
+            at += rng.randrange(1, 400)
+            count = max(0, count + rng.choice((1, 1, 1, -1)))
+            items.append(storage.RoomObservation(group_id, Observation(at, Kind.COUNT, count), 2))
+        items.append(storage.RoomObservation(group_id, Observation(at + 20, Kind.DESTROYED, 0), 2))
+    rng.shuffle(items)  # rooms interleave ...
+    return sorted(items, key=lambda item: item.observation.at)  # ... but each arrives in time order
+
+
+def apply(
+    conn: sqlite3.Connection, items: list[storage.RoomObservation], batch: int
+) -> list[tuple[object, ...]]:
+    for start in range(0, len(items), batch):
+        conn.execute("BEGIN IMMEDIATE")
+        storage.apply_observations(conn, items[start : start + batch])
+        conn.execute("COMMIT")
+    return conn.execute(
+        "SELECT group_id, meeting_date, started_at, ended_at, peak_online, sources FROM meeting_sessions"
+        " ORDER BY group_id"
+    ).fetchall()
+
+
+def test_batch_size_reordering_and_repeats_do_not_change_the_meetings(tmp_path: Path) -> None:
+    for seed in range(8):
+        items = meetings(seed)
+        expected = apply(database(tmp_path / f"one-{seed}.db"), items, 1)
+        assert len(expected) == ROOMS
+        assert apply(database(tmp_path / f"all-{seed}.db"), items, len(items)) == expected
+        assert apply(database(tmp_path / f"some-{seed}.db"), items, 7) == expected
+        rng = random.Random(seed)
+        messy = items + rng.sample(items, len(items) // 3)
+        rng.shuffle(messy)
+        assert apply(database(tmp_path / f"messy-{seed}.db"), messy, 5) == expected
+
+
+def test_room_states_survive_in_the_database(tmp_path: Path) -> None:
+    items = meetings(1)
+    half = len(items) // 2
+    first = database(tmp_path / "restart.db")
+    apply(first, items[:half], 3)
+    first.close()  # a restart: nothing but the file is kept
+    again = _connect(tmp_path / "restart.db")
+    assert apply(again, items[half:], 3) == apply(database(tmp_path / "straight.db"), items, 3)
