@@ -7,7 +7,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from meetkit.domain.attendance import Kind, Observation
+from meetkit.domain.attendance import Kind, Observation, iso_utc, observe, round_time
 from meetkit.storage import attendance as storage
 from meetkit.storage.database import _connect, migrate
 
@@ -78,3 +78,36 @@ def test_room_states_survive_in_the_database(tmp_path: Path) -> None:
     first.close()  # a restart: nothing but the file is kept
     again = _connect(tmp_path / "restart.db")
     assert apply(again, items[half:], 3) == apply(database(tmp_path / "straight.db"), items, 3)
+
+
+def test_repeated_census_counts_end_as_the_pure_rules_say(tmp_path: Path) -> None:
+    """Quiet census polls take a shortcut in storage; the result is what observe() folds to."""
+    rng = random.Random(5)
+    items = []
+    expected: dict[int, tuple[object, ...]] = {}
+    for group_id in range(1, ROOMS + 1):
+        at, count, state, peak, end = START + group_id, rng.randrange(1, 5), None, 0, 0
+        start = at
+        for _ in range(60):
+            if rng.random() < 0.2:
+                count = max(1, count + rng.choice((-1, 1)))
+            items.append(storage.RoomObservation(group_id, Observation(at, Kind.COUNT, count, start - 30), 1))
+            state, update = observe(state, items[-1].observation)
+            if update is not None:
+                peak, end = max(peak, update.peak), max(end, update.seen_at or 0)
+            at += rng.choice((20, 60, 61, 299, 300))
+        assert state is not None
+        expected[group_id] = (
+            iso_utc(round_time(start - 30)),
+            iso_utc(round_time(end)),
+            peak,
+            state.occupants,
+        )
+    items.sort(key=lambda item: item.observation.at)
+    conn = database(tmp_path / "census.db")
+    apply(conn, items, 6)
+    rows = conn.execute(
+        "SELECT m.group_id, m.started_at, m.ended_at, m.peak_online, s.occupants FROM meeting_sessions m"
+        " JOIN room_states s ON s.session_id = m.id ORDER BY m.group_id"
+    ).fetchall()
+    assert {row[0]: tuple(row[1:]) for row in rows} == expected

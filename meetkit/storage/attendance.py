@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from meetkit.domain.attendance import (
+    ROUND_SECONDS,
     GroupInfo,
+    Kind,
     MeetingRecord,
     Observation,
     RoomState,
@@ -189,6 +191,13 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
     pending: dict[int, _Pending] = {}
     for item in items:
         before = states.get(item.group_id)
+        if _repeats(before, item, stored):
+            # What observe() would do for a count an open room already shows, when the session row
+            # already holds it: only the clock moves (skipping the rest makes a quiet census cheap).
+            assert before is not None
+            states[item.group_id] = before._replace(clock=item.observation.at)
+            touched.add(item.group_id)
+            continue
         step = observe(before, item.observation)
         state, update = step.state, step.update
         if state is None:
@@ -230,16 +239,50 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
         " WHERE id = ?",
         updates,
     )
-    changed = [gid for gid in touched if worth_saving(saved.get(gid), states[gid])]
+    counts, others, new = [], [], []
+    for gid in touched:
+        state, before = states[gid], saved.get(gid)
+        if before is None:
+            new.append((*state, gid))
+        elif not worth_saving(before, state):
+            continue
+        elif state[2:] == before[2:]:  # only clock and count moved: the common case, no key to check
+            counts.append((state.clock, state.occupants, gid))
+        else:
+            others.append((*state, gid))
+    conn.executemany("UPDATE room_states SET clock = ?, occupants = ? WHERE group_id = ?", counts)
     conn.executemany(
         "UPDATE room_states SET clock = ?, occupants = ?, is_open = ?, opened_at = ?, session_floor = ?,"
         " session_id = ? WHERE group_id = ?",
-        [(*states[gid], gid) for gid in changed if gid in saved],
+        others,
     )
     conn.executemany(
         "INSERT INTO room_states (clock, occupants, is_open, opened_at, session_floor, session_id, group_id)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(*states[gid], gid) for gid in changed if gid not in saved],
+        new,
+    )
+
+
+def _repeats(state: RoomState | None, item: RoomObservation, stored: dict[int, _Stored]) -> bool:
+    """Whether an observation only repeats the count of an open room, soon after, with nothing to add to
+    its session as stored (end, peak, source). Applying it would change nothing but the room's clock."""
+    obs = item.observation
+    if (
+        state is None
+        or not state.is_open
+        or obs.kind is not Kind.COUNT
+        or obs.occupants != state.occupants
+        or not state.clock <= obs.at < state.clock + ROUND_SECONDS
+        or state.session_id is None
+    ):
+        return False
+    row = stored.get(state.session_id)
+    return (
+        row is not None
+        and row.ended_at is not None
+        and row.ended_at >= _stored(obs.at)
+        and row.peak >= state.occupants
+        and row.sources & item.source_bit == item.source_bit
     )
 
 
