@@ -498,11 +498,13 @@ def suppressed(value: int | float | None, min_count: int | None) -> int | float 
 
 
 def totals_json(totals: Totals, min_count: int | None) -> dict[str, object]:
-    """The JSON shape of a sum; people counts below min_count become null."""
+    """The JSON shape of a sum; people counts below min_count become null (the average with its total:
+    it follows from the total and the number of meetings)."""
+    participants = suppressed(totals.participants, min_count)
     return {
         "meetings": totals.meetings,
-        "participants": suppressed(totals.participants, min_count),
-        "average_participants": suppressed(totals.average, min_count),
+        "participants": participants,
+        "average_participants": None if participants is None else totals.average,
         "online": suppressed(totals.online, min_count),
         "in_room": suppressed(totals.in_room, min_count),
         "phone": suppressed(totals.phone, min_count),
