@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -442,7 +442,6 @@ class Report:
     weeks: list[WeekLine]
     min_count: int | None = None
     not_counted: int = 0  # sessions that did not count as meetings (the rule above)
-    meeting_dates: dict[int, list[dt.date]] = field(default_factory=dict)
 
 
 def build_report(
@@ -450,7 +449,6 @@ def build_report(
 ) -> Report:
     """Sum up a month per group, per contact point, per week and overall; groups without meetings show 0."""
     by_group: dict[int, Totals] = {}
-    dates: dict[int, list[dt.date]] = {}
     weeks: dict[dt.date, Totals] = {}
     day = month.first - dt.timedelta(days=month.first.weekday())
     while day <= month.last:
@@ -465,7 +463,6 @@ def build_report(
             continue
         people = figures(meeting)
         by_group.setdefault(meeting.group_id, Totals()).add(people)
-        dates.setdefault(meeting.group_id, []).append(meeting.meeting_date)
         monday = meeting.meeting_date - dt.timedelta(days=meeting.meeting_date.weekday())
         weeks[monday].add(people)
     lines: dict[str | None, ContactPointLine] = {}
@@ -486,7 +483,6 @@ def build_report(
         [WeekLine(monday, totals) for monday, totals in weeks.items()],
         min_count,
         not_counted,
-        {gid: sorted(days) for gid, days in dates.items()},
     )
 
 
