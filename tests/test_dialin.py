@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient
 from yarl import URL
 
@@ -492,3 +492,25 @@ async def test_other_methods_get_405_in_json(client: Client, method: str) -> Non
 
 async def test_head_works_for_monitoring(client: Client, group: SeededGroup) -> None:
     assert (await client.head("/jitsi/dial-in-numbers")).status == 200
+
+
+async def test_a_rotation_in_the_cli_takes_effect_at_once_in_a_running_server(
+    cli: Any, running_server: Any
+) -> None:
+    """Answers are cached in the server; a commit by another process (the CLI) empties that cache."""
+    group = cli("group", "add", "Gruppe", "--json").json()
+    mapper = f"{running_server.url}/jitsi/conference-mapper"
+    jitsi = URL(f"{mapper}?conference={group['room']}@{MUC}&url=https://meet.example.org/x", encoded=True)
+    async with ClientSession(headers=PBX) as session:
+        for _ in range(3):  # warm the cache
+            async with session.get(f"{mapper}?id={group['pin']}") as response:
+                assert response.status == 200
+            async with session.get(jitsi) as response:
+                assert (await response.json())["id"] == int(group["pin"])
+        rotated = cli("group", "rotate", str(group["id"]), "--json").json()
+        async with session.get(f"{mapper}?id={group['pin']}") as response:
+            assert response.status == 404
+        async with session.get(f"{mapper}?id={rotated['pin']}") as response:
+            assert (await response.json())["conference"] == f"{group['room']}@{MUC}"
+        async with session.get(jitsi) as response:
+            assert (await response.json())["id"] == int(rotated["pin"])

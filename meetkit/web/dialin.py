@@ -13,12 +13,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from functools import lru_cache
 
 from aiohttp import web
 
+from meetkit.config import DialInNumber
 from meetkit.domain.errors import InvalidInput, MeetkitError
 from meetkit.jitsi.dialin import (
     conference_answer,
@@ -92,10 +94,19 @@ async def conference_mapper(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     service.require_dialin(settings)
     room = parse_conference(single_parameter(query.getall("conference"), "conference"), settings.muc_domain)
-    pin = await service.pin_for_room(request.app[DATABASE], settings, room)
-    if pin is None:
-        return web.json_response(not_found_answer(), status=404)
-    return web.json_response(conference_answer(pin, room, settings.muc_domain))
+    db = request.app[DATABASE]
+    # Answers are cached until any committed change (a rotation, also by the CLI, empties the cache);
+    # unknown rooms are not cached, so they cannot crowd out other entries.
+    cache_key = ("dialin_room", room)
+    body = db.cache_get(cache_key)
+    if body is None:
+        pin = await service.pin_for_room(db, settings, room)
+        if pin is None:
+            return _json(NOT_FOUND_BODY, status=404)
+        body = _encode(conference_answer(pin, room, settings.muc_domain))
+        db.cache_put(cache_key, body)
+    assert isinstance(body, bytes)
+    return _json(body)
 
 
 async def _room_for_pin(request: web.Request) -> web.Response:
@@ -106,17 +117,24 @@ async def _room_for_pin(request: web.Request) -> web.Response:
     limiter = request.app[PBX_LIMITER]
     key = limiter.client_key(request)
     limiter.check(key)
+    db = request.app[DATABASE]
     try:
         service.check_pbx_authorization(secret, request.headers.get("Authorization"))
         pin = parse_pin(single_parameter(request.query.getall("id"), "id"))
-        room = await service.room_for_pin(request.app[DATABASE], pin)
+        cache_key = ("dialin_pin", pin)
+        body = db.cache_get(cache_key)
+        if body is None:
+            room = await service.room_for_pin(db, pin)
+            if room is None:
+                limiter.fail(key)
+                return _json(NOT_FOUND_BODY, status=404)
+            body = _encode(conference_answer(pin, room, settings.muc_domain))
+            db.cache_put(cache_key, body)
     except MeetkitError:
         limiter.fail(key)
         raise
-    if room is None:
-        limiter.fail(key)
-        return web.json_response(not_found_answer(), status=404)
-    return web.json_response(conference_answer(pin, room, settings.muc_domain))
+    assert isinstance(body, bytes)
+    return _json(body)
 
 
 @routes.get(NUMBERS_PATH, name="dialin_numbers")
@@ -126,4 +144,24 @@ async def dial_in_numbers(request: web.Request) -> web.Response:
     conference = request.query.getall("conference", [])
     if conference:
         parse_conference(single_parameter(conference, "conference"), settings.muc_domain)
-    return web.json_response(numbers_answer(settings.dialin_numbers))
+    return _json(_numbers_body(settings.dialin_numbers))
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode(data: object) -> bytes:
+    return _ENCODER.encode(data).encode()
+
+
+NOT_FOUND_BODY = _encode(not_found_answer())
+
+
+@lru_cache(maxsize=8)
+def _numbers_body(numbers: tuple[DialInNumber, ...]) -> bytes:
+    return _encode(numbers_answer(numbers))
+
+
+def _json(body: bytes, status: int = 200) -> web.Response:
+    """A JSON answer from ready bytes (json_response would encode text again, which costs per request)."""
+    return web.Response(body=body, status=status, content_type="application/json")
