@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -150,8 +151,13 @@ def webhooks(seconds: int, connections: int, rooms: int) -> dict[str, Any]:
     meetings = conn.execute("SELECT count(*), max(peak_online) FROM meeting_sessions").fetchone()
     leaked = [w for w in ("Mustermann", "example.org", "@meet.jitsi/") if w.encode() in _db_bytes(data_dir)]
     conn.close()
+    per_second = Counter(
+        line[:19] for line in log.splitlines() if " POST jitsi_event_" in line and line.endswith("ms")
+    )
+    full_seconds = sorted(per_second.items())[1:-1]  # the first and last second are partial
     return {
         "result": result,
+        "per_second": [count for _, count in full_seconds],
         "events": int(stats[1]) if stats else None,
         "transactions": int(stats[2]) if stats else None,
         "meetings": meetings,
@@ -293,6 +299,11 @@ def main() -> None:
             f"\nWebhooks (wrk -t1 -c{args.connections} -d{args.seconds}s, {args.webhook_rooms} rooms): "
             f"{r.requests_per_second:,.0f} events/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
             f"{r.requests:,} requests, non-2xx {r.non_2xx}, server CPU {r.server_cpu_us_per_request:.0f} µs/event"
+        )
+        seconds = hooks["per_second"] or [0]
+        print(
+            f"  per second (from the server's access log, {len(hooks['per_second'])} full seconds): "
+            f"min {min(seconds):,}, median {statistics.median(seconds):,.0f}, max {max(seconds):,}"
         )
         print(
             f"  committed: {hooks['events']:,} events in {hooks['transactions']:,} transactions "

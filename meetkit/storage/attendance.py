@@ -16,7 +16,6 @@ from meetkit.domain.attendance import (
     MeetingRecord,
     Observation,
     RoomState,
-    SessionUpdate,
     iso_utc,
     local_date,
     observe,
@@ -183,12 +182,14 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
 
     The rows are read and written in the same transaction on the one writer thread, so the merged values
     (earliest start, latest end, highest peak, all sources) are computed here and only rows that change
-    are written: a census poll of quiet rooms writes nothing.
+    are written: a census poll of quiet rooms writes nothing. Sessions opened in the batch get a
+    temporary (negative) id until they are written together at the end.
     """
     states, stored = room_states(conn, (item.group_id for item in items))
     saved = dict(states)
     touched: set[int] = set()
     pending: dict[int, _Pending] = {}
+    opened: dict[int, tuple[int, str]] = {}  # temporary session id -> (group id, meeting date)
     for item in items:
         before = states.get(item.group_id)
         if _repeats(before, item, stored):
@@ -203,8 +204,10 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
         if state is None:
             continue
         if update is not None and update.opens:
-            session_id, stored[session_id] = _open_session(conn, item.group_id, update, item.source_bit)
-            state = state._replace(session_id=session_id)
+            temporary = -1 - len(opened)
+            opened[temporary] = (item.group_id, local_date(update.opened_at).isoformat())
+            pending[temporary] = _Pending(update.opened_at, update.seen_at, update.peak, item.source_bit)
+            state = state._replace(session_id=temporary)
         elif update is not None and state.session_id is not None:
             acc = pending.get(state.session_id)
             if acc is None:
@@ -219,6 +222,14 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
             states[item.group_id] = state
             touched.add(item.group_id)
     now = utc_now()
+    if opened:
+        real = _open_sessions(
+            conn, {temporary: (*opened[temporary], pending.pop(temporary)) for temporary in opened}
+        )
+        for gid in touched:
+            session_id = states[gid].session_id
+            if session_id is not None and session_id < 0:
+                states[gid] = states[gid]._replace(session_id=real[session_id])
     updates = []
     for session_id, acc in pending.items():
         row = stored.get(session_id) or _session_row(conn, session_id)
@@ -301,13 +312,11 @@ def _stored(seconds: int) -> str:
     return iso_utc(round_time(seconds))
 
 
-def _open_session(
-    conn: sqlite3.Connection, group_id: int, update: SessionUpdate, source_bit: int
-) -> tuple[int, _Stored]:
-    """Start a session: it becomes (or merges into) the group's meeting of that local day."""
-    start = _stored(update.opened_at)
-    end = _stored(update.seen_at) if update.seen_at is not None else start
-    row = conn.execute(
+def _open_sessions(conn: sqlite3.Connection, opened: dict[int, tuple[int, str, _Pending]]) -> dict[int, int]:
+    """Write sessions opened in a batch, each becoming (or merging into) its group's meeting of that local
+    day; return their ids by temporary id."""
+    now = utc_now()
+    conn.executemany(
         "INSERT INTO meeting_sessions"
         " (group_id, meeting_date, started_at, ended_at, peak_online, sources, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -321,19 +330,36 @@ def _open_session(
         " peak_online = CASE WHEN excluded.peak_online > meeting_sessions.peak_online"
         "   THEN excluded.peak_online ELSE meeting_sessions.peak_online END,"
         " sources = meeting_sessions.sources | excluded.sources,"
-        " updated_at = excluded.updated_at"
-        " RETURNING id, started_at, ended_at, peak_online, sources",
-        (
-            group_id,
-            local_date(update.opened_at).isoformat(),
-            start,
-            end,
-            update.peak,
-            source_bit,
-            utc_now(),
-        ),
-    ).fetchone()
-    return int(row[0]), _Stored(row[1], row[2], row[3], row[4])
+        " updated_at = excluded.updated_at",
+        [
+            (
+                gid,
+                day,
+                start,
+                _stored(acc.seen_at) if acc.seen_at is not None else start,
+                acc.peak,
+                acc.sources,
+                now,
+            )
+            for gid, day, acc in opened.values()
+            for start in (_stored(acc.start),)
+        ],
+    )
+    wanted = {(gid, day) for gid, day, _ in opened.values()}
+    ids: dict[tuple[int, str], int] = {}
+    group_ids = sorted({gid for gid, _ in wanted})
+    days = sorted({day for _, day in wanted})
+    for first in range(0, len(group_ids), _IN_CHUNK):
+        chunk = group_ids[first : first + _IN_CHUNK]
+        sql = (
+            "SELECT id, group_id, meeting_date FROM meeting_sessions"
+            f" WHERE meeting_date IN ({', '.join('?' * len(days))})"
+            f" AND group_id IN ({', '.join('?' * len(chunk))})"
+        )
+        for session_id, gid, day in _plain(conn, sql, [*days, *chunk]):
+            if (gid, day) in wanted:
+                ids[(gid, day)] = session_id
+    return {temporary: ids[(gid, day)] for temporary, (gid, day, _) in opened.items()}
 
 
 def group_ids_for_rooms(conn: sqlite3.Connection, rooms: Sequence[str]) -> dict[str, int]:
