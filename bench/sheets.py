@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import resource
 import statistics
 import sys
@@ -134,12 +135,19 @@ def main() -> None:
         compare_qr(args.compare_qr)
         return
     seconds, pages, warm, workers = asyncio.run(batch(args.groups, args.workers, args.chunk))
+    load = os.getloadavg()[0]
     print(
         f"batch: {pages} pages in {seconds:.2f} s = {pages / seconds:.1f} pages/s "
         f"({workers} workers, chunks of {args.chunk}, workers warmed up in {warm:.2f} s)"
     )
     print(
         f"peak RSS: parent {rss_mb(resource.RUSAGE_SELF):.0f} MB, largest worker {rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = children.ru_utime + children.ru_stime - warm * workers
+    print(
+        f"worker CPU: about {cpu / pages * 1000:.0f} ms per page (warm-up excluded, roughly), so {workers} idle "
+        f"cores could do about {workers * pages / cpu:.0f} pages/s; load average after the run: {load:.2f}"
     )
     median = single(args.single_runs)
     print(f"single A4 sheet, warm, in-process: median {median * 1000:.1f} ms over {args.single_runs} runs")

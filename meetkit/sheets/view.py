@@ -15,6 +15,7 @@ from meetkit.sheets.qr import qr_svg
 
 MAX_MEETINGS = 3  # dates shown on the A4 sheet
 MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)
+NBSP = "\u00a0"  # keeps a date on one line without a styled element (WeasyPrint lays those out slowly)
 MAX_CONTACT_POINT_NAME = 100  # characters; the name is stored with up to 300
 
 
@@ -35,7 +36,7 @@ class SheetView:
     card_title_size: str
     qr: Markup
     member_url: str
-    link_html: Markup
+    link: str
     link_size: str
     card_link_html: Markup
     pin: str | None
@@ -60,15 +61,15 @@ def printed_link(url: str) -> str:
     return url.removeprefix("https://")
 
 
-def link_html(text: str, max_part: int) -> Markup:
-    """The printed link, breakable only between host and path (never at a hyphen in the host).
+def card_link_html(text: str, max_part: int) -> Markup:
+    """The printed link on two lines, host and path, so it never breaks at a hyphen in the host.
 
     When host or path is longer than `max_part` characters the link may break anywhere instead.
     """
     host, slash, path = text.partition("/") if "://" not in text else _split_after_scheme(text)
     if not slash or len(host) > max_part or len(path) + 1 > max_part:
         return escape(text)
-    return Markup('<span class="nobr">%s</span><wbr><span class="nobr">%s</span>') % (host, slash + path)
+    return Markup("%s<br>%s") % (host, slash + path)
 
 
 def _split_after_scheme(text: str) -> tuple[str, str, str]:
@@ -106,7 +107,7 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
     link = printed_link(data.member_url)
     meetings = sorted(data.next_meetings)
     numbers = tuple(
-        NumberLine(country_name(n.country_code, data.lang), n.formatted_number)
+        NumberLine(country_name(n.country_code, data.lang), n.formatted_number.replace(" ", NBSP))
         for n in data.dial_in_numbers[:MAX_NUMBERS]
     )
     return SheetView(
@@ -115,13 +116,15 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         card_title_size=size_class(name, (30, 60, 100)),
         qr=Markup(qr_svg(data.member_url)),  # noqa: S704 - segno's SVG of the URL, escaped by segno
         member_url=data.member_url,
-        link_html=link_html(link, 58),
+        link=link,
         link_size=size_class(link, (36, 44, 52)),
-        card_link_html=link_html(link, 30),
+        card_link_html=card_link_html(link, 30),
         pin=group_pin(data.pin) if data.has_phone and data.pin else None,
         numbers=numbers if data.has_phone else (),
-        meetings=tuple(format_meeting(m, data.lang, data.timezone) for m in meetings[:MAX_MEETINGS]),
+        meetings=tuple(
+            format_meeting(m, data.lang, data.timezone).replace(" ", NBSP) for m in meetings[:MAX_MEETINGS]
+        ),
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
-        help_phone=data.help_phone,
+        help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
     )
