@@ -514,3 +514,51 @@ async def test_a_rotation_in_the_cli_takes_effect_at_once_in_a_running_server(
             assert (await response.json())["conference"] == f"{group['room']}@{MUC}"
         async with session.get(jitsi) as response:
             assert (await response.json())["id"] == int(rotated["pin"])
+
+
+async def test_behind_a_trusted_proxy_each_visitor_has_their_own_pin_budget(
+    aiohttp_client: Any, settings: Settings, group: SeededGroup
+) -> None:
+    import ipaddress
+
+    trusted = (ipaddress.ip_network("127.0.0.0/8"),)
+    client = await aiohttp_client(create_app(replace(settings, trusted_proxies=trusted)))
+    prober = {**PBX, "X-Real-IP": "203.0.113.7"}
+    for _ in range(PBX_MAX_FAILURES):
+        assert (await client.get("/jitsi/conference-mapper?id=19191919", headers=prober)).status == 404
+    assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=prober)).status == 429
+    pbx = {**PBX, "X-Real-IP": "10.0.0.5"}
+    assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=pbx)).status == 200
+
+
+async def test_a_rotation_on_the_leader_page_reaches_warm_answers_within_ten_ms(
+    client: Client, settings: Settings, group: SeededGroup
+) -> None:
+    """Answers are re-checked against the database's commit marker at most every RECHECK_SECONDS."""
+    from meetkit.web.answers import RECHECK_SECONDS
+
+    for _ in range(3):
+        assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 200
+        assert (await raw_get(client, jitsi_mapper_target(group.room))).status == 200
+    issued = await directory.rotate_group(client.app[DATABASE], settings, str(group.id))
+    await asyncio.sleep(RECHECK_SECONDS * 2)
+    assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 404
+    body = await (await raw_get(client, jitsi_mapper_target(group.room))).json()
+    assert body["id"] == int(str(issued.group.pin))
+
+
+async def test_answer_cache_empties_after_any_commit(settings: Settings) -> None:
+    from meetkit.web.answers import RECHECK_SECONDS, AnswerCache
+
+    db = Database(settings.database_path)
+    await db.open()
+    try:
+        cache = AnswerCache()
+        assert cache.get(db, "k") is None
+        cache.put("k", b"answer")
+        assert cache.get(db, "k") == b"answer"
+        await directory.add_contact_point(db, "KISS Neu")  # any commit
+        await asyncio.sleep(RECHECK_SECONDS * 2)
+        assert cache.get(db, "k") is None
+    finally:
+        await db.close()
