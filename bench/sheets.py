@@ -61,8 +61,11 @@ def single(runs: int) -> float:
     return statistics.median(times)
 
 
-async def batch(groups: int, workers: int | None, chunk: int) -> tuple[float, int, float, int]:
-    """Render `groups` sheets into one PDF file through the process pool; (seconds, pages, warm-up s, workers)."""
+async def batch(groups: int, workers: int | None, chunk: int) -> tuple[float, int, float, int, float]:
+    """Render `groups` sheets into one PDF file through the process pool, then single sheets through it.
+
+    Returns (batch seconds, pages, warm-up seconds, workers, median seconds of one sheet via the pool).
+    """
     renderer = SheetRenderer(workers=workers, chunk_size=chunk)
     start = time.perf_counter()
     for future in renderer.start():
@@ -73,9 +76,14 @@ async def batch(groups: int, workers: int | None, chunk: int) -> tuple[float, in
         start = time.perf_counter()
         pages = await renderer.batch(sheets, Path(folder) / "all.pdf")
         seconds = time.perf_counter() - start
+    singles = []
+    for i in range(20):
+        start = time.perf_counter()
+        await renderer.pdf([sample(i)])
+        singles.append(time.perf_counter() - start)
     renderer.close()
     assert isinstance(pages, int)
-    return seconds, pages, warm, renderer.workers
+    return seconds, pages, warm, renderer.workers, statistics.median(singles)
 
 
 def qrcode_svg(url: str) -> str:
@@ -134,7 +142,7 @@ def main() -> None:
     if args.compare_qr:
         compare_qr(args.compare_qr)
         return
-    seconds, pages, warm, workers = asyncio.run(batch(args.groups, args.workers, args.chunk))
+    seconds, pages, warm, workers, pooled = asyncio.run(batch(args.groups, args.workers, args.chunk))
     load = os.getloadavg()[0]
     print(
         f"batch: {pages} pages in {seconds:.2f} s = {pages / seconds:.1f} pages/s "
@@ -149,6 +157,7 @@ def main() -> None:
         f"worker CPU: about {cpu / pages * 1000:.0f} ms per page (warm-up excluded, roughly), so {workers} idle "
         f"cores could do about {workers * pages / cpu:.0f} pages/s; load average after the run: {load:.2f}"
     )
+    print(f"single A4 sheet through the warm pool (what a web request waits): median {pooled * 1000:.1f} ms")
     median = single(args.single_runs)
     print(f"single A4 sheet, warm, in-process: median {median * 1000:.1f} ms over {args.single_runs} runs")
     print(f"peak RSS after single runs: parent {rss_mb(resource.RUSAGE_SELF):.0f} MB")
