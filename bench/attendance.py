@@ -5,7 +5,7 @@
    for `--seconds` (default 30). Every answer comes after the commit that holds the event; the server's
    log says how many events went into how many transactions.
 2. Census: one mod_muc_census answer with `--rooms` (default 5000) rooms of known groups, among
-   `--groups` (default 11000) groups, fetched over HTTP and processed (parse, match, sessions, commit) by
+   `--groups` (default 11000) groups, fetched over HTTP from a stand-in in another process and processed (parse, match, sessions, commit) by
    the poller's own code; first poll (opens every session) and steady polls.
 
 Run: .venv/bin/python -m bench.attendance [--seconds 30] [--rooms 5000]
@@ -23,7 +23,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -211,8 +210,15 @@ def census(rooms: int, groups: int, polls: int) -> dict[str, Any]:
         ]
         return json.dumps({"room_census": entries}).encode()
 
-    bodies = {"body": answer(0)}
-    url = _serve_in_thread(bodies)
+    body_file = Path(data_dir) / "room-census.json"
+    body_file.write_bytes(answer(0))
+    port = free_port()
+    prosody = subprocess.Popen(
+        [sys.executable, "-m", "bench.attendance", "--serve-census", str(body_file), "--port", str(port)],
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}/room-census"
+    wait_until_up(url, prosody)
 
     async def run() -> dict[str, list[float]]:
         db = TimedDatabase(Path(data_dir) / "meetkit.db")
@@ -230,7 +236,7 @@ def census(rooms: int, groups: int, polls: int) -> dict[str, Any]:
         async with poller.client_session() as session:
             for n, kind in enumerate(plan):
                 if kind == "worst":
-                    bodies["body"] = answer(n)
+                    body_file.write_bytes(answer(n))
                     clock["at"] += 300
                 else:
                     clock["at"] += 60
@@ -243,34 +249,28 @@ def census(rooms: int, groups: int, polls: int) -> dict[str, Any]:
         await db.close()
         return figures
 
-    figures = asyncio.run(run())
+    try:
+        figures = asyncio.run(run())
+    finally:
+        prosody.terminate()
+        prosody.wait(timeout=10)
     conn = sqlite3.connect(Path(data_dir) / "meetkit.db")
     sessions = conn.execute("SELECT count(*), max(peak_online) FROM meeting_sessions").fetchone()
     conn.close()
-    return {**figures, "sessions": sessions, "bytes": len(bodies["body"])}
+    return {**figures, "sessions": sessions, "bytes": body_file.stat().st_size}
 
 
-def _serve_in_thread(bodies: dict[str, bytes]) -> str:
-    """A stand-in /room-census on loopback, in its own thread and loop (like Prosody in its own process)."""
-    port = free_port()
-    ready = threading.Event()
+def serve_census(body_file: Path, port: int) -> None:
+    """Answer /room-census with the file's current content, in its own process (as Prosody would)."""
 
     async def room_census(request: web.Request) -> web.Response:
-        return web.Response(body=bodies["body"], content_type="application/json")
+        return web.Response(
+            body=await asyncio.to_thread(body_file.read_bytes), content_type="application/json"
+        )
 
-    def serve() -> None:
-        loop = asyncio.new_event_loop()
-        app = web.Application()
-        app.router.add_get("/room-census", room_census)
-        runner = web.AppRunner(app)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        ready.set()
-        loop.run_forever()
-
-    threading.Thread(target=serve, daemon=True).start()
-    ready.wait(10)
-    return f"http://127.0.0.1:{port}/room-census"
+    app = web.Application()
+    app.router.add_get("/room-census", room_census)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 
 def main() -> None:
@@ -283,7 +283,12 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=11000)
     parser.add_argument("--polls", type=int, default=7)
     parser.add_argument("--only", choices=("webhooks", "census"))
+    parser.add_argument("--serve-census", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_census:
+        serve_census(args.serve_census, args.port)
+        return
     load = os.getloadavg()
     print(
         f"{platform.node()}: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "

@@ -111,3 +111,41 @@ def test_repeated_census_counts_end_as_the_pure_rules_say(tmp_path: Path) -> Non
         " JOIN room_states s ON s.session_id = m.id ORDER BY m.group_id"
     ).fetchall()
     assert {row[0]: tuple(row[1:]) for row in rows} == expected
+
+
+def test_a_census_applied_set_based_gives_what_the_fold_gives(tmp_path: Path) -> None:
+    """apply_census() takes the common case (open rooms seen again) in SQL; compare with observe()."""
+    for seed in range(40):
+        rng = random.Random(seed)
+        history = meetings(seed)  # rooms in every state: open, closed, recreated ...
+        cut = rng.randrange(len(history) // 3, len(history))
+        at = history[cut - 1].observation.at + rng.choice((0, 5, 60, 299, 300, 301, 7 * 3600))
+        census = [
+            (group_id, rng.randrange(0, 12), rng.choice((None, at - rng.randrange(0, 4000))))
+            for group_id in range(1, ROOMS + 1)
+            if rng.random() < 0.8
+        ]
+        set_based = database(tmp_path / f"census-{seed}.db")
+        folded = database(tmp_path / f"fold-{seed}.db")
+        for conn in (set_based, folded):
+            apply(conn, history[:cut], 4)
+            # a late census: the clock of one room is ahead of the census
+            conn.execute("UPDATE room_states SET clock = clock + 1000 WHERE group_id = 2")
+        set_based.execute("BEGIN IMMEDIATE")
+        storage.apply_census(set_based, at, census, 1)
+        set_based.execute("COMMIT")
+        listed = {group_id for group_id, _, _ in census}
+        is_open = [row[0] for row in folded.execute("SELECT group_id FROM room_states WHERE is_open")]
+        folded.execute("BEGIN IMMEDIATE")
+        storage.apply_observations(
+            folded,
+            [storage.RoomObservation(g, Observation(at, Kind.COUNT, n, c), 1) for g, n, c in census]
+            + [storage.RoomObservation(g, Observation(at, Kind.GONE), 1) for g in is_open if g not in listed],
+        )
+        folded.execute("COMMIT")
+        for table, columns in [
+            ("meeting_sessions", "group_id, meeting_date, started_at, ended_at, peak_online, sources"),
+            ("room_states", "group_id, clock, occupants, is_open, opened_at, session_floor, session_id"),
+        ]:
+            query = f"SELECT {columns} FROM {table} ORDER BY 1, 2"
+            assert set_based.execute(query).fetchall() == folded.execute(query).fetchall(), (seed, table)

@@ -98,24 +98,9 @@ async def ingest_census(
 
     def change(conn: sqlite3.Connection) -> int:
         known = (directory or RoomDirectory()).ids(conn)
-        bit = rules.source_bit("census")
-        items = [
-            storage.RoomObservation(
-                known[room.room],
-                rules.Observation(at, rules.Kind.COUNT, room.occupants, room.created_at),
-                bit,
-            )
-            for room in rooms
-            if room.room in known
-        ]
-        listed = {item.group_id for item in items}
-        items += [
-            storage.RoomObservation(gid, rules.Observation(at, rules.Kind.GONE), bit)
-            for gid in storage.open_room_group_ids(conn)
-            if gid not in listed
-        ]
-        storage.apply_observations(conn, items)
-        return len(listed)
+        counts = [(known[room.room], room.occupants, room.created_at) for room in rooms if room.room in known]
+        storage.apply_census(conn, at, counts, rules.source_bit("census"))
+        return len({gid for gid, _, _ in counts})
 
     return await db.write(change)
 

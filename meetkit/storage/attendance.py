@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from meetkit.domain.attendance import (
     ROUND_SECONDS,
+    STALE_SECONDS,
     GroupInfo,
     Kind,
     MeetingRecord,
@@ -117,7 +118,9 @@ def open_room_group_ids(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in _plain(conn, "SELECT group_id FROM room_states WHERE is_open")]
 
 
-def _plain(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+def _plain(
+    conn: sqlite3.Connection, sql: str, params: Sequence[object] | Mapping[str, object] = ()
+) -> list[tuple[Any, ...]]:
     """Rows as plain tuples (much cheaper than sqlite3.Row when there are thousands)."""
     cursor = conn.cursor()
     cursor.row_factory = None
@@ -272,6 +275,72 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         new,
     )
+
+
+def apply_census(
+    conn: sqlite3.Connection, at: int, counts: Sequence[tuple[int, int, int | None]], source_bit: int
+) -> None:
+    """Apply one census taken at `at`: (group id, occupants, created) per listed room; open rooms that are
+    not listed have ended.
+
+    Most rooms of a census are open rooms seen again, in order: for them observe() only moves the count
+    and the clock, and the session's end and peak. Those are applied set-based, in two statements for all
+    of them (tests/test_attendance_storage.py checks that this gives exactly what the fold gives); every
+    other room (opening, closing, late, stale) goes through observe() one by one.
+    """
+    latest: dict[int, tuple[int, int | None]] = {}
+    for gid, occupants, created in counts:
+        if gid not in latest or occupants > latest[gid][0]:
+            latest[gid] = (occupants, created)
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS census_counts"
+        " (group_id INTEGER PRIMARY KEY, occupants INTEGER NOT NULL, created INTEGER)"
+    )
+    conn.execute("DELETE FROM census_counts")
+    conn.executemany(
+        "INSERT INTO census_counts (group_id, occupants, created) VALUES (?, ?, ?)",
+        [(gid, occupants, created) for gid, (occupants, created) in latest.items()],
+    )
+    # "seen again": open, with a session, observed in order and not after a gap of STALE_SECONDS
+    again = (
+        " s.group_id = c.group_id AND s.is_open AND s.session_id IS NOT NULL"
+        " AND s.clock <= :at AND :at - s.clock <= :stale"
+    )
+    params = {"at": at, "stale": STALE_SECONDS}
+    others = _plain(
+        conn,
+        f"SELECT c.group_id FROM census_counts c WHERE NOT EXISTS (SELECT 1 FROM room_states s WHERE{again})",
+        params,
+    )
+    conn.execute(
+        "UPDATE meeting_sessions SET"
+        " ended_at = CASE WHEN ended_at IS NULL OR ended_at < :end THEN :end ELSE ended_at END,"
+        " peak_online = CASE WHEN peak_online < u.occupants THEN u.occupants ELSE peak_online END,"
+        " sources = sources | :bit, updated_at = :now"
+        f" FROM (SELECT s.session_id, c.occupants FROM census_counts c, room_states s WHERE{again}) AS u"
+        " WHERE meeting_sessions.id = u.session_id"
+        " AND (ended_at IS NULL OR ended_at < :end OR peak_online < u.occupants OR sources | :bit <> sources)",
+        {**params, "end": _stored(at), "bit": source_bit, "now": utc_now()},
+    )
+    # the room's state: as worth_saving() says, only when the count changed or the clock moved 5 minutes
+    conn.execute(
+        "UPDATE room_states SET clock = :at, occupants = c.occupants FROM census_counts c"
+        " WHERE room_states.group_id = c.group_id AND room_states.is_open"
+        " AND room_states.session_id IS NOT NULL AND room_states.clock <= :at"
+        " AND :at - room_states.clock <= :stale"
+        " AND (room_states.occupants <> c.occupants OR :at - room_states.clock >= :slack)",
+        {**params, "slack": ROUND_SECONDS},
+    )
+    items = [
+        RoomObservation(gid, Observation(at, Kind.COUNT, latest[gid][0], latest[gid][1]), source_bit)
+        for (gid,) in others
+    ]
+    items += [
+        RoomObservation(gid, Observation(at, Kind.GONE), source_bit)
+        for gid in open_room_group_ids(conn)
+        if gid not in latest
+    ]
+    apply_observations(conn, items)
 
 
 def _repeats(state: RoomState | None, item: RoomObservation, stored: dict[int, _Stored]) -> bool:
