@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
@@ -89,3 +92,31 @@ async def test_openapi_document_describes_every_api_route(client: Client) -> Non
             if path.startswith("/api/v1/") and path != "/api/v1/openapi.json":
                 served.add((path.removeprefix("/api/v1").replace("{id:[0-9]+}", "{id}"), route.method))  # type: ignore[attr-defined]
     assert served and served <= documented
+
+
+async def test_a_body_sent_in_small_chunks_is_read_whole(client: Client, api_token: str) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        body = b'{"name": "' + b"Trauer" * 500 + b'"}'
+        for start in range(0, len(body), 7):
+            yield body[start : start + 7]
+            await asyncio.sleep(0)
+
+    response = await client.post(
+        "/api/v1/groups", data=chunks(), headers={**auth(api_token), "Content-Type": "application/json"}
+    )
+    assert response.status == 400 and "zu lang" in (await response.json())["error"]  # parsed, then judged
+    small = await client.post("/api/v1/groups", data=_small_chunks(), headers=auth(api_token))
+    assert small.status == 201, await small.text()
+
+
+async def _small_chunks() -> AsyncIterator[bytes]:
+    for piece in (b'{"na', b'me": "Tr', b"auer", b'caf\xc3\xa9"}'):
+        yield piece
+        await asyncio.sleep(0.01)
+
+
+async def test_oversized_bodies_are_refused(client: Client, api_token: str) -> None:
+    response = await client.post(
+        "/api/v1/groups", data=b'{"name": "' + b"x" * 70_000 + b'"}', headers=auth(api_token)
+    )
+    assert response.status in (400, 413)

@@ -16,7 +16,7 @@ async def read_object(request: web.Request) -> dict[str, Any]:
     """Return the request's JSON object body, or raise InvalidInput saying what is wrong."""
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
         raise InvalidInput("Der Inhalt ist zu groß (höchstens 64 KB).")
-    raw = await request.content.read(MAX_JSON_BYTES + 1)
+    raw = await request.read()  # the whole body; aiohttp's client_max_size bounds what it buffers
     if len(raw) > MAX_JSON_BYTES:
         raise InvalidInput("Der Inhalt ist zu groß (höchstens 64 KB).")
     try:
