@@ -95,6 +95,11 @@ async def test_nginx_routes_public_meetkit_paths_and_keeps_jitsis(
                 await response.text()
                 == "meetkit POST /l/leadertoken/start forwarded={'X-Real-IP': '127.0.0.1'}"
             )
+        # the phone system's look-up by PIN stays internal
+        for query in ("?id=12345678", "?conference=room@muc.meet.jitsi&id=12345678"):
+            async with session.get(base + "/jitsi/conference-mapper" + query) as response:
+                assert response.status == 404, query
+                assert not (await response.text()).startswith("meetkit"), query
         # internal routes are not published
         for path in ("/jitsi/events/room/created", "/jitsi/events/occupant/joined"):
             async with session.post(base + path, json={"room_name": "x"}) as response:

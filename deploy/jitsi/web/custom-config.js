@@ -47,6 +47,7 @@ config.doNotStoreRoom = true;
 
 // Dial-in: Jitsi asks meetkit for the phone numbers and the room's PIN
 // (GET <url>?conference=<room>@<muc domain>). Both URLs are published on the Jitsi origin by
-// deploy/jitsi/web/nginx-custom/meetkit.conf, so no CORS is involved.
+// deploy/jitsi/web/nginx-custom/meetkit.conf, so no CORS is involved. The phone side (PBX, PINs, jigasi):
+// deploy/phone/README.md.
 config.dialInNumbersUrl = 'https://meet.example.org/jitsi/dial-in-numbers';
 config.dialInConfCodeUrl = 'https://meet.example.org/jitsi/conference-mapper';
