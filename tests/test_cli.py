@@ -87,3 +87,11 @@ def test_duplicate_contact_point_is_refused(cli: Cli) -> None:
 def test_bad_setting_is_one_line(cli: Cli) -> None:
     result = cli("group", "list", extra_env={"MEETKIT_PIN_DIGITS": "two"})
     assert result.returncode == 2 and "MEETKIT_PIN_DIGITS" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_groups_from_before_dialin_get_a_pin_once_it_is_configured(cli: Cli) -> None:
+    created = cli("group", "add", "Trauercafé", "--json", extra_env={"MEETKIT_DIALIN_NUMBERS": ""}).json()
+    assert "pin" not in created
+    shown = cli("group", "show", str(created["id"]), "--json").json()
+    assert re.fullmatch(r"[1-9][0-9]{7}", shown["pin"] or "")
+    assert cli("group", "show", str(created["id"]), "--json").json()["pin"] == shown["pin"]  # stable

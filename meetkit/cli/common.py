@@ -11,6 +11,7 @@ from typing import Any
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.errors import MeetkitError
+from meetkit.services.dialin import assign_missing_pins
 from meetkit.storage.database import Database
 
 AsyncCommand = Callable[[argparse.Namespace, Settings, Database], Awaitable[int]]
@@ -39,6 +40,8 @@ async def _with_database(handler: AsyncCommand, args: argparse.Namespace, settin
     db = Database(settings.database_path)
     await db.open()
     try:
+        await assign_missing_pins(db, settings)  # groups from before dial-in was configured
+
         return await handler(args, settings, db)
     finally:
         await db.close()
