@@ -6,12 +6,9 @@ import hmac
 import sqlite3
 
 from meetkit.config import Settings
-from meetkit.domain import ids
 from meetkit.domain.errors import FeatureDisabled, Unauthorized
 from meetkit.storage import dialin, groups
 from meetkit.storage.database import Database
-
-_COLLISION_RETRIES = 8
 
 
 def require_dialin(settings: Settings) -> None:
@@ -67,13 +64,6 @@ async def assign_missing_pins(db: Database, settings: Settings) -> int:
 
 
 def _give_pin(conn: sqlite3.Connection, settings: Settings, group_id: int) -> str | None:
-    """Give one group a random unused PIN unless it has one; return its PIN afterwards."""
-    for attempt in range(_COLLISION_RETRIES):
-        try:
-            # A failing statement is undone on its own (SQLite's ABORT); the transaction goes on.
-            dialin.set_pin_if_missing(conn, group_id, ids.new_pin(settings.pin_digits))
-            break
-        except sqlite3.IntegrityError as error:
-            if "UNIQUE" not in str(error) or attempt == _COLLISION_RETRIES - 1:
-                raise
+    """Give one group a fresh PIN unless it has one; return its PIN afterwards."""
+    dialin.set_pin_if_missing(conn, group_id, dialin.fresh_pin(conn, settings.pin_digits))
     return dialin.pin_of(conn, group_id)

@@ -13,7 +13,7 @@ from meetkit.domain.errors import Conflict, InvalidInput, LinkRenewed, NotFound
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import clean_name, clean_phone, clean_slug, slugify
-from meetkit.storage import contact_points, groups
+from meetkit.storage import contact_points, dialin, groups
 from meetkit.storage.database import Database
 
 T = TypeVar("T")
@@ -125,7 +125,7 @@ async def add_group(
                 room=ids.new_room_name(),
                 member_code=ids.new_member_code(),
                 leader_token_hash=ids.hash_secret(leader_token),
-                pin=ids.new_pin(settings.pin_digits) if settings.dialin_enabled else None,
+                pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
             )
         )
 
@@ -163,7 +163,7 @@ async def rotate_group(db: Database, settings: Settings, reference: str) -> Issu
                 member_code=ids.new_member_code(),
                 member_code_hash_old=ids.hash_secret(group.member_code),
                 leader_token_hash=ids.hash_secret(leader_token),
-                pin=ids.new_pin(settings.pin_digits) if settings.dialin_enabled else None,
+                pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
             )
         )
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from meetkit.domain.ids import new_pin
+
+MAX_DRAWS = 100
+
 
 def groups_without_pin(conn: sqlite3.Connection) -> list[int]:
     """Return the ids of groups that have no PIN yet (created before dial-in was configured)."""
@@ -22,3 +26,16 @@ def pin_of(conn: sqlite3.Connection, group_id: int) -> str | None:
     """Return a group's current PIN, if any."""
     row = conn.execute("SELECT pin FROM support_groups WHERE id = ?", (group_id,)).fetchone()
     return str(row["pin"]) if row and row["pin"] is not None else None
+
+
+def fresh_pin(conn: sqlite3.Connection, digits: int) -> str:
+    """Draw random PINs until one is neither in use nor retired (writes are serialised, so it stays so)."""
+    for _ in range(MAX_DRAWS):
+        pin = new_pin(digits)
+        taken = conn.execute(
+            "SELECT 1 FROM support_groups WHERE pin = ? UNION ALL SELECT 1 FROM retired_pins WHERE pin = ?",
+            (pin, pin),
+        ).fetchone()
+        if taken is None:
+            return pin
+    raise RuntimeError(f"no free {digits}-digit PIN found in {MAX_DRAWS} draws: raise MEETKIT_PIN_DIGITS")

@@ -143,6 +143,8 @@ def renew_secrets(
         "INSERT INTO retired_links (kind, secret_hash, group_id, retired_at) VALUES (?, ?, ?, ?)",
         [("member", member_code_hash_old, group.id, now), ("leader", old_leader_token_hash, group.id, now)],
     )
+    if group.pin is not None:
+        conn.execute("INSERT INTO retired_pins (pin, retired_at) VALUES (?, ?)", (group.pin, now))
     conn.execute(
         "UPDATE support_groups SET member_code = ?, leader_token_hash = ?, pin = ?, renewed_at = ? WHERE id = ?",
         (member_code, leader_token_hash, pin, now, group.id),
