@@ -6,11 +6,11 @@ from aiohttp import web
 
 from meetkit.domain import attendance as rules
 from meetkit.domain.errors import InvalidInput
-from meetkit.services import attendance, directory
+from meetkit.services import attendance
 from meetkit.web.api import PREFIX as API_PREFIX
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE
-from meetkit.web.pages import _limited
+from meetkit.web.lookups import leader_view
 
 routes = web.RouteTableDef()
 
@@ -20,7 +20,7 @@ async def leader_attendance(request: web.Request) -> web.Response:
     """Save how many people were in the room and on the phone at one of the group's meetings."""
     db = request.app[DATABASE]
     token = request.match_info["token"]
-    view = await _limited(request, lambda: directory.group_for_leader_token(db, token))
+    view = await leader_view(request)
     form = await request.post()
     day = rules.parse_date_field(str(form.get("date", "")))
     in_room = rules.parse_count_field(str(form.get("in_room", "")), "Die Anzahl im Raum")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -30,7 +29,8 @@ from meetkit.jitsi.urls import PRIVACY_CONFIG
 from meetkit.services import devices, kiosk
 from meetkit.web.i18n import request_language
 from meetkit.web.jsonbody import read_object, text_field
-from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.lookups import guarded
 from meetkit.web.security import origin
 
 T = TypeVar("T")
@@ -88,21 +88,10 @@ def _cookie(response: web.StreamResponse, settings: Settings, device_token: str 
 # --- look-ups under the failure limit ---
 
 
-async def _limited(request: web.Request, look_up: Callable[[], Awaitable[T]]) -> T:
-    limiter = request.app[LOOKUP_LIMITER]
-    key = limiter.client_key(request)
-    limiter.check(key)
-    try:
-        return await look_up()
-    except NotFound:
-        limiter.fail(key)
-        raise
-
-
 async def _device(request: web.Request) -> tuple[Device, ContactPoint, str]:
     """The device behind the URL's token; NotFound/Unauthorized (revoked) are answered by web/errors.py."""
     token = request.match_info["device_token"]
-    device, contact_point = await _limited(
+    device, contact_point = await guarded(
         request, lambda: devices.device_for_token(request.app[DATABASE], token)
     )
     return device, contact_point, token
@@ -141,7 +130,7 @@ async def kiosk_entry(request: web.Request) -> web.StreamResponse:
 async def kiosk_pair_page(request: web.Request) -> web.StreamResponse:
     """Show the pairing button (GET never uses the link up, so previews and scanners are harmless)."""
     token = request.match_info["pairing_token"]
-    device = await _limited(request, lambda: devices.pairing_device(request.app[DATABASE], token))
+    device = await guarded(request, lambda: devices.pairing_device(request.app[DATABASE], token))
     contact_point = await devices.contact_point_of(request.app[DATABASE], device)
     response = aiohttp_jinja2.render_template(
         "kiosk_message.html",
@@ -163,7 +152,7 @@ async def kiosk_pair(request: web.Request) -> web.StreamResponse:
     """Use up the pairing link: store the device token (cookie) and go to the kiosk page."""
     settings = request.app[SETTINGS]
     token = request.match_info["pairing_token"]
-    _, device_token = await _limited(request, lambda: devices.pair_device(request.app[DATABASE], token))
+    _, device_token = await guarded(request, lambda: devices.pair_device(request.app[DATABASE], token))
     response = web.HTTPSeeOther(f"/kiosk/{device_token}", headers=_kiosk_headers(settings))
     _cookie(response, settings, device_token)
     raise response
