@@ -16,8 +16,9 @@ from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.jitsi.census import CensusRoom
 from meetkit.rendering import environment
+from meetkit.services import directory
 from meetkit.storage import attendance as storage
-from meetkit.storage import contact_points, groups
+from meetkit.storage import groups
 from meetkit.storage.database import Database
 
 LEADER_PAGE_MEETINGS = 8
@@ -166,12 +167,7 @@ async def monthly_report(
         raise InvalidInput("--min-count muss eine Zahl von 1 bis 100 sein.")
 
     def query(conn: sqlite3.Connection) -> rules.Report:
-        contact_point_id = None
-        if contact_point_slug is not None:
-            found = contact_points.by_slug(conn, contact_point_slug)
-            if found is None:
-                raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
-            contact_point_id = found.id
+        contact_point_id = directory.contact_point_id(conn, contact_point_slug)
         groups_ = storage.report_groups(conn, contact_point_id)
         ids = [g.id for g in groups_] if contact_point_id is not None else None
         meetings = storage.meetings_between(conn, parsed.first, parsed.last, ids)

@@ -18,6 +18,7 @@ from meetkit.domain.devices import (
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
+from meetkit.services import directory
 from meetkit.storage import contact_points, devices
 from meetkit.storage.database import Database
 
@@ -211,12 +212,7 @@ async def list_devices(
     """Return all devices (or one contact point's) with their contact points."""
 
     def query(conn: sqlite3.Connection) -> list[tuple[Device, ContactPoint | None]]:
-        contact_point_id = None
-        if contact_point_slug is not None:
-            found = contact_points.by_slug(conn, contact_point_slug)
-            if found is None:
-                raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
-            contact_point_id = found.id
+        contact_point_id = directory.contact_point_id(conn, contact_point_slug)
         points = {c.id: c for c in contact_points.all_(conn)}
         return [(d, points.get(d.contact_point_id)) for d in devices.all_(conn, contact_point_id)]
 

@@ -116,12 +116,12 @@ async def add_group(
     leader_token = ids.new_secret_token()
 
     def insert(conn: sqlite3.Connection) -> Group:
-        contact_point_id = _contact_point_id(conn, contact_point_slug)
+        owner_id = contact_point_id(conn, contact_point_slug)
         return _retry_collisions(
             lambda: groups.insert(
                 conn,
                 name=name,
-                contact_point_id=contact_point_id,
+                contact_point_id=owner_id,
                 room=ids.new_room_name(),
                 member_code=ids.new_member_code(),
                 leader_token_hash=ids.hash_secret(leader_token),
@@ -138,7 +138,7 @@ async def list_groups(db: Database, contact_point_slug: str | None = None) -> li
     def query(conn: sqlite3.Connection) -> list[Group]:
         if contact_point_slug is None:
             return groups.all_(conn)
-        return groups.all_(conn, _contact_point_id(conn, contact_point_slug))
+        return groups.all_(conn, contact_point_id(conn, contact_point_slug))
 
     return await db.read(query)
 
@@ -219,7 +219,8 @@ def _renewed_or_unknown(conn: sqlite3.Connection, kind: str, secret_hash: str) -
     )
 
 
-def _contact_point_id(conn: sqlite3.Connection, slug: str | None) -> int | None:
+def contact_point_id(conn: sqlite3.Connection, slug: str | None) -> int | None:
+    """Return the id of the contact point with this slug (None for None), or raise NotFound."""
     if slug is None:
         return None
     found = contact_points.by_slug(conn, slug)
