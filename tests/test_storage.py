@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 from pathlib import Path
@@ -83,3 +84,28 @@ async def test_killing_the_server_loses_nothing_committed(
     stored = {row[0] for row in conn.execute("SELECT id FROM support_groups")}
     assert set(acknowledged) <= stored
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_cache_empties_on_this_process_commits_at_once_and_on_others_within_the_recheck(
+    tmp_path: Path,
+) -> None:
+    from meetkit.storage.database import CACHE_RECHECK_SECONDS
+
+    db = Database(tmp_path / "m.db")
+    await db.open()
+    try:
+        db.cache_put("k", b"answer")
+        assert db.cache_get("k", bytes) == b"answer"
+        assert db.cache_get("k", str) is None  # typed: a value of another kind is not returned
+
+        await db.write(lambda conn: conn.execute("CREATE TABLE t (x INTEGER)"))
+        assert db.cache_get("k", bytes) is None  # this process's commit: at once
+
+        db.cache_put("k", b"answer")
+        other = sqlite3.connect(tmp_path / "m.db", isolation_level=None)  # like the CLI in another process
+        other.execute("INSERT INTO t VALUES (1)")
+        other.close()
+        await asyncio.sleep(CACHE_RECHECK_SECONDS * 2)
+        assert db.cache_get("k", bytes) is None
+    finally:
+        await db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -14,7 +15,11 @@ from typing import TypeVar
 T = TypeVar("T")
 
 MIGRATIONS_PACKAGE = "meetkit.storage.migrations"
-READ_CACHE_SIZE = 20_000
+READ_CACHE_SIZE = 50_000
+# How often cache_get asks SQLite whether another process committed (one statement costs about as much as a
+# whole cached answer). Commits by this process empty the cache at once; another process's (the CLI's)
+# reach cached answers at most this late.
+CACHE_RECHECK_SECONDS = 0.01
 
 
 def utc_now() -> str:
@@ -32,6 +37,7 @@ class Database:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetkit-db-writer")
         self._cache: dict[Hashable, object] = {}
         self._cache_version = -1
+        self._cache_checked = float("-inf")
 
     async def open(self) -> None:
         """Create the file if needed, apply pending migrations and open the connections."""
@@ -40,6 +46,7 @@ class Database:
         self._writer = await loop.run_in_executor(self._executor, self._connect_writer)
         self._reader = _connect(self.path)
         self._reader.execute("PRAGMA query_only = ON")
+        self._cache_version = self._reader.execute("PRAGMA data_version").fetchone()[0]
 
     async def close(self) -> None:
         """Close both connections and stop the writer thread."""
@@ -56,15 +63,19 @@ class Database:
         assert self._reader is not None, "Database is not open"
         return query(self._reader)
 
-    def cache_get(self, key: Hashable) -> object | None:
-        """Return what was cached under `key`, unless any connection (this process or another, such
-        as the CLI) has committed a change since; SQLite's data_version tells. None when absent."""
+    def cache_get(self, key: Hashable, kind: type[T]) -> T | None:
+        """Return what was cached under `key` if it is a `kind` (None when absent). The cache empties on every commit of
+        this process, and within CACHE_RECHECK_SECONDS of another process's (SQLite's data_version)."""
         assert self._reader is not None, "Database is not open"
-        version = self._reader.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._cache_version:
-            self._cache.clear()
-            self._cache_version = version
-        return self._cache.get(key)
+        now = time.monotonic()
+        if now - self._cache_checked >= CACHE_RECHECK_SECONDS:
+            self._cache_checked = now
+            version = self._reader.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._cache_version:
+                self._cache.clear()
+                self._cache_version = version
+        value = self._cache.get(key)
+        return value if isinstance(value, kind) else None
 
     def cache_put(self, key: Hashable, value: object) -> None:
         """Cache an immutable `value` under `key` until the next committed change anywhere."""
@@ -72,19 +83,13 @@ class Database:
             self._cache.clear()
         self._cache[key] = value
 
-    async def read_cached(self, key: Hashable, query: Callable[[sqlite3.Connection], T]) -> T:
-        """Like read(), but reuse the answer for `key` until any connection commits a change."""
-        cached = self.cache_get(key)
-        if cached is not None:
-            return cached  # type: ignore[return-value]
-        result = await self.read(query)
-        self.cache_put(key, result)
-        return result
-
     async def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
         """Run `change(conn)` in one transaction on the writer thread; any exception rolls it back."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._transaction, change)
+        try:
+            return await loop.run_in_executor(self._executor, self._transaction, change)
+        finally:
+            self._cache.clear()  # what this process changed is never served from the cache
 
     def _transaction(self, change: Callable[[sqlite3.Connection], T]) -> T:
         conn = self._writer

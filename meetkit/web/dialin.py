@@ -31,8 +31,7 @@ from meetkit.jitsi.dialin import (
     single_parameter,
 )
 from meetkit.services import dialin as service
-from meetkit.web.answers import AnswerCache
-from meetkit.web.keys import DATABASE, DIALIN_ANSWERS, PBX_LIMITER, SETTINGS
+from meetkit.web.keys import DATABASE, PBX_LIMITER, SETTINGS
 from meetkit.web.ratelimit import RateLimiter
 from meetkit.web.security import origin
 
@@ -53,7 +52,6 @@ def setup(app: web.Application) -> None:
     """Add the PBX failure limit, the PIN backfill at start and the CORS headers (after the database ctx)."""
     trusted = app[SETTINGS].trusted_proxies  # behind them, the client is the proxy's X-Real-IP
     app[PBX_LIMITER] = RateLimiter(PBX_MAX_FAILURES, PBX_WINDOW_SECONDS, trusted_proxies=trusted)
-    app[DIALIN_ANSWERS] = AnswerCache()
     app.cleanup_ctx.append(pins_ctx)
     app.on_response_prepare.append(add_cors_headers)
 
@@ -97,17 +95,17 @@ async def conference_mapper(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     service.require_dialin(settings)
     room = parse_conference(single_parameter(query.getall("conference"), "conference"), settings.muc_domain)
-    db, answers = request.app[DATABASE], request.app[DIALIN_ANSWERS]
-    # Known rooms' answers are kept until the next commit anywhere (web/answers.py); unknown rooms are not
+    db = request.app[DATABASE]
+    # Known rooms' answers are kept until the next commit anywhere (Database.cache_get); unknown rooms are not
     # kept, so they cannot crowd out others.
     cache_key = ("room", room)
-    body = answers.get(db, cache_key)
+    body = db.cache_get(cache_key, bytes)
     if body is None:
         pin = await service.pin_for_room(db, settings, room)
         if pin is None:
             return _json(NOT_FOUND_BODY, status=404)
         body = _encode(conference_answer(pin, room, settings.muc_domain))
-        answers.put(cache_key, body)
+        db.cache_put(cache_key, body)
     return _json(body)
 
 
@@ -119,19 +117,19 @@ async def _room_for_pin(request: web.Request) -> web.Response:
     limiter = request.app[PBX_LIMITER]
     key = limiter.client_key(request)
     limiter.check(key)
-    db, answers = request.app[DATABASE], request.app[DIALIN_ANSWERS]
+    db = request.app[DATABASE]
     try:
         service.check_pbx_authorization(secret, request.headers.get("Authorization"))
         pin = parse_pin(single_parameter(request.query.getall("id"), "id"))
         cache_key = ("pin", pin)
-        body = answers.get(db, cache_key)
+        body = db.cache_get(cache_key, bytes)
         if body is None:
             room = await service.room_for_pin(db, pin)
             if room is None:
                 limiter.fail(key)
                 return _json(NOT_FOUND_BODY, status=404)
             body = _encode(conference_answer(pin, room, settings.muc_domain))
-            answers.put(cache_key, body)
+            db.cache_put(cache_key, body)
     except MeetkitError:
         limiter.fail(key)
         raise

@@ -64,8 +64,8 @@ async def member_page(request: web.Request) -> web.Response:
     limiter.check(limiter.client_key(request))
     # The page changes only when data changes (the cache then empties) or as dates pass (hourly key).
     cache_key = ("member_page", code, lang, int(time.time() // 3600))
-    body = db.cache_get(cache_key)
-    if not isinstance(body, bytes):
+    body = db.cache_get(cache_key, bytes)
+    if body is None:
         view = await guarded(request, lambda: directory.group_for_member_code(db, code))
         next_dates = tuple(await schedules.next_dates(db, view.group.id))
         body = _render_member_page(settings, view, lang, next_dates).encode()
