@@ -77,6 +77,22 @@ def decode_pages(pdf: bytes, dpi: int) -> list[list[str]]:
     ]
 
 
+def zbar_pages(pdf: bytes, dpi: int, folder: Path) -> list[list[str]]:
+    """The QR texts zbar finds, page by page: a second decoder, independent of zxing-cpp (which also draws)."""
+    (folder / "zbar.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(folder / "zbar.pdf"), str(folder / "zbar")],
+        check=True,
+    )
+    pages = sorted(folder.glob("zbar-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    found = []
+    for page in pages:
+        out = subprocess.run(["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True)
+        found.append(out.stdout.split())
+        page.unlink()
+    return found
+
+
 def qr_symbol_mm(pdf: bytes, page: int = 0, dpi: int = 150) -> list[float]:
     """Printed width of each QR symbol on a page (finder pattern edge to edge, without quiet zone)."""
     image = page_images(pdf, dpi)[page]
@@ -121,16 +137,9 @@ def test_a4_sheet_qr_decodes_to_the_member_link(dpi: int) -> None:
     assert decode_pages(rendered(), dpi) == [[URL]]
 
 
-def test_a4_sheet_qr_decodes_with_zbar_too(tmp_path: Path) -> None:
-    (tmp_path / "sheet.pdf").write_bytes(rendered())
-    subprocess.run(
-        ["pdftoppm", "-r", "72", "-gray", "-png", str(tmp_path / "sheet.pdf"), str(tmp_path / "p")],
-        check=True,
-    )
-    out = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(tmp_path / "p-1.png")], capture_output=True, text=True
-    )
-    assert out.stdout.split() == [URL]
+@pytest.mark.parametrize("dpi", [150, 72])
+def test_a4_sheet_qr_decodes_with_zbar_too(dpi: int, tmp_path: Path) -> None:
+    assert zbar_pages(rendered(), dpi, tmp_path) == [[URL]]
 
 
 def test_qr_is_large_vector_art_with_error_correction_m_or_better() -> None:
@@ -215,10 +224,11 @@ def test_300_character_name_and_everything_long_stays_on_one_page(layout: str, t
 
 
 @pytest.mark.parametrize("dpi", [150, 72])
-def test_cards_layout_has_four_scannable_codes_per_page(dpi: int) -> None:
+def test_cards_layout_has_four_scannable_codes_per_page(dpi: int, tmp_path: Path) -> None:
     pdf = rendered("cards")
     assert page_count(pdf) == 1
     assert decode_pages(pdf, dpi) == [[URL] * 4]
+    assert zbar_pages(pdf, dpi, tmp_path) == [[URL] * 4]
     assert min(qr_symbol_mm(pdf)) >= 40
 
 
@@ -241,6 +251,7 @@ def test_batch_of_20_groups_decodes_page_by_page(tmp_path: Path) -> None:
     assert asyncio.run(run()) == 20
     pdf = target.read_bytes()
     assert decode_pages(pdf, 72) == [[u] for u in urls]
+    assert zbar_pages(pdf, 72, tmp_path) == [[u] for u in urls]
     text = pdf_text(pdf, tmp_path).split("\f")
     assert "314 159 26 #" in text[0] and "314 159 45 #" in text[19]
 
