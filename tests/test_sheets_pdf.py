@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import os
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -283,6 +285,24 @@ def test_rendering_in_the_pool_leaves_the_event_loop_free() -> None:
     ticks, elapsed, pdf = asyncio.run(run())
     assert ticks >= 0.5 * elapsed / 0.0055  # at least half the ticks a free loop manages
     assert decode_pages(pdf, 72) == [[URL]]
+
+
+def test_a_killed_worker_is_replaced() -> None:
+    """A worker that dies (killed, out of memory) breaks its pool; the next sheet gets a fresh one."""
+
+    async def run() -> bytes:
+        renderer = SheetRenderer(workers=1)
+        try:
+            await renderer.pdf([sheet()])
+            pool = renderer._pool
+            assert pool is not None
+            for pid in list(pool._processes):  # type: ignore[attr-defined]
+                os.kill(pid, signal.SIGKILL)
+            return await renderer.pdf([sheet()])
+        finally:
+            renderer.close()
+
+    assert decode_pages(asyncio.run(run()), 72) == [[URL]]
 
 
 def test_html_for_browsers_links_only_own_resources() -> None:

@@ -8,6 +8,7 @@ import os
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from meetkit.sheets import pdf
@@ -80,12 +81,26 @@ class SheetRenderer:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def _discard_broken(self, broken: ProcessPoolExecutor) -> None:
+        """Forget a pool whose worker died (killed, out of memory); the next call starts a fresh one."""
+        if self._pool is broken:
+            self._pool = None
+            broken.shutdown(wait=False, cancel_futures=True)
+
     async def pdf(
         self, sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None
     ) -> bytes:
-        """Render a few sheets (one document) in a worker."""
+        """Render a few sheets (one document) in a worker; tried once more in a fresh pool if a worker died."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), pdf.render_pdf, list(sheets), layout, lang)
+        for attempt in (1, 2):
+            pool = self._executor()
+            try:
+                return await loop.run_in_executor(pool, pdf.render_pdf, list(sheets), layout, lang)
+            except BrokenProcessPool:
+                self._discard_broken(pool)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     async def batch(
         self,
@@ -97,12 +112,27 @@ class SheetRenderer:
         """Render many sheets in chunks across the workers and merge them in order.
 
         With `target`, write the PDF there and return its page count; else return the PDF bytes.
-        At most two chunks per worker are in flight, so memory stays flat however long the batch.
+        At most two chunks per worker are in flight, so the workers' memory stays flat however long the
+        batch; the parent keeps only the finished chunk PDFs (about 4.5 KB a page).
         """
         if not sheets:
             raise ValueError("no sheets to render")
-        loop = asyncio.get_running_loop()
         pool = self._executor()
+        try:
+            return await self._batch(pool, sheets, target, layout, lang)
+        except BrokenProcessPool:
+            self._discard_broken(pool)
+            raise
+
+    async def _batch(
+        self,
+        pool: ProcessPoolExecutor,
+        sheets: Sequence[SheetData],
+        target: Path | None,
+        layout: Layout,
+        lang: Lang | None,
+    ) -> bytes | int:
+        loop = asyncio.get_running_loop()
         chunks = deque(list(sheets[i : i + self.chunk_size]) for i in range(0, len(sheets), self.chunk_size))
         in_flight: deque[asyncio.Future[bytes]] = deque()
         parts: list[bytes] = []
