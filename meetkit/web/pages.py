@@ -21,8 +21,6 @@ from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
 from meetkit.web.lookups import guarded, leader_view
 
-_limited = guarded  # for modules not yet switched to meetkit.web.lookups
-
 routes = web.RouteTableDef()
 
 

@@ -9,14 +9,13 @@ from typing import cast
 from aiohttp import web
 
 from meetkit.domain.errors import InvalidInput
-from meetkit.services import directory
 from meetkit.sheets import LANGS, LAYOUTS, Lang, Layout, SheetData, SheetRenderer
 from meetkit.sheets.html import BROWSER_STYLESHEETS, render_html
 from meetkit.sheets.source import contact_point_sheets, sheet_data
 from meetkit.web.api import PREFIX
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
-from meetkit.web.pages import _limited
+from meetkit.web.lookups import leader_view
 
 routes = web.RouteTableDef()
 
@@ -54,8 +53,7 @@ def _pdf_response(body: bytes, layout: Layout, lang: Lang) -> web.Response:
 
 async def _leader_sheet(request: web.Request, lang: Lang) -> SheetData:
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    token = request.match_info["token"]
-    view = await _limited(request, lambda: directory.group_for_leader_token(db, token))
+    view = await leader_view(request)
     return await sheet_data(db, settings, view, lang)
 
 
