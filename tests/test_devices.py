@@ -13,9 +13,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from PIL import Image
 
-from meetkit.cli.devices import terminal_qr
 from meetkit.domain import ids
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
+from meetkit.qr import qr_text
 from meetkit.services import devices, directory
 from meetkit.storage.database import Database
 from tests.conftest import CliResult
@@ -145,7 +145,9 @@ def test_cli_add_prints_link_and_a_scannable_qr_code(cli: Cli, tmp_path: Path) -
     qr_lines = [line for line in lines if line and set(line) <= set("█▀▄ ")]
     assert len(qr_lines) > 10
     assert decode_terminal_qr("\n".join(qr_lines)) == link
-    assert svg.read_text().startswith("<?xml") and "<svg" in svg.read_text()
+    assert (
+        svg.read_text().startswith('<svg xmlns="http://www.w3.org/2000/svg" ') and "<path" in svg.read_text()
+    )
 
     as_json = cli("device", "add", "Tablet Saal", "--contact-point", "kiss-beispielstadt", "--json")
     data = as_json.json()
@@ -169,7 +171,7 @@ def test_cli_add_prints_link_and_a_scannable_qr_code(cli: Cli, tmp_path: Path) -
 
 def test_terminal_qr_decodes() -> None:
     url = "https://treffen.example.org/kiosk/pair/" + "A" * 43
-    assert decode_terminal_qr(terminal_qr(url)) == url
+    assert decode_terminal_qr(qr_text(url)) == url
 
 
 # --- staff API ---

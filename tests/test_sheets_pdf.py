@@ -16,11 +16,11 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
+from meetkit.qr import qr_info, qr_svg
 from meetkit.sheets import DialInNumber, SheetData, SheetRenderer
 from meetkit.sheets.data import group_pin
 from meetkit.sheets.html import render_html
 from meetkit.sheets.pdf import render_pdf
-from meetkit.sheets.qr import qr_info, qr_svg
 
 MM_PER_INCH = 25.4
 URL = "https://treffen.example.org/j/k7m2q-9xw4r"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import io
 from pathlib import Path
 from typing import Any
-
-import segno
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.config import Settings
 from meetkit.domain.devices import PAIRING_MINUTES
+from meetkit.qr import qr_svg_document, qr_text
 from meetkit.services import devices
 from meetkit.services.devices import IssuedPairing
 from meetkit.storage.database import Database
@@ -69,17 +67,10 @@ def _pairing_options(parser: argparse.ArgumentParser) -> None:
     add_json_flag(parser)
 
 
-def terminal_qr(url: str) -> str:
-    """The QR code of `url` as text (Unicode half blocks, quiet zone included; light modules as blocks)."""
-    buffer = io.StringIO()
-    segno.make_qr(url, error="m").terminal(out=buffer, compact=True, border=2)
-    return buffer.getvalue().rstrip("\n")
-
-
 def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPairing) -> None:
     url = issued.url(settings)
     if args.svg is not None:
-        segno.make_qr(url, error="m").save(str(args.svg), kind="svg", scale=8, border=4)
+        args.svg.write_text(qr_svg_document(url))
     data = {
         "device": devices.device_json(issued.device),
         "pairing_url": url,
@@ -91,7 +82,7 @@ def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPa
         url,
     ]
     if not args.no_qr:
-        lines += ["", terminal_qr(url), ""]
+        lines += ["", qr_text(url), ""]
     lines.append("Auf dem Tablet öffnen und dort „Dieses Tablet koppeln“ antippen.")
     emit(args, data, lines)
 

@@ -10,8 +10,8 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from markupsafe import Markup, escape
 
+from meetkit.qr import qr_svg
 from meetkit.sheets.data import SheetData, group_pin
-from meetkit.sheets.qr import qr_svg
 
 MAX_MEETINGS = 3  # dates shown on the A4 sheet
 MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)
@@ -114,7 +114,7 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         title=name,
         title_size=size_class(name, (40, 80, 150)),
         card_title_size=size_class(name, (30, 60, 100)),
-        qr=Markup(qr_svg(data.member_url)),  # noqa: S704 - segno's SVG of the URL, escaped by segno
+        qr=Markup(qr_svg(data.member_url)),  # noqa: S704 - our own SVG: digits and path letters only
         member_url=data.member_url,
         link=link,
         link_size=size_class(link, (36, 44, 52)),

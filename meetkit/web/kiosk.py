@@ -9,14 +9,11 @@ plain `/kiosk` finds the page again. Revoking the device stops both at once.
 
 from __future__ import annotations
 
-import io
 import json
-from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-import segno
 from aiohttp import web
 
 from meetkit.config import Settings
@@ -26,6 +23,7 @@ from meetkit.domain.errors import NotFound
 from meetkit.domain.links import member_url
 from meetkit.domain.models import ContactPoint
 from meetkit.jitsi.urls import PRIVACY_CONFIG
+from meetkit.qr import qr_svg_document
 from meetkit.services import devices, kiosk
 from meetkit.web.i18n import request_language
 from meetkit.web.jsonbody import read_object, text_field
@@ -271,23 +269,13 @@ async def kiosk_headcount(request: web.Request) -> web.Response:
     )
 
 
-@lru_cache(maxsize=1024)
-def member_qr_svg(url: str) -> str:
-    """A standalone SVG of the member link's QR code (error correction M, made once per link)."""
-    buffer = io.BytesIO()
-    segno.make_qr(url, error="m").save(
-        buffer, kind="svg", xmldecl=False, border=4, omitsize=True, svgclass=None, lineclass=None
-    )
-    return buffer.getvalue().decode()
-
-
 @routes.get("/kiosk/{device_token}/qr/{group_id:[0-9]+}.svg", name="kiosk_member_qr")
 async def kiosk_member_qr(request: web.Request) -> web.Response:
     """The member link's QR code, for latecomers in the room."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     _, contact_point, _ = await _device(request)
     meeting = await kiosk.todays_meeting(db, contact_point, int(request.match_info["group_id"]))
-    svg = member_qr_svg(member_url(settings.public_url, meeting.group.member_code))
+    svg = qr_svg_document(member_url(settings.public_url, meeting.group.member_code))
     return web.Response(text=svg, content_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
