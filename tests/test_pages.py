@@ -172,3 +172,22 @@ async def test_cli_rotation_takes_effect_at_once_on_a_running_server(cli: Any, r
             assert response.status == 404
         async with session.get(renewed["member_url"].removeprefix("https://treffen.example.org")) as response:
             assert response.status == 200
+
+
+async def test_cached_member_page_is_rebuilt_when_its_time_slot_passes(
+    client: Client, group: SeededGroup, monkeypatch: Any
+) -> None:
+    """Dates pass without any commit: the cached page must still be rebuilt after one slot."""
+    from meetkit.web import pages
+
+    renders: list[str] = []
+    original = pages._render_member_page
+    monkeypatch.setattr(pages, "_render_member_page", lambda *a: renders.append("x") or original(*a))
+    now = 1_800_000_000.0
+    monkeypatch.setattr(pages.time, "time", lambda: now)
+    for _ in range(3):
+        assert (await client.get(group.member_path)).status == 200
+    assert len(renders) == 1  # served from the cache
+    now += pages.PAGE_CACHE_SLOT_SECONDS
+    assert (await client.get(group.member_path)).status == 200
+    assert len(renders) == 2

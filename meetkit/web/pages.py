@@ -23,6 +23,8 @@ from meetkit.web.lookups import guarded, leader_view
 
 routes = web.RouteTableDef()
 
+PAGE_CACHE_SLOT_SECONDS = 15 * 60  # a meeting that has ended leaves the "next dates" within this
+
 
 def group_pin_groups(pin: str | None) -> str | None:
     """Return a PIN grouped in threes for reading aloud: `123 456 78`."""
@@ -60,8 +62,8 @@ async def member_page(request: web.Request) -> web.Response:
     code, lang = request.match_info["code"], request_language(request)
     limiter = request.app[LOOKUP_LIMITER]
     limiter.check(limiter.client_key(request))
-    # The page changes only when data changes (the cache then empties) or as dates pass (hourly key).
-    cache_key = ("member_page", code, lang, int(time.time() // 3600))
+    # The page changes only when data changes (the cache then empties) or as dates pass (15-minute key).
+    cache_key = ("member_page", code, lang, int(time.time() // PAGE_CACHE_SLOT_SECONDS))
     body = db.cache_get(cache_key, bytes)
     if body is None:
         view = await guarded(request, lambda: directory.group_for_member_code(db, code))
