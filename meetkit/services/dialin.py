@@ -51,8 +51,8 @@ async def pin_for_room(db: Database, settings: Settings, room: str) -> str | Non
 
 async def assign_missing_pins(db: Database, settings: Settings) -> int:
     """Give every group without a PIN a fresh one (when dial-in is configured); return how many."""
-    if not settings.dialin_enabled:
-        return 0
+    if not settings.dialin_enabled or not await db.read(dialin.groups_without_pin):
+        return 0  # the usual case: no write lock taken
 
     def assign(conn: sqlite3.Connection) -> int:
         missing = dialin.groups_without_pin(conn)
