@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import functools
 import io
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from meetkit.rendering import environment
 from meetkit.services import directory
 from meetkit.storage import attendance as storage
 from meetkit.storage import groups
+from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 LEADER_PAGE_MEETINGS = 8
@@ -45,7 +45,7 @@ async def record_headcount(
     if source not in rules.HEADCOUNT_SOURCES:
         raise InvalidInput(f"'{source}' zählt nicht von Hand.")
 
-    def change(conn: sqlite3.Connection) -> None:
+    def change(conn: Connection) -> None:
         if groups.by_id(conn, group_id) is None:
             raise NotFound(f"Keine Gruppe mit der Nummer {group_id}.")
         storage.set_headcount(conn, group_id, meeting_date, in_room, phone, bit)
@@ -62,7 +62,7 @@ async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[ru
 
 
 def _ingest_rooms(
-    conn: sqlite3.Connection, observed: Sequence[tuple[str, rules.Observation]], source: str
+    conn: Connection, observed: Sequence[tuple[str, rules.Observation]], source: str
 ) -> list[bool]:
     """Apply observations of rooms by name, in order; unknown rooms are ignored. Returns which were known."""
     names = list(dict.fromkeys(room for room, _ in observed))
@@ -84,7 +84,7 @@ class RoomDirectory:
         self._key: tuple[int, int] | None = None
         self._ids: dict[str, int] = {}
 
-    def ids(self, conn: sqlite3.Connection) -> dict[str, int]:
+    def ids(self, conn: Connection) -> dict[str, int]:
         """The current map (call on the writer thread, inside the transaction that uses it)."""
         key = storage.groups_fingerprint(conn)
         if key != self._key:
@@ -97,7 +97,7 @@ async def ingest_census(
 ) -> int:
     """Record one census taken at `at` (unix s); known rooms no longer listed have ended. Returns matches."""
 
-    def change(conn: sqlite3.Connection) -> int:
+    def change(conn: Connection) -> int:
         known = (directory or RoomDirectory()).ids(conn)
         counts = [(known[room.room], room.occupants, room.created_at) for room in rooms if room.room in known]
         storage.apply_census(conn, at, counts, rules.source_bit("census"))
@@ -166,7 +166,7 @@ async def monthly_report(
     if min_count is not None and not 1 <= min_count <= 100:
         raise InvalidInput("--min-count muss eine Zahl von 1 bis 100 sein.")
 
-    def query(conn: sqlite3.Connection) -> rules.Report:
+    def query(conn: Connection) -> rules.Report:
         contact_point_id = directory.contact_point_id(conn, contact_point_slug)
         groups_ = storage.report_groups(conn, contact_point_id)
         ids = [g.id for g in groups_] if contact_point_id is not None else None

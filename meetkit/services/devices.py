@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from meetkit.config import Settings
@@ -20,6 +19,7 @@ from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
 from meetkit.services import directory
 from meetkit.storage import contact_points, devices
+from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 MAX_DEVICE_NAME_LENGTH = 100
@@ -99,7 +99,7 @@ async def add_device(
     expires = pairing_expiry(now or now_utc(), _minutes(valid_minutes))
     token = ids.new_secret_token()
 
-    def insert(conn: sqlite3.Connection) -> Device:
+    def insert(conn: Connection) -> Device:
         contact_point = contact_points.by_slug(conn, contact_point_slug)
         if contact_point is None:
             raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
@@ -115,7 +115,7 @@ async def new_pairing(
     expires = pairing_expiry(now or now_utc(), _minutes(valid_minutes))
     token = ids.new_secret_token()
 
-    def change(conn: sqlite3.Connection) -> Device:
+    def change(conn: Connection) -> Device:
         device = _find(conn, reference)
         if device.revoked:
             raise InvalidInput(f"Das Tablet '{device.name}' ist abgemeldet; bitte ein neues anlegen.")
@@ -147,7 +147,7 @@ async def pair_device(
     moment = now or now_utc()
     device_token = ids.new_secret_token()
 
-    def change(conn: sqlite3.Connection) -> Device:
+    def change(conn: Connection) -> Device:
         device = devices.by_pairing_hash(conn, ids.hash_secret(pairing_token))
         if (
             device is None
@@ -166,7 +166,7 @@ async def pair_device(
 async def device_for_token(db: Database, device_token: str) -> tuple[Device, ContactPoint]:
     """Return a paired, unrevoked device and its contact point; a revoked one gets a clear Unauthorized."""
 
-    def query(conn: sqlite3.Connection) -> tuple[Device, ContactPoint]:
+    def query(conn: Connection) -> tuple[Device, ContactPoint]:
         device = devices.by_token_hash(conn, ids.hash_secret(device_token))
         if device is None:
             raise NotFound(DEVICE_UNKNOWN)
@@ -194,7 +194,7 @@ async def contact_point_of(db: Database, device: Device) -> ContactPoint:
 async def revoke_device(db: Database, reference: str) -> Device:
     """Revoke a device: its kiosk page and any open pairing link stop working at once."""
 
-    def change(conn: sqlite3.Connection) -> Device:
+    def change(conn: Connection) -> Device:
         device = _find(conn, reference)
         if device.revoked:
             raise InvalidInput(f"Das Tablet '{device.name}' ist schon abgemeldet.")
@@ -211,7 +211,7 @@ async def list_devices(
 ) -> list[tuple[Device, ContactPoint | None]]:
     """Return all devices (or one contact point's) with their contact points."""
 
-    def query(conn: sqlite3.Connection) -> list[tuple[Device, ContactPoint | None]]:
+    def query(conn: Connection) -> list[tuple[Device, ContactPoint | None]]:
         contact_point_id = directory.contact_point_id(conn, contact_point_slug)
         points = {c.id: c for c in contact_points.all_(conn)}
         return [(d, points.get(d.contact_point_id)) for d in devices.all_(conn, contact_point_id)]
@@ -224,7 +224,7 @@ async def find_device(db: Database, reference: str) -> Device:
     return await db.read(lambda conn: _find(conn, reference))
 
 
-def _find(conn: sqlite3.Connection, reference: str) -> Device:
+def _find(conn: Connection, reference: str) -> Device:
     reference = reference.strip()
     if reference.isdigit():
         found = devices.by_id(conn, int(reference))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hmac
-import sqlite3
 
 from meetkit.config import Settings
 from meetkit.domain.errors import FeatureDisabled, Unauthorized
 from meetkit.storage import dialin, groups
+from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 
@@ -54,7 +54,7 @@ async def assign_missing_pins(db: Database, settings: Settings) -> int:
     if not settings.dialin_enabled or not await db.read(dialin.groups_without_pin):
         return 0  # the usual case: no write lock taken
 
-    def assign(conn: sqlite3.Connection) -> int:
+    def assign(conn: Connection) -> int:
         missing = dialin.groups_without_pin(conn)
         for group_id in missing:
             _give_pin(conn, settings, group_id)
@@ -63,7 +63,7 @@ async def assign_missing_pins(db: Database, settings: Settings) -> int:
     return await db.write(assign)
 
 
-def _give_pin(conn: sqlite3.Connection, settings: Settings, group_id: int) -> str | None:
+def _give_pin(conn: Connection, settings: Settings, group_id: int) -> str | None:
     """Give one group a fresh PIN unless it has one; return its PIN afterwards."""
     dialin.set_pin_if_missing(conn, group_id, dialin.fresh_pin(conn, settings.pin_digits))
     return dialin.pin_of(conn, group_id)

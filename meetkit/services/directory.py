@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -14,6 +13,7 @@ from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import clean_name, clean_phone, clean_slug, slugify
 from meetkit.storage import contact_points, dialin, groups
+from meetkit.storage.connection import Connection, is_unique_violation
 from meetkit.storage.database import Database
 
 T = TypeVar("T")
@@ -87,7 +87,7 @@ async def add_contact_point(
     slug = clean_slug(slug) if slug else slugify(name)
     phone = clean_phone(phone) if phone else None
 
-    def insert(conn: sqlite3.Connection) -> ContactPoint:
+    def insert(conn: Connection) -> ContactPoint:
         if contact_points.by_slug(conn, slug) is not None:
             raise Conflict(f"Eine Kontaktstelle mit der Kurzbezeichnung '{slug}' gibt es schon.")
         return contact_points.insert(conn, slug, name, phone, show_group_names)
@@ -115,7 +115,7 @@ async def add_group(
     name = clean_name(name, "Der Gruppenname")
     leader_token = ids.new_secret_token()
 
-    def insert(conn: sqlite3.Connection) -> Group:
+    def insert(conn: Connection) -> Group:
         owner_id = contact_point_id(conn, contact_point_slug)
         return _retry_collisions(
             lambda: groups.insert(
@@ -135,7 +135,7 @@ async def add_group(
 async def list_groups(db: Database, contact_point_slug: str | None = None) -> list[Group]:
     """Return all groups, or those of one contact point."""
 
-    def query(conn: sqlite3.Connection) -> list[Group]:
+    def query(conn: Connection) -> list[Group]:
         if contact_point_slug is None:
             return groups.all_(conn)
         return groups.all_(conn, contact_point_id(conn, contact_point_slug))
@@ -152,7 +152,7 @@ async def rotate_group(db: Database, settings: Settings, reference: str) -> Issu
     """Give a group a new member code, leader token and PIN; the old ones stop working at once."""
     leader_token = ids.new_secret_token()
 
-    def renew(conn: sqlite3.Connection) -> Group:
+    def renew(conn: Connection) -> Group:
         group = _find_group(conn, reference)
         old_leader_hash = groups.leader_token_hash_of(conn, group.id)
         return _retry_collisions(
@@ -176,7 +176,7 @@ async def group_for_member_code(db: Database, typed_code: str) -> GroupView:
     if code is None:
         raise NotFound("Diesen Link gibt es nicht.")
 
-    def query(conn: sqlite3.Connection) -> GroupView:
+    def query(conn: Connection) -> GroupView:
         found = groups.with_contact_point_by_member_code(conn, code)
         if found is None:
             raise _renewed_or_unknown(conn, "member", ids.hash_secret(code))
@@ -189,7 +189,7 @@ async def group_for_leader_token(db: Database, token: str) -> GroupView:
     """Return the group behind a leader link, or explain that the link was renewed or is unknown."""
     token_hash = ids.hash_secret(token)
 
-    def query(conn: sqlite3.Connection) -> GroupView:
+    def query(conn: Connection) -> GroupView:
         found = groups.with_contact_point_by_leader_token_hash(conn, token_hash)
         if found is None:
             raise _renewed_or_unknown(conn, "leader", token_hash)
@@ -206,7 +206,7 @@ async def group_view(db: Database, group_id: int) -> GroupView:
     return GroupView(*found)
 
 
-def _renewed_or_unknown(conn: sqlite3.Connection, kind: str, secret_hash: str) -> NotFound:
+def _renewed_or_unknown(conn: Connection, kind: str, secret_hash: str) -> NotFound:
     group_id = groups.retired_group_id(conn, kind, secret_hash)
     found = groups.with_contact_point_by_id(conn, group_id) if group_id is not None else None
     if found is None:
@@ -219,7 +219,7 @@ def _renewed_or_unknown(conn: sqlite3.Connection, kind: str, secret_hash: str) -
     )
 
 
-def contact_point_id(conn: sqlite3.Connection, slug: str | None) -> int | None:
+def contact_point_id(conn: Connection, slug: str | None) -> int | None:
     """Return the id of the contact point with this slug (None for None), or raise NotFound."""
     if slug is None:
         return None
@@ -229,7 +229,7 @@ def contact_point_id(conn: sqlite3.Connection, slug: str | None) -> int | None:
     return found.id
 
 
-def _find_group(conn: sqlite3.Connection, reference: str) -> Group:
+def _find_group(conn: Connection, reference: str) -> Group:
     reference = reference.strip()
     if reference.isdigit():
         found = groups.by_id(conn, int(reference))
@@ -252,7 +252,7 @@ def _retry_collisions(make: Callable[[], T]) -> T:
     for _ in range(_COLLISION_RETRIES - 1):
         try:
             return make()
-        except sqlite3.IntegrityError as error:
-            if "UNIQUE" not in str(error):
+        except Exception as error:
+            if not is_unique_violation(error):
                 raise
     return make()

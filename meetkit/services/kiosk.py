@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 from meetkit.config import Settings
@@ -17,6 +16,7 @@ from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.services import attendance
 from meetkit.storage import groups
 from meetkit.storage import schedules as schedule_storage
+from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 GRACE_MINUTES = 30  # the kiosk leaves a meeting this long after its slot ends
@@ -72,7 +72,7 @@ def leave_time(occurrence: Occurrence, now: dt.datetime) -> dt.datetime:
 
 
 def _todays(
-    conn: sqlite3.Connection, contact_point: ContactPoint, moment: dt.datetime
+    conn: Connection, contact_point: ContactPoint, moment: dt.datetime
 ) -> list[tuple[Group, Occurrence]]:
     found = groups.all_(conn, contact_point.id)
     by_id = {g.id: g for g in found}

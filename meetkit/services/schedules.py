@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from dataclasses import dataclass
 
 from meetkit.config import Settings
@@ -15,6 +14,7 @@ from meetkit.domain.models import Group
 from meetkit.domain.schedules import Occurrence, Schedule
 from meetkit.services import directory
 from meetkit.storage import schedules as storage
+from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 NEXT_DATES = 3
@@ -103,7 +103,7 @@ async def set_schedule(
     """
     group = await directory.find_group(db, reference)
 
-    def change(conn: sqlite3.Connection) -> Schedule:
+    def change(conn: Connection) -> Schedule:
         current = storage.get(conn, group.id)
         if frequency is None:
             if current is None:
@@ -162,7 +162,7 @@ async def cancel_date(
     moment = now or now_utc()
     _not_in_past(day, moment)
 
-    def change(conn: sqlite3.Connection) -> Schedule:
+    def change(conn: Connection) -> Schedule:
         schedule = _require(storage.get(conn, group.id))
         if day in schedule.cancelled_dates:
             raise InvalidInput(f"Das Treffen am {_de(day)} ist schon abgesagt.")
@@ -185,7 +185,7 @@ async def add_date(
     moment = now or now_utc()
     _not_in_past(day, moment)
 
-    def change(conn: sqlite3.Connection) -> Schedule:
+    def change(conn: Connection) -> Schedule:
         schedule = _require(storage.get(conn, group.id))
         if day in schedule.cancelled_dates:
             storage.remove_exception(conn, group.id, day)

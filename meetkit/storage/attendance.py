@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from meetkit.domain.attendance import (
     ROUND_SECONDS,
@@ -23,6 +22,7 @@ from meetkit.domain.attendance import (
     round_time,
     worth_saving,
 )
+from meetkit.storage.connection import Connection, Row, plain_rows
 from meetkit.storage.database import utc_now
 
 _MEETING_COLUMNS = (
@@ -31,7 +31,7 @@ _MEETING_COLUMNS = (
 _IN_CHUNK = 500
 
 
-def _meeting(row: sqlite3.Row) -> MeetingRecord:
+def _meeting(row: Row) -> MeetingRecord:
     return MeetingRecord(
         group_id=row["group_id"],
         meeting_date=dt.date.fromisoformat(row["meeting_date"]),
@@ -45,7 +45,7 @@ def _meeting(row: sqlite3.Row) -> MeetingRecord:
 
 
 def set_headcount(
-    conn: sqlite3.Connection,
+    conn: Connection,
     group_id: int,
     meeting_date: dt.date,
     in_room: int | None,
@@ -66,7 +66,7 @@ def set_headcount(
 
 
 def meetings_between(
-    conn: sqlite3.Connection, first: dt.date, last: dt.date, group_ids: Sequence[int] | None = None
+    conn: Connection, first: dt.date, last: dt.date, group_ids: Sequence[int] | None = None
 ) -> list[MeetingRecord]:
     """Return stored meetings with a date in [first, last], optionally only of some groups."""
     rows = conn.execute(
@@ -78,7 +78,7 @@ def meetings_between(
     return [_meeting(r) for r in rows if wanted is None or r["group_id"] in wanted]
 
 
-def last_meetings(conn: sqlite3.Connection, group_id: int, limit: int) -> list[MeetingRecord]:
+def last_meetings(conn: Connection, group_id: int, limit: int) -> list[MeetingRecord]:
     """Return a group's latest meetings, newest first."""
     rows = conn.execute(
         f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions WHERE group_id = ?"
@@ -88,7 +88,7 @@ def last_meetings(conn: sqlite3.Connection, group_id: int, limit: int) -> list[M
     return [_meeting(r) for r in rows]
 
 
-def report_groups(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[GroupInfo]:
+def report_groups(conn: Connection, contact_point_id: int | None = None) -> list[GroupInfo]:
     """Return the groups a report covers, with their contact point's slug and name."""
     sql = (
         "SELECT g.id, g.name, c.slug, c.name AS cp_name FROM support_groups g"
@@ -102,29 +102,20 @@ def report_groups(conn: sqlite3.Connection, contact_point_id: int | None = None)
     return [GroupInfo(r["id"], r["name"], r["slug"], r["cp_name"]) for r in rows]
 
 
-def group_ids_by_room(conn: sqlite3.Connection) -> dict[str, int]:
+def group_ids_by_room(conn: Connection) -> dict[str, int]:
     """Return every known room name with its group id."""
-    return dict(_plain(conn, "SELECT room, id FROM support_groups"))
+    return dict(plain_rows(conn, "SELECT room, id FROM support_groups"))
 
 
-def groups_fingerprint(conn: sqlite3.Connection) -> tuple[int, int]:
+def groups_fingerprint(conn: Connection) -> tuple[int, int]:
     """(number of groups, highest id): changes whenever a group is added or removed."""
-    count, highest = _plain(conn, "SELECT count(*), coalesce(max(id), 0) FROM support_groups")[0]
+    count, highest = plain_rows(conn, "SELECT count(*), coalesce(max(id), 0) FROM support_groups")[0]
     return int(count), int(highest)
 
 
-def open_room_group_ids(conn: sqlite3.Connection) -> list[int]:
+def open_room_group_ids(conn: Connection) -> list[int]:
     """Return the groups whose room is open as far as meetkit knows."""
-    return [row[0] for row in _plain(conn, "SELECT group_id FROM room_states WHERE is_open")]
-
-
-def _plain(
-    conn: sqlite3.Connection, sql: str, params: Sequence[object] | Mapping[str, object] = ()
-) -> list[tuple[Any, ...]]:
-    """Rows as plain tuples (much cheaper than sqlite3.Row when there are thousands)."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(sql, params).fetchall()
+    return [row[0] for row in plain_rows(conn, "SELECT group_id FROM room_states WHERE is_open")]
 
 
 class _Stored(NamedTuple):
@@ -144,19 +135,19 @@ _STATE_QUERY = (
 
 
 def room_states(
-    conn: sqlite3.Connection, group_ids: Iterable[int]
+    conn: Connection, group_ids: Iterable[int]
 ) -> tuple[dict[int, RoomState], dict[int, _Stored]]:
     """Return the stored state of these groups' rooms, and their sessions' rows as stored."""
     ids = list(dict.fromkeys(group_ids))
     if len(ids) > 4 * _IN_CHUNK:  # a census of many rooms: one scan beats many look-ups
         wanted = set(ids)
-        rows = [row for row in _plain(conn, _STATE_QUERY) if row[0] in wanted]
+        rows = [row for row in plain_rows(conn, _STATE_QUERY) if row[0] in wanted]
     else:
         rows = []
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
             marks = ", ".join("?" * len(chunk))
-            rows += _plain(conn, f"{_STATE_QUERY} WHERE s.group_id IN ({marks})", chunk)
+            rows += plain_rows(conn, f"{_STATE_QUERY} WHERE s.group_id IN ({marks})", chunk)
     states = {row[0]: RoomState(row[1], row[2], bool(row[3]), row[4], row[5], row[6]) for row in rows}
     sessions = {row[6]: _Stored(row[7], row[8], row[9], row[10]) for row in rows if row[7] is not None}
     return states, sessions
@@ -180,7 +171,7 @@ class RoomObservation(NamedTuple):
     source_bit: int
 
 
-def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation]) -> None:
+def apply_observations(conn: Connection, items: Sequence[RoomObservation]) -> None:
     """Fold observations (in arrival order) into room states and meeting rows, with few statements.
 
     The rows are read and written in the same transaction on the one writer thread, so the merged values
@@ -278,7 +269,7 @@ def apply_observations(conn: sqlite3.Connection, items: Sequence[RoomObservation
 
 
 def apply_census(
-    conn: sqlite3.Connection, at: int, counts: Sequence[tuple[int, int, int | None]], source_bit: int
+    conn: Connection, at: int, counts: Sequence[tuple[int, int, int | None]], source_bit: int
 ) -> None:
     """Apply one census taken at `at`: (group id, occupants, created) per listed room; open rooms that are
     not listed have ended.
@@ -307,7 +298,7 @@ def apply_census(
         " AND s.clock <= :at AND :at - s.clock <= :stale"
     )
     params = {"at": at, "stale": STALE_SECONDS}
-    others = _plain(
+    others = plain_rows(
         conn,
         f"SELECT c.group_id FROM census_counts c WHERE NOT EXISTS (SELECT 1 FROM room_states s WHERE{again})",
         params,
@@ -366,8 +357,8 @@ def _repeats(state: RoomState | None, item: RoomObservation, stored: dict[int, _
     )
 
 
-def _session_row(conn: sqlite3.Connection, session_id: int) -> _Stored | None:
-    rows = _plain(
+def _session_row(conn: Connection, session_id: int) -> _Stored | None:
+    rows = plain_rows(
         conn,
         "SELECT started_at, ended_at, peak_online, sources FROM meeting_sessions WHERE id = ?",
         (session_id,),
@@ -381,7 +372,7 @@ def _stored(seconds: int) -> str:
     return iso_utc(round_time(seconds))
 
 
-def _open_sessions(conn: sqlite3.Connection, opened: dict[int, tuple[int, str, _Pending]]) -> dict[int, int]:
+def _open_sessions(conn: Connection, opened: dict[int, tuple[int, str, _Pending]]) -> dict[int, int]:
     """Write sessions opened in a batch, each becoming (or merging into) its group's meeting of that local
     day; return their ids by temporary id."""
     now = utc_now()
@@ -425,13 +416,13 @@ def _open_sessions(conn: sqlite3.Connection, opened: dict[int, tuple[int, str, _
             f" WHERE meeting_date IN ({', '.join('?' * len(days))})"
             f" AND group_id IN ({', '.join('?' * len(chunk))})"
         )
-        for session_id, gid, day in _plain(conn, sql, [*days, *chunk]):
+        for session_id, gid, day in plain_rows(conn, sql, [*days, *chunk]):
             if (gid, day) in wanted:
                 ids[(gid, day)] = session_id
     return {temporary: ids[(gid, day)] for temporary, (gid, day, _) in opened.items()}
 
 
-def group_ids_for_rooms(conn: sqlite3.Connection, rooms: Sequence[str]) -> dict[str, int]:
+def group_ids_for_rooms(conn: Connection, rooms: Sequence[str]) -> dict[str, int]:
     """Return the group id of each of these room names that belongs to a group."""
     found: dict[str, int] = {}
     for start in range(0, len(rooms), _IN_CHUNK):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from meetkit.domain.models import ContactPoint
+from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "id, slug, name, phone, show_group_names, created_at"
 
 
-def _row(row: sqlite3.Row) -> ContactPoint:
+def _row(row: Row) -> ContactPoint:
     return ContactPoint(
         id=row["id"],
         slug=row["slug"],
@@ -21,32 +20,30 @@ def _row(row: sqlite3.Row) -> ContactPoint:
     )
 
 
-def insert(
-    conn: sqlite3.Connection, slug: str, name: str, phone: str | None, show_group_names: bool
-) -> ContactPoint:
-    """Insert a contact point; raises sqlite3.IntegrityError when the slug is taken."""
+def insert(conn: Connection, slug: str, name: str, phone: str | None, show_group_names: bool) -> ContactPoint:
+    """Insert a contact point; raises an integrity error when the slug is taken."""
     cursor = conn.execute(
-        "INSERT INTO contact_points (slug, name, phone, show_group_names, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO contact_points (slug, name, phone, show_group_names, created_at) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id",
         (slug, name, phone, show_group_names, utc_now()),
     )
-    assert cursor.lastrowid is not None
-    found = by_id(conn, cursor.lastrowid)
+    found = by_id(conn, int(cursor.fetchone()[0]))
     assert found is not None
     return found
 
 
-def by_id(conn: sqlite3.Connection, contact_point_id: int) -> ContactPoint | None:
+def by_id(conn: Connection, contact_point_id: int) -> ContactPoint | None:
     """Return the contact point with this id, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM contact_points WHERE id = ?", (contact_point_id,)).fetchone()
     return _row(row) if row else None
 
 
-def by_slug(conn: sqlite3.Connection, slug: str) -> ContactPoint | None:
+def by_slug(conn: Connection, slug: str) -> ContactPoint | None:
     """Return the contact point with this slug, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM contact_points WHERE slug = ?", (slug,)).fetchone()
     return _row(row) if row else None
 
 
-def all_(conn: sqlite3.Connection) -> list[ContactPoint]:
+def all_(conn: Connection) -> list[ContactPoint]:
     """Return every contact point ordered by name."""
     return [_row(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM contact_points ORDER BY name, id")]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from meetkit.domain.devices import Device
+from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "id, contact_point_id, name, paired_at, pairing_expires_at, revoked, revoked_at, created_at"
 
 
-def _row(row: sqlite3.Row) -> Device:
+def _row(row: Row) -> Device:
     return Device(
         id=row["id"],
         contact_point_id=row["contact_point_id"],
@@ -24,46 +23,45 @@ def _row(row: sqlite3.Row) -> Device:
 
 
 def insert(
-    conn: sqlite3.Connection, contact_point_id: int, name: str, pairing_hash: str, pairing_expires_at: str
+    conn: Connection, contact_point_id: int, name: str, pairing_hash: str, pairing_expires_at: str
 ) -> Device:
     """Store a new, not yet paired device with its open pairing link."""
     cursor = conn.execute(
         "INSERT INTO devices (contact_point_id, name, pairing_hash, pairing_expires_at, revoked, created_at)"
-        " VALUES (?, ?, ?, ?, FALSE, ?)",
+        " VALUES (?, ?, ?, ?, FALSE, ?) RETURNING id",
         (contact_point_id, name, pairing_hash, pairing_expires_at, utc_now()),
     )
-    assert cursor.lastrowid is not None
-    found = by_id(conn, cursor.lastrowid)
+    found = by_id(conn, int(cursor.fetchone()[0]))
     assert found is not None
     return found
 
 
-def by_id(conn: sqlite3.Connection, device_id: int) -> Device | None:
+def by_id(conn: Connection, device_id: int) -> Device | None:
     """Return the device with this id, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM devices WHERE id = ?", (device_id,)).fetchone()
     return _row(row) if row else None
 
 
-def by_name(conn: sqlite3.Connection, name: str) -> list[Device]:
+def by_name(conn: Connection, name: str) -> list[Device]:
     """Return the devices with exactly this name."""
     return [
         _row(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM devices WHERE name = ? ORDER BY id", (name,))
     ]
 
 
-def by_token_hash(conn: sqlite3.Connection, token_hash: str) -> Device | None:
+def by_token_hash(conn: Connection, token_hash: str) -> Device | None:
     """Return the device whose device token has this hash, revoked or not."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM devices WHERE token_hash = ?", (token_hash,)).fetchone()
     return _row(row) if row else None
 
 
-def by_pairing_hash(conn: sqlite3.Connection, pairing_hash: str) -> Device | None:
+def by_pairing_hash(conn: Connection, pairing_hash: str) -> Device | None:
     """Return the device whose unused pairing link has this hash, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM devices WHERE pairing_hash = ?", (pairing_hash,)).fetchone()
     return _row(row) if row else None
 
 
-def all_(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[Device]:
+def all_(conn: Connection, contact_point_id: int | None = None) -> list[Device]:
     """Return all devices, or those of one contact point, ordered by name."""
     if contact_point_id is None:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM devices ORDER BY name, id")
@@ -75,7 +73,7 @@ def all_(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[
     return [_row(r) for r in rows]
 
 
-def open_pairing(conn: sqlite3.Connection, device_id: int, pairing_hash: str, expires_at: str) -> None:
+def open_pairing(conn: Connection, device_id: int, pairing_hash: str, expires_at: str) -> None:
     """Give a device a new pairing link (replacing an unused one)."""
     conn.execute(
         "UPDATE devices SET pairing_hash = ?, pairing_expires_at = ? WHERE id = ?",
@@ -83,7 +81,7 @@ def open_pairing(conn: sqlite3.Connection, device_id: int, pairing_hash: str, ex
     )
 
 
-def pair(conn: sqlite3.Connection, device_id: int, token_hash: str) -> None:
+def pair(conn: Connection, device_id: int, token_hash: str) -> None:
     """Use up the pairing link and store the new device token (the previous one stops working)."""
     conn.execute(
         "UPDATE devices SET token_hash = ?, paired_at = ?, pairing_hash = NULL, pairing_expires_at = NULL"
@@ -92,7 +90,7 @@ def pair(conn: sqlite3.Connection, device_id: int, token_hash: str) -> None:
     )
 
 
-def revoke(conn: sqlite3.Connection, device_id: int) -> None:
+def revoke(conn: Connection, device_id: int) -> None:
     """Revoke a device for good: its token and any open pairing link stop working at once."""
     conn.execute(
         "UPDATE devices SET revoked = TRUE, revoked_at = ?, pairing_hash = NULL, pairing_expires_at = NULL"

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from meetkit.domain.ids import new_pin
+from meetkit.storage.connection import Connection
 
 MAX_DRAWS = 100
 
 
-def groups_without_pin(conn: sqlite3.Connection) -> list[int]:
+def groups_without_pin(conn: Connection) -> list[int]:
     """Return the ids of groups that have no PIN yet (created before dial-in was configured)."""
     return [
         int(row["id"]) for row in conn.execute("SELECT id FROM support_groups WHERE pin IS NULL ORDER BY id")
     ]
 
 
-def set_pin_if_missing(conn: sqlite3.Connection, group_id: int, pin: str) -> bool:
-    """Give a group this PIN unless it has one; raises sqlite3.IntegrityError when the PIN is taken."""
+def set_pin_if_missing(conn: Connection, group_id: int, pin: str) -> bool:
+    """Give a group this PIN unless it has one; raises an integrity error when the PIN is taken."""
     cursor = conn.execute("UPDATE support_groups SET pin = ? WHERE id = ? AND pin IS NULL", (pin, group_id))
     return cursor.rowcount == 1
 
 
-def pin_of(conn: sqlite3.Connection, group_id: int) -> str | None:
+def pin_of(conn: Connection, group_id: int) -> str | None:
     """Return a group's current PIN, if any."""
     row = conn.execute("SELECT pin FROM support_groups WHERE id = ?", (group_id,)).fetchone()
     return str(row["pin"]) if row and row["pin"] is not None else None
 
 
-def fresh_pin(conn: sqlite3.Connection, digits: int) -> str:
+def fresh_pin(conn: Connection, digits: int) -> str:
     """Draw random PINs until one is neither in use nor retired (writes are serialised, so it stays so)."""
     for _ in range(MAX_DRAWS):
         pin = new_pin(digits)

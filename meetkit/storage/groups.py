@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from meetkit.domain.models import ContactPoint, Group
+from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "id, contact_point_id, name, room, member_code, pin, created_at, renewed_at"
 
 
-def _row(row: sqlite3.Row) -> Group:
+def _row(row: Row) -> Group:
     return Group(
         id=row["id"],
         name=row["name"],
@@ -24,7 +23,7 @@ def _row(row: sqlite3.Row) -> Group:
 
 
 def insert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     name: str,
     contact_point_id: int | None,
@@ -33,14 +32,13 @@ def insert(
     leader_token_hash: str,
     pin: str | None,
 ) -> Group:
-    """Insert a group; raises sqlite3.IntegrityError when a random value collides."""
+    """Insert a group; raises an integrity error when a random value collides."""
     cursor = conn.execute(
         "INSERT INTO support_groups (contact_point_id, name, room, member_code, leader_token_hash, pin, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (contact_point_id, name, room, member_code, leader_token_hash, pin, utc_now()),
     )
-    assert cursor.lastrowid is not None
-    found = by_id(conn, cursor.lastrowid)
+    found = by_id(conn, int(cursor.fetchone()[0]))
     assert found is not None
     return found
 
@@ -53,7 +51,7 @@ _JOINED = (
 )
 
 
-def _joined_row(row: sqlite3.Row) -> tuple[Group, ContactPoint | None]:
+def _joined_row(row: Row) -> tuple[Group, ContactPoint | None]:
     contact_point = None
     if row["contact_point_id"] is not None:
         contact_point = ContactPoint(
@@ -68,7 +66,7 @@ def _joined_row(row: sqlite3.Row) -> tuple[Group, ContactPoint | None]:
 
 
 def with_contact_point_by_member_code(
-    conn: sqlite3.Connection, member_code: str
+    conn: Connection, member_code: str
 ) -> tuple[Group, ContactPoint | None] | None:
     """Return the group with this member code and its contact point, in one query (the hot path)."""
     row = conn.execute(f"{_JOINED} WHERE g.member_code = ?", (member_code,)).fetchone()
@@ -76,46 +74,44 @@ def with_contact_point_by_member_code(
 
 
 def with_contact_point_by_leader_token_hash(
-    conn: sqlite3.Connection, token_hash: str
+    conn: Connection, token_hash: str
 ) -> tuple[Group, ContactPoint | None] | None:
     """Return the group whose leader token has this hash and its contact point, in one query."""
     row = conn.execute(f"{_JOINED} WHERE g.leader_token_hash = ?", (token_hash,)).fetchone()
     return _joined_row(row) if row else None
 
 
-def with_contact_point_by_id(
-    conn: sqlite3.Connection, group_id: int
-) -> tuple[Group, ContactPoint | None] | None:
+def with_contact_point_by_id(conn: Connection, group_id: int) -> tuple[Group, ContactPoint | None] | None:
     """Return the group with this id and its contact point, in one query."""
     row = conn.execute(f"{_JOINED} WHERE g.id = ?", (group_id,)).fetchone()
     return _joined_row(row) if row else None
 
 
-def by_id(conn: sqlite3.Connection, group_id: int) -> Group | None:
+def by_id(conn: Connection, group_id: int) -> Group | None:
     """Return the group with this id, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE id = ?", (group_id,)).fetchone()
     return _row(row) if row else None
 
 
-def by_name(conn: sqlite3.Connection, name: str) -> list[Group]:
+def by_name(conn: Connection, name: str) -> list[Group]:
     """Return the groups with exactly this name."""
     rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE name = ? ORDER BY id", (name,))
     return [_row(r) for r in rows]
 
 
-def by_pin(conn: sqlite3.Connection, pin: str) -> Group | None:
+def by_pin(conn: Connection, pin: str) -> Group | None:
     """Return the group with this current PIN, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE pin = ?", (pin,)).fetchone()
     return _row(row) if row else None
 
 
-def by_room(conn: sqlite3.Connection, room: str) -> Group | None:
+def by_room(conn: Connection, room: str) -> Group | None:
     """Return the group that owns this room name, if any."""
     row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE room = ?", (room,)).fetchone()
     return _row(row) if row else None
 
 
-def all_(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[Group]:
+def all_(conn: Connection, contact_point_id: int | None = None) -> list[Group]:
     """Return all groups, or those of one contact point, ordered by name."""
     if contact_point_id is None:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups ORDER BY name, id")
@@ -128,7 +124,7 @@ def all_(conn: sqlite3.Connection, contact_point_id: int | None = None) -> list[
 
 
 def renew_secrets(
-    conn: sqlite3.Connection,
+    conn: Connection,
     group: Group,
     old_leader_token_hash: str,
     *,
@@ -154,13 +150,13 @@ def renew_secrets(
     return renewed
 
 
-def leader_token_hash_of(conn: sqlite3.Connection, group_id: int) -> str:
+def leader_token_hash_of(conn: Connection, group_id: int) -> str:
     """Return the stored hash of a group's current leader token."""
     row = conn.execute("SELECT leader_token_hash FROM support_groups WHERE id = ?", (group_id,)).fetchone()
     return str(row["leader_token_hash"])
 
 
-def retired_group_id(conn: sqlite3.Connection, kind: str, secret_hash: str) -> int | None:
+def retired_group_id(conn: Connection, kind: str, secret_hash: str) -> int | None:
     """Return the group a retired member code or leader token belonged to, if any."""
     row = conn.execute(
         "SELECT group_id FROM retired_links WHERE kind = ? AND secret_hash = ?", (kind, secret_hash)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 
 from meetkit.domain.schedules import Frequency, Schedule
+from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "group_id, frequency, weekday, start_time, duration_minutes, place, anchor_date, nth"
 
 
-def _build(row: sqlite3.Row, exceptions: list[sqlite3.Row]) -> Schedule:
+def _build(row: Row, exceptions: list[Row]) -> Schedule:
     return Schedule(
         frequency=Frequency(row["frequency"]),
         weekday=row["weekday"],
@@ -28,19 +28,19 @@ def _build(row: sqlite3.Row, exceptions: list[sqlite3.Row]) -> Schedule:
     )
 
 
-def get(conn: sqlite3.Connection, group_id: int) -> Schedule | None:
+def get(conn: Connection, group_id: int) -> Schedule | None:
     """Return a group's schedule with its exceptions, if it has one."""
     return for_groups(conn, [group_id]).get(group_id)
 
 
-def for_groups(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int, Schedule]:
+def for_groups(conn: Connection, group_ids: Iterable[int]) -> dict[int, Schedule]:
     """Return the schedules of these groups (those without one are missing from the result)."""
     ids = sorted(set(group_ids))
     if not ids:
         return {}
     marks = ", ".join("?" for _ in ids)
     rows = conn.execute(f"SELECT {_COLUMNS} FROM schedules WHERE group_id IN ({marks})", ids).fetchall()
-    exceptions: dict[int, list[sqlite3.Row]] = {}
+    exceptions: dict[int, list[Row]] = {}
     for e in conn.execute(
         f"SELECT group_id, day, kind FROM schedule_exceptions WHERE group_id IN ({marks})",
         ids,
@@ -49,7 +49,7 @@ def for_groups(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int, 
     return {row["group_id"]: _build(row, exceptions.get(row["group_id"], [])) for row in rows}
 
 
-def put(conn: sqlite3.Connection, group_id: int, schedule: Schedule) -> None:
+def put(conn: Connection, group_id: int, schedule: Schedule) -> None:
     """Insert or replace a group's rule; its extra and cancelled dates stay as they are."""
     values = (
         schedule.frequency.value,
@@ -74,13 +74,13 @@ def put(conn: sqlite3.Connection, group_id: int, schedule: Schedule) -> None:
         )
 
 
-def delete(conn: sqlite3.Connection, group_id: int) -> bool:
+def delete(conn: Connection, group_id: int) -> bool:
     """Remove a group's schedule and all its exceptions; return whether there was one."""
     conn.execute("DELETE FROM schedule_exceptions WHERE group_id = ?", (group_id,))
     return conn.execute("DELETE FROM schedules WHERE group_id = ?", (group_id,)).rowcount == 1
 
 
-def set_exception(conn: sqlite3.Connection, group_id: int, day: dt.date, kind: str) -> None:
+def set_exception(conn: Connection, group_id: int, day: dt.date, kind: str) -> None:
     """Mark a day as an extra meeting or a cancelled one (replacing what the day had)."""
     conn.execute(
         "DELETE FROM schedule_exceptions WHERE group_id = ? AND day = ?", (group_id, day.isoformat())
@@ -91,7 +91,7 @@ def set_exception(conn: sqlite3.Connection, group_id: int, day: dt.date, kind: s
     )
 
 
-def remove_exception(conn: sqlite3.Connection, group_id: int, day: dt.date) -> bool:
+def remove_exception(conn: Connection, group_id: int, day: dt.date) -> bool:
     """Forget a day's exception; return whether there was one."""
     cursor = conn.execute(
         "DELETE FROM schedule_exceptions WHERE group_id = ? AND day = ?", (group_id, day.isoformat())
