@@ -83,13 +83,16 @@ class Database:
             self._cache.clear()
         self._cache[key] = value
 
-    async def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `change(conn)` in one transaction on the writer thread; any exception rolls it back."""
+    async def write(self, change: Callable[[sqlite3.Connection], T], *, invalidates_cache: bool = True) -> T:
+        """Run `change(conn)` in one transaction on the writer thread; any exception rolls it back.
+
+        Pass `invalidates_cache=False` only for changes no cached answer shows (attendance counts, failures)."""
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, self._transaction, change)
         finally:
-            self._cache.clear()  # what this process changed is never served from the cache
+            if invalidates_cache:
+                self._cache.clear()  # what this process changed is never served from the cache
 
     def _transaction(self, change: Callable[[sqlite3.Connection], T]) -> T:
         conn = self._writer
