@@ -179,17 +179,17 @@ def census(rooms: int, groups: int, polls: int) -> dict[str, Any]:
     """
     from meetkit.jitsi.census import CensusPoller
     from meetkit.services import attendance
-    from meetkit.storage.database import Database
+    from meetkit.storage.sqlite import SqliteDatabase as Database
 
     class TimedDatabase(Database):
         """Notes the writer thread's CPU time per transaction (SQLite and Python, not disk waits)."""
 
         writer_cpu: ClassVar[list[float]] = []
 
-        def _transaction(self, change: Any) -> Any:
+        def _transaction(self, change: Any, invalidates_cache: bool) -> Any:
             started = time.thread_time()
             try:
-                return super()._transaction(change)
+                return super()._transaction(change, invalidates_cache)
             finally:
                 self.writer_cpu.append(time.thread_time() - started)
 

@@ -38,11 +38,11 @@ def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     """Create `count` groups in one process; return their (room, PIN) pairs."""
     from meetkit.config import load_settings, with_secret
     from meetkit.services.directory import add_group
-    from meetkit.storage.database import Database
+    from meetkit.storage.database import database_for
 
     async def create() -> list[tuple[str, str]]:
         settings = with_secret(load_settings(env, env_file=Path("/nonexistent")))
-        db = Database(settings.database_path)
+        db = database_for(settings.database_url)
         await db.open()
         try:
             groups = [(await add_group(db, settings, f"Gruppe {n}")).group for n in range(count)]

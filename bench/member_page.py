@@ -83,11 +83,11 @@ def _seed_more(env: dict[str, str], count: int) -> None:
 
     from meetkit.config import load_settings, with_secret
     from meetkit.services.directory import add_group
-    from meetkit.storage.database import Database
+    from meetkit.storage.database import database_for
 
     async def seed() -> None:
         settings = with_secret(load_settings(env, env_file=Path("/nonexistent")))
-        db = Database(settings.database_path)
+        db = database_for(settings.database_url)
         await db.open()
         for n in range(count):
             await add_group(db, settings, f"Gruppe {n}", "kiss-bench")

@@ -39,7 +39,8 @@ class Settings:
 
     public_url: str = "http://127.0.0.1:8080"
     data_dir: Path = Path("data")
-    database_path: Path = Path("data/meetkit.db")
+    database_url: str = "sqlite:///data/meetkit.db"
+    database_path: Path | None = Path("data/meetkit.db")  # the SQLite file; None with PostgreSQL
     secret: str = field(default="", repr=False)
     jitsi_url: str = PLACEHOLDER_JITSI_URL
     jwt_app_id: str | None = None
@@ -98,6 +99,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     return Settings(
         public_url=_url(get("MEETKIT_PUBLIC_URL") or "http://127.0.0.1:8080", "MEETKIT_PUBLIC_URL"),
         data_dir=data_dir,
+        database_url=_database_url(get("MEETKIT_DATABASE_URL"), data_dir),
         database_path=_database_path(get("MEETKIT_DATABASE_URL"), data_dir),
         secret=get("MEETKIT_SECRET") or "",
         jitsi_url=_url(get("JITSI_URL") or PLACEHOLDER_JITSI_URL, "JITSI_URL"),
@@ -174,11 +176,22 @@ def _networks(text: str, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.I
         ) from None
 
 
-def _database_path(url: str | None, data_dir: Path) -> Path:
+def _database_url(url: str | None, data_dir: Path) -> str:
+    if url is None:
+        return f"sqlite:///{data_dir / 'meetkit.db'}"
+    if url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        return url
+    raise InvalidInput(
+        "MEETKIT_DATABASE_URL: erwartet wird sqlite:///PFAD oder postgresql://BENUTZER:PASSWORT@HOST:PORT/DATENBANK."
+    )
+
+
+def _database_path(url: str | None, data_dir: Path) -> Path | None:
     if url is None:
         return data_dir / "meetkit.db"
     if url.startswith("sqlite:///"):
         return Path(url.removeprefix("sqlite:///"))
+    return None
     raise InvalidInput(
         "MEETKIT_DATABASE_URL: only sqlite:///PATH is supported in this release (PostgreSQL is planned)."
     )

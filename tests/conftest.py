@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.services import api_tokens, directory
+from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
+from tests.postgres_cluster import Cluster, start_cluster
 
 JWT_SECRET = "test-jwt-secret-that-is-long-enough-for-hs256"
 BASE_ENV = {
@@ -32,10 +37,85 @@ BASE_ENV = {
 }
 
 
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker for tests that look at SQLite's own files."""
+    config.addinivalue_line("markers", "sqlite_only: the test inspects SQLite files; it runs on SQLite only")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the PostgreSQL runs of tests marked sqlite_only."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on_postgres = params.get("backend") == "postgresql"
+        (drop if on_postgres and item.get_closest_marker("sqlite_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole run (see tests/postgres_cluster.py)."""
+    try:
+        cluster = start_cluster()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        if os.environ.get("CI"):
+            raise  # CI must run every test on PostgreSQL too
+        pytest.skip(f"no PostgreSQL server to test against: {error}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_cluster: Cluster) -> str:
+    """A migrated database that each test's database is copied from (CREATE DATABASE ... TEMPLATE)."""
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE meetkit_template")
+
+    async def migrate() -> None:
+        db = database_for(postgres_cluster.url("meetkit_template"))
+        await db.open()
+        await db.close()
+
+    asyncio.run(migrate())
+    return "meetkit_template"
+
+
+_database_numbers = itertools.count(1)
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """Environment variables of a fully configured deployment with a fresh data dir."""
-    return {**BASE_ENV, "MEETKIT_DATA_DIR": str(tmp_path / "data")}
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test, dropped afterwards."""
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    template = request.getfixturevalue("postgres_template")
+    name = f"test_{os.getpid()}_{next(_database_numbers)}"
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield cluster.url(name)
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test runs on: every test that uses `env` runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture
+def env(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Environment variables of a fully configured deployment with a fresh data dir (and database)."""
+    values = {**BASE_ENV, "MEETKIT_DATA_DIR": str(tmp_path / "data")}
+    if backend == "postgresql":
+        values["MEETKIT_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    return values
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from meetkit.domain.attendance import Kind, Observation, iso_utc, observe, round_time
 from meetkit.storage import attendance as storage
-from meetkit.storage.database import _connect, migrate
+from meetkit.storage.migrate import migrate
+from meetkit.storage.sqlite import connect as _connect
 
 ROOMS = 6
 START = (int(time.time()) - 4 * 3600) // 300 * 300 + 17

@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient
 from meetkit.config import Settings
 from meetkit.domain.attendance import local_today
 from meetkit.services import attendance, directory
-from meetkit.storage.database import Database
+from meetkit.storage.database import database_for
 from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup
 from tests.standins.event_sync import meeting, people
@@ -111,7 +111,7 @@ def test_report_from_the_command_line(cli: Any, tmp_path: Path, settings: Settin
     month = (local_today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month: all past
 
     async def seed() -> None:
-        db = Database(settings.database_path)
+        db = database_for(settings.database_url)
         await db.open()
         await directory.add_contact_point(db, "KISS Beispielstadt")
         await directory.add_contact_point(db, "SHG Nord")

@@ -20,6 +20,7 @@ from meetkit.jitsi.census import CensusError, CensusPoller, CensusRoom, parse_ce
 from meetkit.services import attendance, directory
 from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
+from tests import dbtools
 from tests.conftest import ClientFactory, free_port
 from tests.standins.jitsi import StandinJitsi, census_of, running
 
@@ -202,21 +203,12 @@ async def test_a_census_of_5000_rooms_is_processed_quickly(settings: Settings, c
 
 
 def meeting_row(settings: Settings) -> dict[str, Any] | None:
-    conn = sqlite3.connect(settings.database_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        row = conn.execute("SELECT * FROM meeting_sessions").fetchone()
-        return dict(row) if row else None
-    finally:
-        conn.close()
+    found = dbtools.rows(settings, "SELECT * FROM meeting_sessions")
+    return found[0] if found else None
 
 
 def room_open(settings: Settings) -> bool:
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        return bool(conn.execute("SELECT count(*) FROM room_states WHERE is_open").fetchone()[0])
-    finally:
-        conn.close()
+    return bool(dbtools.rows(settings, "SELECT count(*) AS n FROM room_states WHERE is_open")[0]["n"])
 
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:

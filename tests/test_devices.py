@@ -17,7 +17,7 @@ from meetkit.domain import ids
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
 from meetkit.qr import qr_text
 from meetkit.services import devices, directory
-from meetkit.storage.database import Database
+from meetkit.storage.sqlite import SqliteDatabase as Database
 from tests.conftest import CliResult
 
 Client = TestClient[web.Request, web.Application]

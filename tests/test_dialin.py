@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,10 +16,11 @@ from yarl import URL
 from meetkit.config import Settings
 from meetkit.services import dialin as dialin_service
 from meetkit.services import directory
-from meetkit.storage.database import Database
+from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from meetkit.web.dialin import PBX_MAX_FAILURES
 from meetkit.web.keys import DATABASE
+from tests import dbtools
 from tests.conftest import SeededGroup
 
 Client = TestClient[web.Request, web.Application]
@@ -335,10 +335,8 @@ async def test_pins_are_random_unique_and_have_the_configured_length(
     ]
     assert all(p is not None and len(p) == 10 and p.isdigit() and p[0] != "0" for p in pins)
     assert len(set(pins)) == 40
-    conn = sqlite3.connect(settings.database_path)
-    with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("UPDATE support_groups SET pin = ? WHERE id = 2", (pins[0],))
-    conn.close()
+    with pytest.raises(dbtools.INTEGRITY_ERRORS):
+        dbtools.execute(settings, "UPDATE support_groups SET pin = ? WHERE id = 2", pins[0])
     # A 10-digit PIN resolves; PINs of an earlier length (6 to 12 digits) are still well-formed.
     assert (await client.get(f"/jitsi/conference-mapper?id={pins[3]}", headers=PBX)).status == 200
     assert (await client.get("/jitsi/conference-mapper?id=12345678", headers=PBX)).status == 404
@@ -346,7 +344,7 @@ async def test_pins_are_random_unique_and_have_the_configured_length(
 
 async def _groups_without_dialin(settings: Settings, count: int) -> list[int]:
     """Create groups the way a deployment without dial-in did: no PIN."""
-    db = Database(settings.database_path)
+    db = database_for(settings.database_url)
     await db.open()
     try:
         no_dialin = replace(settings, dialin_numbers=())
@@ -394,7 +392,7 @@ async def test_concurrent_first_look_ups_agree_on_one_pin(client: Client, settin
 
 async def test_assign_missing_pins_does_nothing_without_dial_in(settings: Settings, tmp_path: Path) -> None:
     await _groups_without_dialin(settings, 2)
-    db = Database(settings.database_path)
+    db = database_for(settings.database_url)
     await db.open()
     try:
         assert await dialin_service.assign_missing_pins(db, replace(settings, dialin_numbers=())) == 0

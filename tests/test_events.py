@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import json
 import random
-import sqlite3
 import time
 from typing import Any
 
@@ -20,6 +19,7 @@ from meetkit.jitsi.events import parse_event
 from meetkit.services import attendance, directory
 from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
+from tests import dbtools
 from tests.conftest import ClientFactory, SeededGroup
 from tests.standins.event_sync import EventSyncRoom, meeting, people
 
@@ -41,14 +41,7 @@ async def send_all(client: Client, events: list[tuple[str, dict[str, Any]]]) -> 
 
 
 def rows(settings: Settings) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(settings.database_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [
-            dict(r) for r in conn.execute("SELECT * FROM meeting_sessions ORDER BY group_id, meeting_date")
-        ]
-    finally:
-        conn.close()
+    return dbtools.rows(settings, "SELECT * FROM meeting_sessions ORDER BY group_id, meeting_date")
 
 
 async def test_a_meeting_from_webhooks_becomes_one_session(

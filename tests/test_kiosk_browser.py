@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import os
 import shutil
-import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,8 +30,9 @@ from PIL import Image
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.links import member_url
 from meetkit.services import devices, directory, schedules
-from meetkit.storage.database import Database
+from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
+from tests import dbtools
 from tests.conftest import JWT_SECRET, free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -87,11 +87,8 @@ class Site:
     requests: list[str] = field(default_factory=list)
 
     def db_row(self, sql: str, *args: object) -> Any:
-        conn = sqlite3.connect(self.settings.database_path)
-        try:
-            return conn.execute(sql, args).fetchone()
-        finally:
-            conn.close()
+        found = dbtools.rows(self.settings, sql, *args)
+        return tuple(found[0].values()) if found else None
 
 
 def _standin_jitsi() -> web.Application:
@@ -111,7 +108,7 @@ def _standin_jitsi() -> web.Application:
 
 
 async def _seed(settings: Settings) -> dict[str, Any]:
-    db = Database(settings.database_path)
+    db = database_for(settings.database_url)
     await db.open()
     try:
         now = dt.datetime.now(BERLIN)
@@ -366,7 +363,7 @@ def test_other_contact_point_and_revoked_device(page: Any, site: Site) -> None:
     assert status == 404
 
     async def revoke() -> None:
-        db = Database(site.settings.database_path)
+        db = database_for(site.settings.database_url)
         await db.open()
         try:
             await devices.revoke_device(db, str(site.nord_device))

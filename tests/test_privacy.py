@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from html.parser import HTMLParser
 from typing import Any
 
@@ -14,6 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.jitsi.tokens import mint_moderator_token
+from tests import dbtools
 from tests.conftest import JWT_SECRET, SeededGroup
 
 Client = TestClient[web.Request, web.Application]
@@ -131,13 +131,13 @@ async def test_pages_load_nothing_from_third_parties(client: Client, group: Seed
 
 
 async def test_schema_has_no_personal_data_columns(client: Client, settings: Settings) -> None:
-    conn = sqlite3.connect(settings.database_path)
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    suspicious = []
-    for table in tables:
-        for column in conn.execute(f"PRAGMA table_info({table})"):
-            if PERSONAL_COLUMN.search(column[1]) and (table, column[1]) not in ALLOWED_COLUMNS:
-                suspicious.append((table, column[1]))
+    columns = dbtools.schema_columns(settings)
+    assert ("support_groups", "room") in columns
+    suspicious = [
+        (table, column)
+        for table, column in columns
+        if PERSONAL_COLUMN.search(column) and (table, column) not in ALLOWED_COLUMNS
+    ]
     assert suspicious == []
 
 

@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.web.app import create_app
+from tests import dbtools
 from tests.conftest import BASE_ENV, ClientFactory, SeededGroup
 from tests.standins.event_sync import EventSyncRoom, Person, meeting, people
 from tests.standins.jitsi import StandinJitsi, running
@@ -82,11 +82,6 @@ def census_with_personal_data(room: str, attendees: list[Person]) -> dict[str, A
     }
 
 
-def database_bytes(path: Path) -> bytes:
-    """The main file and its WAL and shared-memory files, raw, as an attacker with the disk would see them."""
-    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
-
-
 def assert_nowhere(secrets: list[str], *haystacks: bytes | str) -> None:
     for haystack in haystacks:
         data = haystack.encode() if isinstance(haystack, str) else haystack
@@ -142,7 +137,7 @@ async def test_webhooks_and_census_leave_no_personal_data_in_the_database_or_log
     captured = capfd.readouterr()
     assert_nowhere(
         personal_strings(attendees),
-        database_bytes(settings.database_path),
+        dbtools.database_bytes(settings),
         caplog.text,
         "\n".join(r.getMessage() for r in caplog.records),
         captured.out,
@@ -151,11 +146,8 @@ async def test_webhooks_and_census_leave_no_personal_data_in_the_database_or_log
 
 
 def census_rows(settings: Settings) -> int:
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM meeting_sessions WHERE sources & 1").fetchone()[0])
-    finally:
-        conn.close()
+    found = dbtools.rows(settings, "SELECT count(*) AS n FROM meeting_sessions WHERE sources & 1 <> 0")
+    return int(found[0]["n"])
 
 
 async def until(condition: Any, seconds: float = 10.0) -> None:
@@ -209,4 +201,4 @@ async def test_a_real_server_keeps_no_personal_data_from_webhooks_or_census(
         "POST jitsi_event_occupant_joined 200" in logged and "POST jitsi_event_occupant_joined 400" in logged
     )
     assert "polling the room census every 5 s" in logged
-    assert_nowhere(personal_strings(attendees), database_bytes(settings.database_path), logged)
+    assert_nowhere(personal_strings(attendees), dbtools.database_bytes(settings), logged)

@@ -13,7 +13,7 @@ import pytest
 from meetkit.config import Settings
 from meetkit.domain.errors import InvalidInput, LinkRenewed, NotFound
 from meetkit.services import directory, schedules
-from meetkit.storage.database import Database
+from meetkit.storage.sqlite import SqliteDatabase as Database
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=BERLIN)  # a Friday

@@ -11,11 +11,15 @@ from typing import Any
 import aiohttp
 import pytest
 
-from meetkit.storage.database import Database, migrate
+from meetkit.config import Settings, load_settings
+from meetkit.storage.database import Database, database_for
+from meetkit.storage.migrate import migrate
+from meetkit.storage.sqlite import CACHE_RECHECK_SECONDS, SqliteDatabase
+from tests import dbtools
 
 
 async def test_open_migrates_once_and_uses_wal(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.db")
+    db = SqliteDatabase(tmp_path / "m.db")
     await db.open()
     await db.close()
     conn = sqlite3.connect(tmp_path / "m.db")
@@ -26,7 +30,7 @@ async def test_open_migrates_once_and_uses_wal(tmp_path: Path) -> None:
 
 
 async def test_a_failing_write_rolls_back_everything(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.db")
+    db = SqliteDatabase(tmp_path / "m.db")
     await db.open()
 
     def half_then_fail(conn: sqlite3.Connection) -> None:
@@ -43,7 +47,7 @@ async def test_a_failing_write_rolls_back_everything(tmp_path: Path) -> None:
 
 
 async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.db")
+    db = SqliteDatabase(tmp_path / "m.db")
     await db.open()
 
     def orphan(conn: sqlite3.Connection) -> None:
@@ -58,7 +62,7 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
 
 async def test_reader_connection_cannot_write(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.db")
+    db = SqliteDatabase(tmp_path / "m.db")
     await db.open()
     with pytest.raises(sqlite3.OperationalError):
         await db.read(lambda conn: conn.execute("DELETE FROM contact_points"))
@@ -66,46 +70,83 @@ async def test_reader_connection_cannot_write(tmp_path: Path) -> None:
 
 
 async def test_killing_the_server_loses_nothing_committed(
-    cli: Any, running_server: Any, env: dict[str, str]
+    cli: Any, running_server: Any, env: dict[str, str], tmp_path: Path
 ) -> None:
     """Create groups over the API against a real server, SIGKILL it, and find every acknowledged group."""
     token = cli("api-token", "add", "t", "--json").json()["token"]
-    acknowledged = []
+    acknowledged: list[int] = []
+
+    async def create(session: aiohttp.ClientSession, n: int) -> None:
+        async with session.post("/api/v1/groups", json={"name": f"G{n}"}) as response:
+            assert response.status == 201
+            acknowledged.append((await response.json())["id"])
+
     async with aiohttp.ClientSession(
         running_server.url, headers={"Authorization": f"Bearer {token}"}
     ) as session:
-        for n in range(30):
-            async with session.post("/api/v1/groups", json={"name": f"G{n}"}) as response:
-                assert response.status == 201
-                acknowledged.append((await response.json())["id"])
-    running_server.process.send_signal(signal.SIGKILL)
-    running_server.process.wait()
-    conn = sqlite3.connect(Path(env["MEETKIT_DATA_DIR"]) / "meetkit.db")
-    stored = {row[0] for row in conn.execute("SELECT id FROM support_groups")}
-    assert set(acknowledged) <= stored
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        for batch in range(6):  # concurrent writes, then the kill while the last batch may still run
+            await asyncio.gather(*(create(session, batch * 5 + n) for n in range(5)))
+        pending = [asyncio.create_task(create(session, 100 + n)) for n in range(5)]
+        await asyncio.sleep(0.005)
+        running_server.process.send_signal(signal.SIGKILL)
+        running_server.process.wait()
+        await asyncio.gather(*pending, return_exceptions=True)
+    settings = load_settings(env, env_file=tmp_path / "no.env")
+    stored = {row["id"] for row in dbtools.rows(settings, "SELECT id FROM support_groups")}
+    assert len(acknowledged) >= 30 and set(acknowledged) <= stored
+    if settings.database_path is not None:
+        conn = sqlite3.connect(settings.database_path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-async def test_cache_empties_on_this_process_commits_at_once_and_on_others_within_the_recheck(
-    tmp_path: Path,
-) -> None:
-    from meetkit.storage.database import CACHE_RECHECK_SECONDS
-
-    db = Database(tmp_path / "m.db")
+async def opened(settings: Settings) -> Database:
+    db = database_for(settings.database_url)
     await db.open()
+    return db
+
+
+async def test_cache_empties_for_changes_it_shows_in_every_process_and_not_for_counts(
+    settings: Settings,
+) -> None:
+    """Two processes' databases on one store (like two workers): an invalidating commit in either empties
+    both caches; a commit that no cached answer shows (attendance, failures) leaves them warm."""
+    first, second = await opened(settings), await opened(settings)
+
+    async def eventually_empty(db: Database, key: str) -> bool:
+        for _ in range(100):
+            if db.cache_get(key, bytes) is None:
+                return True
+            await asyncio.sleep(0.01)
+        return False
+
     try:
-        db.cache_put("k", b"answer")
-        assert db.cache_get("k", bytes) == b"answer"
-        assert db.cache_get("k", str) is None  # typed: a value of another kind is not returned
+        for db in (first, second):
+            assert db.cache_get("k", bytes) is None
+            db.cache_put("k", b"answer")
+            assert db.cache_get("k", bytes) == b"answer"
+            assert db.cache_get("k", str) is None  # typed: a value of another kind is not returned
 
-        await db.write(lambda conn: conn.execute("CREATE TABLE t (x INTEGER)"))
-        assert db.cache_get("k", bytes) is None  # this process's commit: at once
+        create = (
+            "INSERT INTO contact_points (slug, name, show_group_names, created_at) VALUES (?, ?, TRUE, ?)"
+        )
+        await first.write(lambda conn: conn.execute(create, ("a", "A", "x")), invalidates_cache=False)
+        await asyncio.sleep(CACHE_RECHECK_SECONDS * 3)
+        assert first.cache_get("k", bytes) == b"answer" and second.cache_get("k", bytes) == b"answer"
 
-        db.cache_put("k", b"answer")
-        other = sqlite3.connect(tmp_path / "m.db", isolation_level=None)  # like the CLI in another process
-        other.execute("INSERT INTO t VALUES (1)")
-        other.close()
-        await asyncio.sleep(CACHE_RECHECK_SECONDS * 2)
+        await first.write(lambda conn: conn.execute(create, ("b", "B", "x")))
+        assert first.cache_get("k", bytes) is None  # this process's commit: at once
+        assert await eventually_empty(second, "k")  # the other's: as soon as it hears of it
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_value_read_before_an_invalidation_is_not_cached_after_it(settings: Settings) -> None:
+    db = await opened(settings)
+    try:
+        assert db.cache_get("k", bytes) is None  # a miss: the caller goes to read...
+        await db.write(lambda conn: conn.execute("UPDATE cache_epoch SET epoch = epoch"))  # ...a commit lands
+        db.cache_put("k", b"stale")  # ...and the value read before it arrives
         assert db.cache_get("k", bytes) is None
     finally:
         await db.close()

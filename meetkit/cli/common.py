@@ -12,7 +12,7 @@ from typing import Any
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.errors import MeetkitError
 from meetkit.services.dialin import assign_missing_pins
-from meetkit.storage.database import Database
+from meetkit.storage.database import Database, database_for
 
 AsyncCommand = Callable[[argparse.Namespace, Settings, Database], Awaitable[int]]
 
@@ -37,7 +37,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 async def _with_database(handler: AsyncCommand, args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(settings.database_path)
+    db = database_for(settings.database_url)
     await db.open()
     try:
         await assign_missing_pins(db, settings)  # groups from before dial-in was configured

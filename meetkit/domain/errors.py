@@ -42,3 +42,7 @@ class LinkRenewed(NotFound):
         super().__init__(message)
         self.contact_point_name = contact_point_name
         self.contact_point_phone = contact_point_phone
+
+
+class Unavailable(MeetkitError):
+    """A service meetkit needs (the database) cannot be reached right now; trying again later may work."""

@@ -50,7 +50,7 @@ async def record_headcount(
             raise NotFound(f"Keine Gruppe mit der Nummer {group_id}.")
         storage.set_headcount(conn, group_id, meeting_date, in_room, phone, bit)
 
-    await db.write(change)
+    await db.write(change, invalidates_cache=False)  # no cached answer shows counts
 
 
 async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[rules.MeetingRecord]:
@@ -103,7 +103,7 @@ async def ingest_census(
         storage.apply_census(conn, at, counts, rules.source_bit("census"))
         return len({gid for gid, _, _ in counts})
 
-    return await db.write(change)
+    return await db.write(change, invalidates_cache=False)
 
 
 class EventIngestor:
@@ -141,7 +141,8 @@ class EventIngestor:
             observed = [(room, obs) for room, obs, _ in batch]
             try:
                 known = await self._db.write(
-                    functools.partial(_ingest_rooms, observed=observed, source="events")
+                    functools.partial(_ingest_rooms, observed=observed, source="events"),
+                    invalidates_cache=False,
                 )
             except Exception as error:
                 for _, _, future in batch:
@@ -175,7 +176,7 @@ async def monthly_report(
 
     # A month of a state-wide deployment is tens of thousands of rows: read on the writer thread, so the
     # event loop keeps serving pages meanwhile.
-    return await db.write(query)
+    return await db.write(query, invalidates_cache=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from meetkit.config import Settings
 from meetkit.rendering import environment
-from meetkit.storage.database import Database
+from meetkit.storage.database import database_for
 from meetkit.web import api, attendance, dialin, events, health, kiosk, pages, schedules, sheets
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
@@ -33,7 +33,7 @@ ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin, kiosk,
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     """Open the database (migrating it) for the app's lifetime."""
-    db = Database(app[SETTINGS].database_path)
+    db = database_for(app[SETTINGS].database_url)
     await db.open()
     app[DATABASE] = db
     yield

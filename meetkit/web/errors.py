@@ -17,6 +17,7 @@ from meetkit.domain.errors import (
     NotFound,
     RateLimited,
     Unauthorized,
+    Unavailable,
 )
 from meetkit.rendering import gettext_for
 from meetkit.web.i18n import request_language
@@ -30,6 +31,7 @@ STATUS_BY_ERROR: list[tuple[type[MeetkitError], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (RateLimited, 429),
+    (Unavailable, 503),
 ]
 JSON_PREFIXES = ("/api/", "/jitsi/", "/healthz")
 
