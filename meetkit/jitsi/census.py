@@ -108,13 +108,22 @@ class CensusPoller:
         timeout = aiohttp.ClientTimeout(total=self.timeout, connect=min(self.timeout, 5.0))
         return aiohttp.ClientSession(timeout=timeout)
 
-    async def run(self) -> None:
-        """Poll until cancelled; a bad census never ends the loop."""
+    async def run(self, may_poll: Callable[[], Awaitable[bool]] | None = None) -> None:
+        """Poll until cancelled, each time `may_poll` allows (one process of several); a bad census never ends
+        the loop."""
         async with self.client_session() as session:
             while True:
                 started = time.monotonic()
-                await self.poll_once(session)
+                if may_poll is None or await self._allowed(may_poll):
+                    await self.poll_once(session)
                 await asyncio.sleep(max(self.interval - (time.monotonic() - started), 0.0))
+
+    async def _allowed(self, may_poll: Callable[[], Awaitable[bool]]) -> bool:
+        try:
+            return await may_poll()
+        except Exception as error:  # the database is away: try again next interval
+            self._failed(f"could not check whose turn it is ({type(error).__name__})")
+            return False
 
     async def poll_once(self, session: aiohttp.ClientSession) -> bool:
         """Fetch and hand on one census; return whether it worked."""

@@ -16,6 +16,7 @@ from meetkit.jitsi.census import CensusPoller, CensusRoom
 from meetkit.jitsi.events import EVENT_KINDS, parse_event
 from meetkit.services import attendance
 from meetkit.services.attendance import EventIngestor
+from meetkit.services.jobs import Lease
 from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, LOOKUP_LIMITER, SETTINGS
 
 log = logging.getLogger("meetkit.attendance")
@@ -68,13 +69,17 @@ async def attendance_ctx(app: web.Application) -> AsyncIterator[None]:
 
         poller = CensusPoller(settings.census_url, settings.census_interval, settings.muc_domain, handle)
         app[CENSUS_POLLER] = poller
-        task = asyncio.create_task(poller.run(), name="meetkit-census-poller")
+        # One process of all that share the database polls; another takes over within three intervals.
+        lease = Lease(db, "census", seconds=3 * settings.census_interval)
+        task = asyncio.create_task(poller.run(lease.hold), name="meetkit-census-poller")
         log.info("polling the room census every %g s", settings.census_interval)
     yield
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        with contextlib.suppress(Exception):
+            await lease.release()
     await ingestor.close()
     if ingestor.events:
         log.info("webhooks: %d events committed in %d transactions", ingestor.events, ingestor.transactions)
