@@ -225,19 +225,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def running_server(env: dict[str, str], tmp_path: Path) -> Any:
-    """Start `meetkit serve` as an operator would and stop it after the test."""
+def start_server(
+    env: dict[str, str], directory: Path, *extra_args: str, name: str = "serve"
+) -> RunningServer:
+    """Start `meetkit serve` as an operator would, on a free loopback port, and wait until it answers."""
     import time
     import urllib.request
 
     port = free_port()
-    log_path = tmp_path / "serve.log"
+    log_path = directory / f"{name}.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "meetkit", "serve", "--port", str(port)],
+            [sys.executable, "-m", "meetkit", "serve", "--port", str(port), *extra_args],
             env={**os.environ, **env},
-            cwd=tmp_path,
+            cwd=directory,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
@@ -249,8 +250,26 @@ def running_server(env: dict[str, str], tmp_path: Path) -> Any:
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
                 raise RuntimeError("meetkit serve did not start:\n" + log_path.read_text()) from None
             time.sleep(0.1)
-    yield RunningServer(url, log_path, process)
-    process.terminate()
-    process.wait(timeout=10)
+    return RunningServer(url, log_path, process)
+
+
+def stop_server(server: RunningServer) -> None:
+    """Stop a server started by start_server (SIGTERM, then SIGKILL if it hangs)."""
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+@pytest.fixture
+def running_server(env: dict[str, str], tmp_path: Path) -> Iterator[RunningServer]:
+    """Start `meetkit serve` as an operator would and stop it after the test."""
+    server = start_server(env, tmp_path)
+    yield server
+    stop_server(server)

@@ -39,6 +39,15 @@ class Cluster:
         """The path of a server tool (pg_dump, psql ...)."""
         return str(self.bin_dir / name)
 
+    def pause(self) -> None:
+        """Stop the server at once (as a crash would), keeping its files."""
+        stop = [self.tool("pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"]
+        subprocess.run([*self.run_as, *stop], capture_output=True, check=True)
+
+    def resume(self) -> None:
+        """Start the server again on the same port."""
+        _start_server(self)
+
     def stop(self) -> None:
         """Stop the server at once and delete its files."""
         subprocess.run(
@@ -81,32 +90,23 @@ def start_cluster() -> Cluster:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -c port={port} -k {directory} -c max_connections=300 -c fsync=on"
-    )
-    subprocess.run(
-        [
-            *run_as,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(directory / "log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
     cluster = Cluster(directory, port, bin_dir, run_as)
+    try:
+        _start_server(cluster)
+    except (RuntimeError, subprocess.CalledProcessError):
+        cluster.stop()
+        raise
+    return cluster
+
+
+def _start_server(cluster: Cluster) -> None:
+    data, port = cluster.directory / "data", cluster.port
+    options = f"-c listen_addresses=127.0.0.1 -c port={port} -k {cluster.directory} -c max_connections=300"
+    start = [cluster.tool("pg_ctl"), "-D", str(data), "-l", str(cluster.directory / "log"), "-o", options]
+    subprocess.run([*cluster.run_as, *start, "-w", "start"], check=True, capture_output=True)
+    ready = [cluster.tool("pg_isready"), "-h", "127.0.0.1", "-p", str(port)]
     deadline = time.monotonic() + 30
-    while subprocess.run(
-        [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
-    ).returncode:
+    while subprocess.run(ready, capture_output=True).returncode:
         if time.monotonic() > deadline:
-            cluster.stop()
             raise RuntimeError("PostgreSQL did not start")
         time.sleep(0.1)
-    return cluster

@@ -126,7 +126,8 @@ class PostgresDatabase(Database):
         return self._instance if invalidates_cache else None
 
     def _listen(self) -> None:
-        """Empty the read cache whenever another process (or this one) commits an invalidating change."""
+        """Empty the read cache whenever another process commits an invalidating change."""
+        interrupted = False
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(
@@ -135,13 +136,18 @@ class PostgresDatabase(Database):
                     conn.execute(f"LISTEN {CHANNEL}")
                     self._cache.invalidate()  # whatever was missed while not listening
                     self._listening.set()
+                    if interrupted:
+                        log.info("database notifications work again")
+                        interrupted = False
                     while not self._stopping.is_set():
                         for note in conn.notifies(timeout=0.2):
                             if note.payload != self._instance:
                                 self._cache.invalidate()
-            except psycopg.Error:
+            except psycopg.Error as error:
                 self._cache.invalidate()
-                log.warning("database notifications interrupted; reconnecting")
+                if not interrupted and not self._stopping.is_set():
+                    log.warning("database notifications interrupted (%s); reconnecting", _first_line(error))
+                interrupted = True
                 self._stopping.wait(0.5)
 
 
@@ -235,12 +241,18 @@ class PgConnection:
         return cursor
 
 
+def _first_line(error: BaseException) -> str:
+    """The first line of a driver error: the reason, without the hints and context that follow."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
 def _connect(url: str) -> PgConnection:
     try:
         raw = psycopg.connect(
             url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS, row_factory=_row_factory
         )
-    except psycopg.OperationalError:
+    except psycopg.OperationalError as error:
+        log.warning("cannot connect to PostgreSQL: %s", _first_line(error))  # for the operator, not visitors
         raise Unavailable(UNAVAILABLE) from None
     raw.adapters.register_loader("numeric", _NumericLoader)
     return PgConnection(raw)

@@ -1,0 +1,147 @@
+"""Several meetkit instances on one database (two real `meetkit serve` processes, on SQLite and PostgreSQL):
+what one changes, the other serves at once; background jobs run in one of them only."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from meetkit.config import Settings
+from meetkit.storage import leases
+from meetkit.storage.database import database_for
+from tests.conftest import RunningServer, start_server, stop_server
+from tests.standins.jitsi import StandinJitsi, running
+
+
+async def status_of(session: aiohttp.ClientSession, url: str, **kwargs: Any) -> int:
+    async with session.get(url, **kwargs) as response:
+        await response.read()
+        return response.status
+
+
+async def seconds_until(check: Callable[[], Any], expected: object, limit: float = 2.0) -> float:
+    """How long until `await check()` gives `expected` (fails after `limit` seconds)."""
+    started = time.monotonic()
+    while (value := await check()) != expected:
+        assert time.monotonic() - started < limit, f"still {value!r} after {limit} s"
+        await asyncio.sleep(0.002)
+    return time.monotonic() - started
+
+
+async def test_a_link_renewed_on_one_instance_is_dead_on_the_other_at_once(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    first = start_server(env, tmp_path, name="first")
+    second = start_server(env, tmp_path, name="second")
+    token = cli("api-token", "add", "t", "--json").json()["token"]
+    staff = {"Authorization": f"Bearer {token}"}
+    pbx = {"Authorization": f"Bearer {env['MEETKIT_PBX_SECRET']}"}
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{first.url}/api/v1/groups", json={"name": "G"}, headers=staff) as r:
+                created = await r.json()
+            old_page = created["member_url"].removeprefix(env["MEETKIT_PUBLIC_URL"])
+            old_pin = created["pin"]
+            for _ in range(3):  # the second instance now holds the page and the PIN answer in its cache
+                assert await status_of(session, second.url + old_page) == 200
+                assert (
+                    await status_of(
+                        session, f"{second.url}/jitsi/conference-mapper?id={old_pin}", headers=pbx
+                    )
+                    == 200
+                )
+
+            async with session.post(f"{first.url}/api/v1/groups/{created['id']}/rotate", headers=staff) as r:
+                renewed = await r.json()
+            page_delay = await seconds_until(lambda: status_of(session, second.url + old_page), 404)
+            pin_url = f"{second.url}/jitsi/conference-mapper?id={old_pin}"
+            pin_delay = await seconds_until(lambda: status_of(session, pin_url, headers=pbx), 404)
+            new_page = renewed["member_url"].removeprefix(env["MEETKIT_PUBLIC_URL"])
+            assert await status_of(session, second.url + new_page) == 200
+            new_pin_url = f"{second.url}/jitsi/conference-mapper?id={renewed['pin']}"
+            assert await status_of(session, new_pin_url, headers=pbx) == 200
+        # "At once": the first request after the answer, or within the 10 ms another process may lag.
+        assert page_delay < 0.05 and pin_delay < 0.05, (page_delay, pin_delay)
+    finally:
+        stop_server(first)
+        stop_server(second)
+
+
+def census_polls(state: StandinJitsi) -> int:
+    return sum(1 for path in state.requests if path == "/room-census")
+
+
+async def test_the_census_is_polled_by_one_instance_only(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Two instances with MEETKIT_CENSUS_URL every 5 s: one poll per interval, not two."""
+    state = StandinJitsi(census={"room_census": []})
+    with running(state) as url:
+        polling = {**env, "MEETKIT_CENSUS_URL": url + "/room-census", "MEETKIT_CENSUS_INTERVAL": "5"}
+        servers: list[RunningServer] = []
+        try:
+            servers.append(start_server(polling, tmp_path, name="first"))
+            servers.append(start_server(polling, tmp_path, name="second"))
+            started = census_polls(state)
+            await asyncio.sleep(10.5)
+            polls = census_polls(state) - started
+        finally:
+            for server in servers:
+                stop_server(server)
+    assert 1 <= polls <= 3, polls  # two pollers would have made 4 to 6
+
+
+async def test_a_lease_is_held_by_one_holder_and_taken_over_when_it_runs_out(settings: Settings) -> None:
+    """The rule behind run-once jobs, with explicit clocks, on both backends."""
+    db = database_for(settings.database_url)
+    await db.open()
+
+    async def take(holder: str, now: int) -> bool:
+        return await db.write(
+            lambda conn: leases.acquire(conn, "job", holder, now, 15), invalidates_cache=False
+        )
+
+    try:
+        assert await take("a", 1000)
+        assert not await take("b", 1001)
+        assert await take("a", 1010)  # renewed until 1025
+        assert not await take("b", 1024)
+        assert await take("b", 1025)  # ran out: taken over
+        assert not await take("a", 1026)
+        await db.write(lambda conn: leases.release(conn, "job", "b"), invalidates_cache=False)
+        assert await take("a", 1027)  # released: at once
+    finally:
+        await db.close()
+
+
+async def test_the_census_poller_of_a_killed_instance_is_taken_over(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    """kill -9 the instance that polls: the other polls once the lease (3 intervals) has run out."""
+    state = StandinJitsi(census={"room_census": []})
+    with running(state) as url:
+        polling = {**env, "MEETKIT_CENSUS_URL": url + "/room-census", "MEETKIT_CENSUS_INTERVAL": "5"}
+        first = start_server(polling, tmp_path, name="first")
+        second: RunningServer | None = None
+        try:
+            deadline = time.monotonic() + 10
+            while census_polls(state) == 0:  # the first instance holds the lease
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.05)
+            second = start_server(polling, tmp_path, name="second")
+            first.process.send_signal(signal.SIGKILL)
+            first.process.wait()
+            killed_at, before = time.monotonic(), census_polls(state)
+            while census_polls(state) == before:
+                assert time.monotonic() - killed_at < 25, "nobody took the census over"
+                await asyncio.sleep(0.1)
+        finally:
+            stop_server(first)
+            if second is not None:
+                stop_server(second)
