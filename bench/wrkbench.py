@@ -58,9 +58,41 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """Return the user+system CPU time the process has used so far (from /proc)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """Return the user+system CPU time the process and its live children have used so far (/proc)."""
+        return sum(_cpu_of(pid) for pid in (self.pid, *children_of(self.pid)))
+
+    def rss_mib(self) -> list[float]:
+        """Resident memory of the process and of each child (worker processes), in MiB."""
+        return [_rss_of(pid) for pid in (self.pid, *children_of(self.pid))]
+
+
+def _stat_fields(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = _stat_fields(pid)
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_of(pid: int) -> float:
+    return int(_stat_fields(pid)[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct child processes of `pid` (meetkit serve --workers forks them)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat_fields(int(entry.name))[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def free_port() -> int:
@@ -108,10 +140,10 @@ def bare_server(access_log: bool = False) -> Iterator[Server]:
 
 
 @contextmanager
-def meetkit_server(env: dict[str, str]) -> Iterator[Server]:
+def meetkit_server(env: dict[str, str], *extra_args: str) -> Iterator[Server]:
     """Run `meetkit serve` (with its privacy access log on, as in production)."""
     port = free_port()
-    command = [sys.executable, "-m", "meetkit", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "meetkit", "serve", "--port", str(port), *extra_args]
     with server(command, env, "/healthz", port) as running:
         yield running
 

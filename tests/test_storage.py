@@ -150,3 +150,17 @@ async def test_a_value_read_before_an_invalidation_is_not_cached_after_it(settin
         assert db.cache_get("k", bytes) is None
     finally:
         await db.close()
+
+
+async def test_a_colliding_random_value_is_drawn_again_on_both_backends(
+    client: Any, settings: Settings, group: Any, monkeypatch: Any
+) -> None:
+    """PostgreSQL refuses a transaction's next statement after an error: the retry needs a savepoint."""
+    from meetkit.domain import ids
+    from meetkit.services import directory
+    from meetkit.web.keys import DATABASE
+
+    codes = iter([group.member_code, "zzzzzzzzzz"])
+    monkeypatch.setattr(ids, "new_member_code", lambda: next(codes))
+    issued = await directory.add_group(client.app[DATABASE], settings, "Zweite Gruppe")
+    assert issued.group.member_code == "zzzzzzzzzz"

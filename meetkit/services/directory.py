@@ -13,7 +13,7 @@ from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import clean_name, clean_phone, clean_slug, slugify
 from meetkit.storage import contact_points, dialin, groups
-from meetkit.storage.connection import Connection, is_unique_violation
+from meetkit.storage.connection import Connection, is_unique_violation, savepoint
 from meetkit.storage.database import Database
 
 T = TypeVar("T")
@@ -118,6 +118,7 @@ async def add_group(
     def insert(conn: Connection) -> Group:
         owner_id = contact_point_id(conn, contact_point_slug)
         return _retry_collisions(
+            conn,
             lambda: groups.insert(
                 conn,
                 name=name,
@@ -126,7 +127,7 @@ async def add_group(
                 member_code=ids.new_member_code(),
                 leader_token_hash=ids.hash_secret(leader_token),
                 pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
-            )
+            ),
         )
 
     return IssuedGroup(await db.write(insert), leader_token)
@@ -156,6 +157,7 @@ async def rotate_group(db: Database, settings: Settings, reference: str) -> Issu
         group = _find_group(conn, reference)
         old_leader_hash = groups.leader_token_hash_of(conn, group.id)
         return _retry_collisions(
+            conn,
             lambda: groups.renew_secrets(
                 conn,
                 group,
@@ -164,7 +166,7 @@ async def rotate_group(db: Database, settings: Settings, reference: str) -> Issu
                 member_code_hash_old=ids.hash_secret(group.member_code),
                 leader_token_hash=ids.hash_secret(leader_token),
                 pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
-            )
+            ),
         )
 
     return IssuedGroup(await db.write(renew), leader_token)
@@ -247,11 +249,15 @@ def _find_group(conn: Connection, reference: str) -> Group:
     return matches[0]
 
 
-def _retry_collisions(make: Callable[[], T]) -> T:
-    """Call `make` again when a random value collided with a stored one (astronomically rare)."""
+def _retry_collisions(conn: Connection, make: Callable[[], T]) -> T:
+    """Call `make` again when a random value collided with a stored one (astronomically rare).
+
+    Each try runs in a savepoint: PostgreSQL refuses every further statement of a transaction after an error
+    unless it is rolled back to a savepoint."""
     for _ in range(_COLLISION_RETRIES - 1):
         try:
-            return make()
+            with savepoint(conn):
+                return make()
         except Exception as error:
             if not is_unique_violation(error):
                 raise

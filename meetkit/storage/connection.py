@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 Params = Sequence[Any] | Mapping[str, Any]
@@ -50,3 +51,16 @@ def plain_rows(conn: Connection, sql: str, parameters: Params = ()) -> list[tupl
         cursor.row_factory = None
         return list(cursor.execute(sql, parameters).fetchall())
     return [tuple(row) for row in conn.execute(sql, parameters).fetchall()]
+
+
+@contextmanager
+def savepoint(conn: Connection, name: str = "attempt") -> Iterator[None]:
+    """Run a block so that its failure undoes only the block, and the transaction can go on (both backends)."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")

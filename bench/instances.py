@@ -1,0 +1,308 @@
+"""Several processes and PostgreSQL (issue 14), each figure against a baseline measured in the same run.
+
+Run: .venv/bin/python -m bench.instances [--groups 11000] [--seconds 10] [--rounds 3] [--only NAME ...]
+
+- workers:  member pages spread over all groups, `meetkit serve --workers 2` vs one process (SQLite)
+- backends: member pages and the Jitsi conference mapper on PostgreSQL vs SQLite (one process each)
+- cache:    member pages spread over all groups while 100 webhooks/s arrive vs no webhooks (both backends)
+- webhooks: event_sync webhooks acknowledged per second on PostgreSQL for 30 s (and on SQLite for reference)
+- rss:      resident memory per process right after start and after every member page was served once
+
+wrk (Debian) makes the load on loopback; PostgreSQL is a throwaway cluster (tests/postgres_cluster.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from bench.wrkbench import TABLE_HEADER, Server, WrkResult, meetkit_server, run_wrk, temporary_data_dir
+from tests.postgres_cluster import Cluster, start_cluster
+
+EVENTS_SECRET = "bench-events-secret-0123456789abcdef0123"
+PBX_SECRET = "bench-pbx-secret-0123456789abcdef012345678"
+ENV = {
+    "MEETKIT_PUBLIC_URL": "https://treffen.example.org",
+    "JITSI_URL": "https://meet.example.org",
+    "MEETKIT_DIALIN_NUMBERS": "DE:+49 89 1234567",
+    "MEETKIT_EVENTS_SECRET": EVENTS_SECRET,
+    "MEETKIT_PBX_SECRET": PBX_SECRET,
+}
+
+
+def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
+    """Create `count` groups in one transaction (the CLI would take minutes); return (member code, room)."""
+    from meetkit.config import load_settings, with_secret
+    from meetkit.domain import ids
+    from meetkit.services.directory import add_contact_point
+    from meetkit.storage import dialin, groups
+    from meetkit.storage.database import database_for
+
+    settings = with_secret(load_settings(env, env_file=Path("/nonexistent")))
+
+    async def create() -> list[tuple[str, str]]:
+        db = database_for(settings.database_url)
+        await db.open()
+        try:
+            point = await add_contact_point(db, "KISS Bench")
+
+            def insert(conn: object) -> list[tuple[str, str]]:
+                made = []
+                for n in range(count):
+                    group = groups.insert(
+                        conn,  # type: ignore[arg-type]
+                        name=f"Gruppe {n}",
+                        contact_point_id=point.id,
+                        room=ids.new_room_name(),
+                        member_code=ids.new_member_code(),
+                        leader_token_hash=ids.hash_secret(ids.new_secret_token()),
+                        pin=dialin.fresh_pin(conn, settings.pin_digits),  # type: ignore[arg-type]
+                    )
+                    made.append((group.member_code, group.room))
+                return made
+
+            return await db.write(insert)
+        finally:
+            await db.close()
+
+    return asyncio.run(create())
+
+
+def paths_lua(paths: list[str]) -> str:
+    """A wrk script that asks for a random one of `paths` each time."""
+    return (
+        "paths = {"
+        + ",".join(json.dumps(p) for p in paths)
+        + "}\n"
+        + ("request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n")
+    )
+
+
+def webhooks_lua(rooms: list[str], start: int) -> str:
+    """A wrk script posting occupant/joined webhooks for random rooms, as Prosody's event_sync sends them."""
+    bodies = [
+        json.dumps(
+            {
+                "event_name": "muc-occupant-joined",
+                "room_name": room,
+                "room_jid": f"{room}@muc.meet.jitsi",
+                "is_breakout": False,
+                "active_occupants_count": 3,
+                "occupant": {"occupant_jid": "x@meet.jitsi/y", "joined_at": start},
+            }
+        )
+        for room in rooms
+    ]
+    return (
+        "bodies = {" + ",".join(json.dumps(b) for b in bodies) + "}\n"
+        f'wrk.method = "POST"\nwrk.headers["Authorization"] = "Bearer {EVENTS_SECRET}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        "request = function() return wrk.format(nil, '/jitsi/events/occupant/joined', nil, "
+        "bodies[math.random(#bodies)]) end\n"
+    )
+
+
+@contextmanager
+def installations(groups: int) -> Iterator[dict[str, tuple[dict[str, str], list[tuple[str, str]]]]]:
+    """One seeded SQLite and one seeded PostgreSQL installation: backend -> (env, [(code, room)])."""
+    cluster: Cluster = start_cluster()
+    try:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE meetkit")
+        found = {}
+        for backend, extra in (
+            ("sqlite", {}),
+            ("postgresql", {"MEETKIT_DATABASE_URL": cluster.url("meetkit")}),
+        ):
+            env = {**ENV, "MEETKIT_DATA_DIR": temporary_data_dir(), **extra}
+            started = time.perf_counter()
+            found[backend] = (env, seed(env, groups))
+            print(f"seeded {groups} groups on {backend} in {time.perf_counter() - started:.1f} s", flush=True)
+        yield found
+    finally:
+        cluster.stop()
+
+
+def settle(target: Server, seconds: float = 2.0) -> None:
+    """Give every worker time to start."""
+    time.sleep(seconds)
+
+
+def measure_workers(env: dict[str, str], paths: str, args: argparse.Namespace) -> list[WrkResult]:
+    results = []
+    for _ in range(args.rounds):
+        for workers in ("1", "2"):
+            with meetkit_server(env, "--workers", workers) as running:
+                settle(running)
+                run_wrk("warm-up", running, "/healthz", seconds=2, connections=8)
+                results.append(
+                    run_wrk(
+                        f"member pages, --workers {workers}", running, "/", lua=paths, **wrk_options(args)
+                    )
+                )
+    return results
+
+
+def wrk_options(args: argparse.Namespace) -> dict[str, int]:
+    return {"seconds": args.seconds, "connections": args.connections, "threads": args.threads}
+
+
+def webhook_load(url: str, rooms: list[str], rate: int, seconds: float) -> subprocess.Popen[bytes]:
+    """A separate process posting `rate` webhooks per second for `seconds`."""
+    code = f"""
+import asyncio, json, random, time, aiohttp
+async def main():
+    rooms = {json.dumps(rooms)}
+    async with aiohttp.ClientSession(headers={{"Authorization": "Bearer {EVENTS_SECRET}"}}) as s:
+        started = time.monotonic(); n = 0
+        while time.monotonic() - started < {seconds}:
+            room = random.choice(rooms); n += 1
+            body = {{"event_name": "muc-occupant-joined", "room_name": room, "room_jid": room + "@muc.meet.jitsi",
+                    "is_breakout": False, "active_occupants_count": random.randint(1, 9)}}
+            asyncio.ensure_future(s.post("{url}/jitsi/events/occupant/joined", json=body))
+            await asyncio.sleep(max(0.0, started + n / {rate} - time.monotonic()))
+asyncio.run(main())
+"""
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def main() -> None:
+    """Seed both backends, then run the chosen measurements and print Markdown tables."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--groups", type=int, default=11_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--only", nargs="*", default=["workers", "backends", "cache", "webhooks", "rss"])
+    args = parser.parse_args()
+    print(f"{platform.node()}: {platform.machine()}, Python {platform.python_version()}, args {vars(args)}")
+    with installations(args.groups) as found:
+        pages = {b: paths_lua([f"/j/{code}" for code, _ in rows]) for b, (_, rows) in found.items()}
+        if "workers" in args.only:
+            section("member pages over all groups: --workers 2 vs 1 (SQLite)")
+            results = measure_workers(found["sqlite"][0], pages["sqlite"], args)
+            report_pairs(results, "--workers 2 / --workers 1")
+        if "backends" in args.only:
+            section("PostgreSQL vs SQLite, one process each")
+            for label, lua_for in (
+                ("member pages", lambda b: pages[b]),
+                (
+                    "conference mapper",
+                    lambda b: paths_lua(
+                        [
+                            f"/jitsi/conference-mapper?conference={room}@muc.meet.jitsi"
+                            for _, room in found[b][1]
+                        ]
+                    ),
+                ),
+            ):
+                results = []
+                for _ in range(args.rounds):
+                    for backend in ("sqlite", "postgresql"):
+                        with meetkit_server(found[backend][0]) as running:
+                            run_wrk("warm-up", running, "/healthz", seconds=2, connections=8)
+                            results.append(
+                                run_wrk(
+                                    f"{label}, {backend}",
+                                    running,
+                                    "/",
+                                    lua=lua_for(backend),
+                                    **wrk_options(args),
+                                )
+                            )
+                report_pairs(results, f"{label}: PostgreSQL / SQLite")
+        if "cache" in args.only:
+            section("member pages over all groups while 100 webhooks/s arrive vs none")
+            for backend in ("sqlite", "postgresql"):
+                env, rows = found[backend]
+                results = []
+                for _ in range(args.rounds):
+                    with meetkit_server(env) as running:
+                        run_wrk("warm-up", running, "/", lua=pages[backend], seconds=3, connections=16)
+                        results.append(
+                            run_wrk(
+                                f"{backend}, no webhooks",
+                                running,
+                                "/",
+                                lua=pages[backend],
+                                **wrk_options(args),
+                            )
+                        )
+                        load = webhook_load(running.url, [room for _, room in rows], 100, args.seconds + 2)
+                        time.sleep(1)
+                        results.append(
+                            run_wrk(
+                                f"{backend}, 100 webhooks/s",
+                                running,
+                                "/",
+                                lua=pages[backend],
+                                **wrk_options(args),
+                            )
+                        )
+                        load.wait()
+                report_pairs(results, f"{backend}: with webhooks / without")
+        if "webhooks" in args.only:
+            section("webhooks acknowledged per second, 30 s")
+            for backend in ("sqlite", "postgresql"):
+                env, rows = found[backend]
+                with meetkit_server(env) as running:
+                    lua = webhooks_lua([room for _, room in rows[:2000]], int(time.time()))
+                    result = run_wrk(
+                        f"occupant/joined webhooks, {backend}",
+                        running,
+                        "/",
+                        lua=lua,
+                        seconds=30,
+                        connections=64,
+                    )
+                print(TABLE_HEADER)
+                print(result.row())
+        if "rss" in args.only:
+            section("resident memory per process (MiB)")
+            for backend in ("sqlite", "postgresql"):
+                env, rows = found[backend]
+                for workers in ("1", "2"):
+                    with meetkit_server(env, "--workers", workers) as running:
+                        settle(running, 3)
+                        idle = running.rss_mib()
+                        run_wrk("fill", running, "/", lua=pages[backend], seconds=5, connections=16)
+                        warm = running.rss_mib()
+                    print(
+                        f"| {backend}, --workers {workers} | idle {', '.join(f'{m:.0f}' for m in idle)} "
+                        f"| after serving pages {', '.join(f'{m:.0f}' for m in warm)} |"
+                    )
+
+
+def section(title: str) -> None:
+    print(f"\n### {title}\n", flush=True)
+
+
+def report_pairs(results: list[WrkResult], what: str) -> None:
+    """Print alternating (baseline, candidate) results and the median ratio of the pairs."""
+    print(TABLE_HEADER)
+    ratios = []
+    for baseline, candidate in zip(results[::2], results[1::2], strict=True):
+        print(baseline.row())
+        print(candidate.row(baseline))
+        ratios.append(candidate.requests_per_second / baseline.requests_per_second)
+    print(
+        f"\nmedian req/s ratio {what}: {statistics.median(ratios):.2f} (rounds: {[round(r, 2) for r in ratios]})"
+    )
+    if any(r.non_2xx for r in results):
+        print("WARNING: non-2xx answers during the run")
+
+
+if __name__ == "__main__":
+    main()
