@@ -14,11 +14,11 @@ from aiohttp.test_utils import TestClient
 from yarl import URL
 
 from meetkit.config import Settings
+from meetkit.domain.failure_budget import BUDGETS, SecretKind
 from meetkit.services import dialin as dialin_service
 from meetkit.services import directory
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
-from meetkit.web.dialin import PBX_MAX_FAILURES
 from meetkit.web.keys import DATABASE
 from tests import dbtools
 from tests.conftest import SeededGroup
@@ -27,6 +27,7 @@ Client = TestClient[web.Request, web.Application]
 MUC = "muc.meet.jitsi"
 JITSI_ORIGIN = "https://meet.example.org"
 PBX = {"Authorization": "Bearer pbx-secret"}
+PBX_MAX_FAILURES = BUDGETS[SecretKind.PBX_PIN].limits[0].failures  # the minute limit runs out first
 
 
 async def raw_get(client: Client, target: str, headers: dict[str, str] | None = None) -> Any:

@@ -28,7 +28,11 @@ class Unauthorized(MeetkitError):
 
 
 class RateLimited(MeetkitError):
-    """Too many attempts; try again later."""
+    """Too many failed attempts; the client may try again after `retry_after_seconds`."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class FeatureDisabled(MeetkitError):

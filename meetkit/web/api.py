@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from meetkit.domain.failure_budget import SecretKind
 from meetkit.services import api_tokens, directory
 from meetkit.web.jsonbody import bool_field, read_object, text_field
-from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.lookups import check_budget, count_failure
 
 PREFIX = "/api/v1"
 PUBLIC_API_PATHS = frozenset({f"{PREFIX}/openapi.json"})
@@ -19,16 +21,14 @@ routes = web.RouteTableDef()
 async def require_staff_token(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Let /api/v1 requests through only with a valid staff token; wrong tokens count as failures."""
     if request.path.startswith(PREFIX + "/") and request.path not in PUBLIC_API_PATHS:
-        limiter = request.app[LOOKUP_LIMITER]
-        key = limiter.client_key(request)
-        limiter.check(key)
+        client = await check_budget(request, SecretKind.API_TOKEN)
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         try:
             await api_tokens.check_api_token(
                 request.app[DATABASE], token.strip() if scheme == "Bearer" else None
             )
         except Exception:
-            limiter.fail(key)
+            await count_failure(request, SecretKind.API_TOKEN, client)
             raise
     return await handler(request)
 

@@ -17,9 +17,9 @@ from meetkit.storage.database import database_for
 from meetkit.web import api, attendance, dialin, events, health, kiosk, pages, schedules, sheets
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
-from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.lookups import failure_budget_ctx
 from meetkit.web.openapi import openapi_route
-from meetkit.web.ratelimit import RateLimiter
 from meetkit.web.security import add_security_headers
 
 log = logging.getLogger("meetkit")
@@ -44,12 +44,12 @@ def create_app(settings: Settings) -> web.Application:
     """Build the application for `settings` (which must carry a secret)."""
     app = web.Application(middlewares=[error_middleware, api.require_staff_token], client_max_size=256 * 1024)
     app[SETTINGS] = settings
-    app[LOOKUP_LIMITER] = RateLimiter(trusted_proxies=settings.trusted_proxies)
     app[aiohttp_jinja2.APP_KEY] = environment()
     app.cleanup_ctx.append(database_ctx)
+    app.cleanup_ctx.append(failure_budget_ctx)  # failed look-ups by secret (needs the database)
     app.cleanup_ctx.append(events.attendance_ctx)  # webhook batches, census poller (needs the database)
     app.cleanup_ctx.append(access_log_flusher)
-    dialin.setup(app)  # PBX failure limit, PINs for older groups (needs the database), CORS
+    dialin.setup(app)  # PINs for older groups (needs the database), CORS
     sheets.setup(app)  # PDF worker processes, started by the first PDF
     app.on_response_prepare.append(add_security_headers)
     for module in ROUTE_MODULES:

@@ -5,7 +5,7 @@
   "id": false, "conference": false}`.
 - `GET /jitsi/conference-mapper?id=PIN` with `Authorization: Bearer $MEETKIT_PBX_SECRET`: the same shapes.
   Wrong or missing secret 401, secret not configured 403; wrong secrets, malformed and unknown PINs count
-  as failures of the calling client, and after PBX_MAX_FAILURES in PBX_WINDOW_SECONDS it gets 429.
+  as failures of the calling client under the PBX's own budget (domain/failure_budget.py), then 429.
 - `GET /jitsi/dial-in-numbers[?conference=ROOM@MUC]` (public, CORS): the numbers array; `[]` without
   dial-in, which Jitsi shows as "dial-in not enabled".
 - Every other refusal is 4xx `{"error": "..."}` (web/errors.py); no answer repeats the PIN or room asked for.
@@ -22,6 +22,7 @@ from aiohttp import web
 
 from meetkit.config import DialInNumber
 from meetkit.domain.errors import InvalidInput, MeetkitError
+from meetkit.domain.failure_budget import SecretKind
 from meetkit.jitsi.dialin import (
     conference_answer,
     not_found_answer,
@@ -31,8 +32,8 @@ from meetkit.jitsi.dialin import (
     single_parameter,
 )
 from meetkit.services import dialin as service
-from meetkit.web.keys import DATABASE, PBX_LIMITER, SETTINGS
-from meetkit.web.ratelimit import RateLimiter
+from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.lookups import check_budget, count_failure
 from meetkit.web.security import origin
 
 log = logging.getLogger("meetkit.dialin")
@@ -40,18 +41,12 @@ log = logging.getLogger("meetkit.dialin")
 MAPPER_PATH = "/jitsi/conference-mapper"
 NUMBERS_PATH = "/jitsi/dial-in-numbers"
 CORS_PATHS = frozenset({MAPPER_PATH, NUMBERS_PATH})
-# Sized for one PBX whose callers mistype now and then (each call has 3 tries); an enumerator gets at most
-# 60 guesses per 10 minutes out of 9 * 10**7 eight-digit PINs.
-PBX_MAX_FAILURES = 60
-PBX_WINDOW_SECONDS = 600.0
 
 routes = web.RouteTableDef()
 
 
 def setup(app: web.Application) -> None:
-    """Add the PBX failure limit, the PIN backfill at start and the CORS headers (after the database ctx)."""
-    trusted = app[SETTINGS].trusted_proxies  # behind them, the client is the proxy's X-Real-IP
-    app[PBX_LIMITER] = RateLimiter(PBX_MAX_FAILURES, PBX_WINDOW_SECONDS, trusted_proxies=trusted)
+    """Add the PIN backfill at start and the CORS headers (after the database ctx)."""
     app.cleanup_ctx.append(pins_ctx)
     app.on_response_prepare.append(add_cors_headers)
 
@@ -110,13 +105,11 @@ async def conference_mapper(request: web.Request) -> web.Response:
 
 
 async def _room_for_pin(request: web.Request) -> web.Response:
-    """The PBX's look-up, behind its bearer secret and the per-client failure limit."""
+    """The PBX's look-up, behind its bearer secret and the PBX's failure budget."""
     settings = request.app[SETTINGS]
     service.require_dialin(settings)
     secret = service.require_pbx_secret(settings)
-    limiter = request.app[PBX_LIMITER]
-    key = limiter.client_key(request)
-    limiter.check(key)
+    client = await check_budget(request, SecretKind.PBX_PIN)
     db = request.app[DATABASE]
     try:
         service.check_pbx_authorization(secret, request.headers.get("Authorization"))
@@ -126,12 +119,12 @@ async def _room_for_pin(request: web.Request) -> web.Response:
         if body is None:
             room = await service.room_for_pin(db, pin)
             if room is None:
-                limiter.fail(key)
+                await count_failure(request, SecretKind.PBX_PIN, client)
                 return _json(NOT_FOUND_BODY, status=404)
             body = _encode(conference_answer(pin, room, settings.muc_domain))
             db.cache_put(cache_key, body)
     except MeetkitError:
-        limiter.fail(key)
+        await count_failure(request, SecretKind.PBX_PIN, client)
         raise
     return _json(body)
 

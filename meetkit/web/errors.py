@@ -87,4 +87,6 @@ def error_response(
         response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response

@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator, Sequence
 from aiohttp import web
 
 from meetkit.domain.errors import FeatureDisabled, Unauthorized
+from meetkit.domain.failure_budget import SecretKind
 from meetkit.jitsi.census import CensusPoller, CensusRoom
 from meetkit.jitsi.events import EVENT_KINDS, parse_event
 from meetkit.services import attendance
 from meetkit.services.attendance import EventIngestor
 from meetkit.services.jobs import Lease
-from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, SETTINGS
+from meetkit.web.lookups import check_budget, count_failure
 
 log = logging.getLogger("meetkit.attendance")
 
@@ -27,23 +29,21 @@ routes = web.RouteTableDef()
 _ANSWERS = {True: b'{"recorded": true}', False: b'{"recorded": false}'}  # encoded once: a hot path
 
 
-def check_events_secret(request: web.Request) -> None:
+async def check_events_secret(request: web.Request) -> None:
     """Let a webhook in only with `Authorization: Bearer $MEETKIT_EVENTS_SECRET` (compared in constant time)."""
     secret = request.app[SETTINGS].events_secret
     if not secret:
         raise FeatureDisabled("Jitsi-Ereignisse sind nicht eingerichtet (MEETKIT_EVENTS_SECRET fehlt).")
-    limiter = request.app[LOOKUP_LIMITER]
-    key = limiter.client_key(request)
-    limiter.check(key)
+    client = await check_budget(request, SecretKind.EVENTS_SECRET)
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if not hmac.compare_digest(token.strip().encode() if scheme == "Bearer" else b"", secret.encode()):
-        limiter.fail(key)
+        await count_failure(request, SecretKind.EVENTS_SECRET, client)
         raise Unauthorized("Falsches oder fehlendes Geheimnis für Jitsi-Ereignisse.")
 
 
 async def jitsi_event(request: web.Request) -> web.Response:
     """Keep the room, the count and the event time of one webhook; everything else is dropped unread."""
-    check_events_secret(request)
+    await check_events_secret(request)
     event = parse_event(request.path.removeprefix(PREFIX), await request.read(), int(time.time()))
     recorded = False
     if event is not None:

@@ -7,14 +7,15 @@ from aiohttp import web
 from meetkit.config import Settings
 from meetkit.jitsi.census import CensusPoller
 from meetkit.services.attendance import EventIngestor
+from meetkit.services.failure_budget import FailureBudget
 from meetkit.sheets import SheetRenderer
 from meetkit.storage.database import Database
-from meetkit.web.ratelimit import RateLimiter
+from meetkit.web.ratelimit import ClientKeys
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
-LOOKUP_LIMITER = web.AppKey("lookup_limiter", RateLimiter)
-PBX_LIMITER = web.AppKey("pbx_limiter", RateLimiter)  # failed PIN look-ups (web/dialin.py)
+FAILURE_BUDGET = web.AppKey("failure_budget", FailureBudget)  # failed look-ups by secret (web/lookups.py)
+CLIENT_KEYS = web.AppKey("client_keys", ClientKeys)  # who a request's client is for the failure budget
 EVENT_INGESTOR = web.AppKey("event_ingestor", EventIngestor)  # webhook batches (web/events.py)
 CENSUS_POLLER = web.AppKey("census_poller", CensusPoller)  # only with MEETKIT_CENSUS_URL
 SHEET_RENDERER = web.AppKey("sheet_renderer", SheetRenderer)  # PDF worker processes (web/sheets.py)

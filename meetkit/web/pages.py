@@ -9,6 +9,7 @@ from aiohttp import web
 
 from meetkit.config import Settings
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.failure_budget import SecretKind
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.schedules import Occurrence
@@ -18,8 +19,8 @@ from meetkit.rendering import environment
 from meetkit.services import attendance, directory, schedules
 from meetkit.services.directory import GroupView
 from meetkit.web.i18n import request_language
-from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
-from meetkit.web.lookups import guarded, leader_view
+from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.lookups import check_budget, guarded, leader_view
 
 routes = web.RouteTableDef()
 
@@ -60,8 +61,7 @@ async def member_page(request: web.Request) -> web.Response:
     """The calm landing page a member reaches from the printed QR code or short link."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     code, lang = request.match_info["code"], request_language(request)
-    limiter = request.app[LOOKUP_LIMITER]
-    limiter.check(limiter.client_key(request))
+    await check_budget(request, SecretKind.MEMBER_CODE)  # also before cached pages
     # The page changes only when data changes (the cache then empties) or as dates pass (15-minute key).
     cache_key = ("member_page", code, lang, int(time.time() // PAGE_CACHE_SLOT_SECONDS))
     body = db.cache_get(cache_key, bytes)

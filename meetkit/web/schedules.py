@@ -9,9 +9,11 @@ from aiohttp import web
 
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.failure_budget import SecretKind
 from meetkit.services import schedules
 from meetkit.web.jsonbody import read_object, text_field
-from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.lookups import check_budget, count_failure
 
 API = "/api/v1"
 
@@ -21,15 +23,13 @@ routes = web.RouteTableDef()
 @routes.get("/j/{code}/calendar.ics", name="member_calendar")
 async def member_calendar(request: web.Request) -> web.Response:
     """The group's dates as an iCalendar feed for members' calendars (no personal data in it)."""
-    limiter = request.app[LOOKUP_LIMITER]
-    key = limiter.client_key(request)
-    limiter.check(key)
+    client = await check_budget(request, SecretKind.MEMBER_CODE)
     try:
         feed = await schedules.calendar_feed(
             request.app[DATABASE], request.app[SETTINGS], request.match_info["code"]
         )
     except NotFound:
-        limiter.fail(key)
+        await count_failure(request, SecretKind.MEMBER_CODE, client)
         raise
     return web.Response(
         body=feed.encode("utf-8"),
