@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -18,6 +17,7 @@ from meetkit.domain.failure_budget import BUDGETS, SecretKind
 from meetkit.storage import failures
 from meetkit.web.app import create_app
 from meetkit.web.keys import FAILURE_BUDGET
+from tests import dbtools
 from tests.conftest import SeededGroup
 
 Client = TestClient[web.Request, web.Application]
@@ -235,9 +235,12 @@ async def test_the_database_holds_keyed_hashes_and_no_address(
     client: Client, group: SeededGroup, settings: Settings, clock: Clock
 ) -> None:
     await wrong_codes(client, MEMBER_CODES.failures)
-    with sqlite3.connect(settings.database_path) as conn:
-        rows = conn.execute("SELECT kind, client FROM lookup_failures").fetchall()
-        blocks = conn.execute("SELECT kind, client FROM lookup_blocks").fetchall()
+    rows = [
+        (r["kind"], r["client"]) for r in dbtools.rows(settings, "SELECT kind, client FROM lookup_failures")
+    ]
+    blocks = [
+        (r["kind"], r["client"]) for r in dbtools.rows(settings, "SELECT kind, client FROM lookup_blocks")
+    ]
     assert {row[0] for row in rows} == {"member_code"} and len(rows) == MEMBER_CODES.failures
     assert blocks == [rows[0]]
     assert all("127.0.0.1" not in client_key and len(client_key) == 32 for _, client_key in rows)

@@ -15,7 +15,7 @@ from meetkit.domain.failure_budget import (
 )
 from meetkit.services.failure_budget import FailureBudget
 from meetkit.storage import failures
-from meetkit.storage.database import Database
+from meetkit.storage.sqlite import SqliteDatabase as Database
 from meetkit.web.ratelimit import client_address
 
 TEN_MINUTES = Budget((Limit(3, 600),))
