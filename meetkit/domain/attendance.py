@@ -13,6 +13,10 @@ Rules, in one place (docs/attendance.md explains them for people):
   minus the phone count (each phone caller is a Jitsi occupant too). Participants = online + in room + phone.
 - Not a meeting: fewer than MIN_PARTICIPANTS participants, or (without a hand count) shorter than
   MIN_MINUTES from start to end as stored.
+- Renewed links give a group a new room. Observations of its old (retired) room still count for the group
+  up to RETIRED_ROOM_SECONDS after the renewal: the meeting running while the leader renewed goes on. Later
+  ones are ignored (nobody can start the old room with a leader token any more). Both rooms share the
+  group's one room state, so while both run the peak is the larger count, never the sum.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ ROUND_SECONDS = 5 * 60
 MIN_PARTICIPANTS = 2
 MIN_MINUTES = 10
 STALE_SECONDS = 6 * 60 * 60  # an open session without news for this long ended at its last activity
+RETIRED_ROOM_SECONDS = 6 * 60 * 60  # how long a renewed group's old room still counts for it
 MAX_HEADCOUNT = 500
 MAX_OCCUPANTS = 100_000  # anything larger is garbage, not a count
 HEADCOUNT_DAYS_BACK = 366
@@ -76,6 +81,11 @@ def local_date(seconds: int) -> dt.date:
 def local_today(now: dt.datetime | None = None) -> dt.date:
     """Return today's local date."""
     return (now or dt.datetime.now(dt.UTC)).astimezone(TIMEZONE).date()
+
+
+def retired_room_counts_until(retired_at: str) -> int:
+    """The last moment (unix s) at which a room retired at `retired_at` (as stored) still counts for its group."""
+    return int(parse_iso_utc(retired_at).timestamp()) + RETIRED_ROOM_SECONDS
 
 
 # --- Turning room observations into sessions ------------------------------------------------------------
