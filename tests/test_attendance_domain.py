@@ -269,14 +269,17 @@ def test_a_state_wide_export_suppresses_small_counts() -> None:
     nord = data["contact_points"][1]
     small = nord["groups"][0]
     assert small["meetings"] == 1 and small["participants"] is None and small["average_participants"] is None
+    assert small["suppressed"] is True
     assert nord["groups"][1]["participants"] == 0  # zero singles nobody out
     kiss_group = data["contact_points"][0]["groups"][0]
-    assert kiss_group["phone"] is None and kiss_group["participants"] == 11
+    # one phone caller: the whole line goes, or 11 - 6 - 4 would give the 1 away
+    assert kiss_group["phone"] is None and kiss_group["participants"] is None and kiss_group["meetings"] == 2
+    assert data["contact_points"][0]["groups"][1]["participants"] == 6
     assert data["suppressed_below"] == 3
     rows = rules.report_rows(report)
-    assert ("group", "shg-nord", 3, "Kleine Gruppe", 1, "<3", "<3", 0, "<3", 0) in rows
-    assert rows[-1][0] == "total"
-    assert "Kleine Gruppe" not in str(rules.report_rows(report)[-1])
+    assert ("group", "shg-nord", 3, "Kleine Gruppe", 1, ".", ".", ".", ".", ".") in rows
+    assert ("group", "shg-nord", 4, "Ruhende Gruppe", 0, 0, None, 0, 0, 0) in rows  # no average, not "<3"
+    assert rows[-1] == ("total", "", "", "", 4, ".", ".", ".", ".", ".")  # its phone count is 1
 
 
 def test_without_min_count_nothing_is_suppressed() -> None:
@@ -285,11 +288,18 @@ def test_without_min_count_nothing_is_suppressed() -> None:
 
 
 def test_weekly_charts_scale_bars_to_the_plot_and_leave_suppressed_weeks_empty() -> None:
-    report = rules.build_report(rules.parse_month("2026-11"), GROUPS, november(), min_count=3)
+    groups = [*GROUPS, rules.GroupInfo(5, "Zweite Nordgruppe", "shg-nord", "SHG Nord")]
+    extra = [
+        meeting(group_id=5, meeting_date=dt.date(2026, 11, 24), in_room=4),  # KW 48
+        meeting(group_id=2, meeting_date=dt.date(2026, 11, 10), in_room=3, phone=3),  # KW 46
+    ]
+    records = [m for m in november() if (m.group_id, m.phone) != (1, 1)] + extra  # no lone caller
+    report = rules.build_report(rules.parse_month("2026-11"), groups, records, min_count=3)
     meetings = rules.weekly_chart(report, "meetings")
     people = rules.weekly_chart(report, "participants")
-    assert [bar.value for bar in meetings.bars] == [0, 1, 2, 1, 0, 0]
-    assert [bar.value for bar in people.bars] == [0, 5, 12, None, 0, 0]  # KW 47: 2 people, suppressed
+    assert [bar.value for bar in meetings.bars] == [0, 1, 2, 1, 1, 0]
+    # KW 47 had 2 people; with KW 48 also withheld, the month's total gives only their sum (6) away
+    assert [bar.value for bar in people.bars] == [0, 5, 12, None, None, 0]
     assert [bar.label for bar in people.bars][:2] == ["KW 44", "KW 45"]
     for chart in (meetings, people):
         tallest = max(chart.bars, key=lambda b: b.height)

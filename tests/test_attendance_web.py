@@ -174,6 +174,7 @@ async def test_report_in_the_staff_api(client: Client, group: SeededGroup, api_t
         "online": 0,
         "in_room": 2,
         "phone": 0,
+        "suppressed": False,
     }
     suppressed = await (
         await client.get(f"/api/v1/reports/attendance?month={ym}&min_count=3", headers=headers)

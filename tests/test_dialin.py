@@ -320,9 +320,10 @@ async def test_rotation_gives_a_new_pin_and_the_old_one_stops_at_once(
     old = await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)
     assert old.status == 404
     new = await (await client.get(f"/jitsi/conference-mapper?id={new_pin}", headers=PBX)).json()
-    assert new["conference"] == f"{group.room}@{MUC}"
-    by_room = await (await raw_get(client, jitsi_mapper_target(group.room))).json()
+    assert new["conference"] == f"{issued.group.room}@{MUC}" != f"{group.room}@{MUC}"  # a new room too
+    by_room = await (await raw_get(client, jitsi_mapper_target(issued.group.room))).json()
     assert by_room["id"] == int(new_pin)
+    assert (await raw_get(client, jitsi_mapper_target(group.room))).status == 404
 
 
 async def test_pins_are_random_unique_and_have_the_configured_length(
@@ -510,9 +511,9 @@ async def test_a_rotation_in_the_cli_takes_effect_at_once_in_a_running_server(
         async with session.get(f"{mapper}?id={group['pin']}") as response:
             assert response.status == 404
         async with session.get(f"{mapper}?id={rotated['pin']}") as response:
-            assert (await response.json())["conference"] == f"{group['room']}@{MUC}"
-        async with session.get(jitsi) as response:
-            assert (await response.json())["id"] == int(rotated["pin"])
+            assert (await response.json())["conference"] == f"{rotated['room']}@{MUC}"
+        async with session.get(jitsi) as response:  # the old room leads nowhere any more
+            assert response.status == 404 and (await response.json())["conference"] is False
 
 
 async def test_behind_a_trusted_proxy_each_visitor_has_their_own_pin_budget(
@@ -539,5 +540,6 @@ async def test_a_rotation_in_this_process_reaches_warm_answers_at_once(
         assert (await raw_get(client, jitsi_mapper_target(group.room))).status == 200
     issued = await directory.rotate_group(client.app[DATABASE], settings, str(group.id))
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 404
-    body = await (await raw_get(client, jitsi_mapper_target(group.room))).json()
+    assert (await raw_get(client, jitsi_mapper_target(group.room))).status == 404
+    body = await (await raw_get(client, jitsi_mapper_target(issued.group.room))).json()
     assert body["id"] == int(str(issued.group.pin))

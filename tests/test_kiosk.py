@@ -328,3 +328,24 @@ async def test_join_without_jwt_configuration_has_no_token(
     _, token = await _paired(client, "Tablet", "nord")
     data = await (await client.post(f"/kiosk/{token}/join.json", json={"group_id": group_id})).json()
     assert "jwt" not in data["options"] and data["options"]["roomName"]
+
+
+async def test_after_a_renewal_the_kiosk_joins_the_groups_new_room(
+    client: Client, kiosks: Kiosks, settings: Settings
+) -> None:
+    group_id = kiosks.groups["Angehörige"]
+    db = client.app[DATABASE]
+    old_room = (await directory.find_group(db, str(group_id))).room
+    new_room = (await directory.rotate_group(db, settings, str(group_id))).group.room
+    data = await (
+        await client.post(f"/kiosk/{kiosks.nord_token}/join.json", json={"group_id": group_id})
+    ).json()
+    assert data["options"]["roomName"] == new_room != old_room
+    claims = pyjwt.decode(
+        data["options"]["jwt"],
+        JWT_SECRET,
+        algorithms=["HS256"],
+        audience="jitsi",
+        options={"verify_exp": False},
+    )
+    assert claims["room"] == new_room

@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
     add_json_flag(show)
     show.set_defaults(handler=show_group)
 
-    rotate = commands.add_parser("rotate", help="new member code, leader link and PIN; old ones stop at once")
+    rotate = commands.add_parser("rotate", help="new room, code, leader link and PIN; old ones stop at once")
     rotate.add_argument("group", metavar="GROUP", help="group number or unique name")
     add_json_flag(rotate)
     rotate.set_defaults(handler=rotate_group)

@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
         description=(
             "Meetings and participants (online + in room + phone) per group and contact point for one month. "
             "Counts only, never names. For a state-wide export use --min-count 3: people counts from 1 to 2 "
-            "are then left out, so that small groups cannot be singled out."
+            "are then left out, with every figure they could be worked out from (docs/attendance.md)."
         ),
     )
     parser.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, e.g. 2026-11")

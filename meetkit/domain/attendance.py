@@ -13,6 +13,20 @@ Rules, in one place (docs/attendance.md explains them for people):
   minus the phone count (each phone caller is a Jitsi occupant too). Participants = online + in room + phone.
 - Not a meeting: fewer than MIN_PARTICIPANTS participants, or (without a hand count) shorter than
   MIN_MINUTES from start to end as stored.
+- Renewed links give a group a new room. Observations of its old (retired) room still count for the group
+  up to RETIRED_ROOM_SECONDS after the renewal: the meeting running while the leader renewed goes on. Later
+  ones are ignored (nobody can start the old room with a leader token any more). Both rooms share the
+  group's one room state, so while both run the peak is the larger count, never the sum.
+- Small counts (exports with min_count n): a line (a group, a contact point, a week, the month's total)
+  with a people figure (participants, online, in room, phone) from 1 to n-1 withholds all of them and its
+  average, and shows only its number of meetings: participants = online + in room + phone would give a
+  lone missing figure away, and the average times the meetings gives the participants. A shown total gives
+  away the sum of the withheld lines under it, so that sum must come from two lines or more and be 0 or at
+  least n in every figure; otherwise more sibling lines are withheld (the one leaving the fewest unsafe
+  figures, the smallest first), and where no sibling helps, the total is withheld itself. The month's
+  total is withheld when the withheld groups of withheld contact points would give themselves away, and
+  then so is every week with people in it (the weeks add up to the total). No figure is ever changed:
+  what is shown is true, and every shown total is the sum of all the lines under it.
 """
 
 from __future__ import annotations
@@ -32,6 +46,7 @@ ROUND_SECONDS = 5 * 60
 MIN_PARTICIPANTS = 2
 MIN_MINUTES = 10
 STALE_SECONDS = 6 * 60 * 60  # an open session without news for this long ended at its last activity
+RETIRED_ROOM_SECONDS = 6 * 60 * 60  # how long a renewed group's old room still counts for it
 MAX_HEADCOUNT = 500
 MAX_OCCUPANTS = 100_000  # anything larger is garbage, not a count
 HEADCOUNT_DAYS_BACK = 366
@@ -76,6 +91,11 @@ def local_date(seconds: int) -> dt.date:
 def local_today(now: dt.datetime | None = None) -> dt.date:
     """Return today's local date."""
     return (now or dt.datetime.now(dt.UTC)).astimezone(TIMEZONE).date()
+
+
+def retired_room_counts_until(retired_at: str) -> int:
+    """The last moment (unix s) at which a room retired at `retired_at` (as stored) still counts for its group."""
+    return int(parse_iso_utc(retired_at).timestamp()) + RETIRED_ROOM_SECONDS
 
 
 # --- Turning room observations into sessions ------------------------------------------------------------
@@ -433,6 +453,16 @@ class WeekLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Hidden:
+    """The lines of a report whose people figures are withheld (the small-counts rule above)."""
+
+    groups: frozenset[int] = frozenset()  # group ids
+    contact_points: frozenset[int] = frozenset()  # positions in Report.contact_points
+    total: bool = False
+    weeks: frozenset[dt.date] = frozenset()  # Mondays
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """An anonymous monthly attendance report."""
 
@@ -442,6 +472,7 @@ class Report:
     weeks: list[WeekLine]
     min_count: int | None = None
     not_counted: int = 0  # sessions that did not count as meetings (the rule above)
+    hidden: Hidden = Hidden()  # lines withheld under min_count
 
 
 def build_report(
@@ -476,43 +507,114 @@ def build_report(
         line.groups.append(GroupLine(group, totals))
         line.totals.merge(totals)
         total.merge(totals)
-    return Report(
-        month,
-        list(lines.values()),
-        total,
-        [WeekLine(monday, totals) for monday, totals in weeks.items()],
-        min_count,
-        not_counted,
+    contact_points = list(lines.values())
+    week_lines = [WeekLine(monday, totals) for monday, totals in weeks.items()]
+    hidden = hide_small_counts(contact_points, total, week_lines, min_count)
+    return Report(month, contact_points, total, week_lines, min_count, not_counted, hidden)
+
+
+# --- Small counts in exports -----------------------------------------------------------------------------
+
+
+def _people(totals: Totals) -> tuple[int, int, int, int]:
+    return totals.participants, totals.online, totals.in_room, totals.phone
+
+
+def _small(totals: Totals, n: int) -> bool:
+    """Whether a line shows a people count from 1 to n-1."""
+    return any(0 < value < n for value in _people(totals))
+
+
+def _unsafe_figures(withheld: list[Totals], n: int) -> int:
+    """How many figures of the withheld lines' sum, which a shown total above them gives away, single
+    somebody out: all of them for a lone line, else each sum from 1 to n-1."""
+    if not withheld:
+        return 0
+    sums = [sum(column) for column in zip(*(_people(t) for t in withheld), strict=True)]
+    if len(withheld) == 1:
+        return len(sums)
+    return sum(1 for value in sums if 0 < value < n)
+
+
+def _withhold_siblings(lines: list[Totals], withheld: set[int], n: int) -> bool:
+    """Withhold more of these lines until their shown total gives nothing away; False when it cannot.
+
+    Each step takes the line that leaves the fewest unsafe figures, the smallest first.
+    """
+    while _unsafe_figures([lines[i] for i in withheld], n):
+        candidates = [i for i, line in enumerate(lines) if i not in withheld and line.participants > 0]
+        if not candidates:
+            return False
+        withheld.add(
+            min(
+                candidates,
+                key=lambda i: (
+                    _unsafe_figures([lines[j] for j in withheld | {i}], n),
+                    lines[i].participants,
+                    i,
+                ),
+            )
+        )
+    return True
+
+
+def hide_small_counts(
+    contact_points: list[ContactPointLine], total: Totals, weeks: list[WeekLine], min_count: int | None
+) -> Hidden:
+    """Decide which lines withhold their people figures (rules in the module docstring)."""
+    if min_count is None:
+        return Hidden()
+    n = min_count
+    groups: set[int] = set()
+    hidden_points: set[int] = set()
+    exposed: list[Totals] = []  # withheld groups of withheld contact points: the month's total adds them up
+    for index, point in enumerate(contact_points):
+        lines = [line.totals for line in point.groups]
+        small = {i for i, line in enumerate(lines) if _small(line, n)}
+        protected = set(small)
+        if _small(point.totals, n) or not _withhold_siblings(lines, protected, n):
+            hidden_points.add(index)
+            exposed += [lines[i] for i in small]
+            protected = small
+        groups |= {point.groups[i].group.id for i in protected}
+    hide_total = _small(total, n) or _unsafe_figures(exposed, n) > 0
+    week_lines = [week.totals for week in weeks]
+    hidden_weeks = {i for i, line in enumerate(week_lines) if _small(line, n)}
+    if hide_total or not _withhold_siblings(week_lines, hidden_weeks, n):
+        # they would add up to the withheld total (weeks without anybody give nothing away)
+        hidden_weeks = {i for i, line in enumerate(week_lines) if line.participants > 0}
+    return Hidden(
+        frozenset(groups),
+        frozenset(hidden_points),
+        hide_total,
+        frozenset(weeks[i].monday for i in hidden_weeks),
     )
 
 
-def suppressed(value: int | float | None, min_count: int | None) -> int | float | None:
-    """Return None for a count of people from 1 to min_count-1, so that small groups cannot be singled out."""
-    if value is None or min_count is None:
-        return value
-    return None if 0 < value < min_count else value
-
-
-def totals_json(totals: Totals, min_count: int | None) -> dict[str, object]:
-    """The JSON shape of a sum; people counts below min_count become null (the average with its total:
-    it follows from the total and the number of meetings)."""
-    participants = suppressed(totals.participants, min_count)
-    return {
-        "meetings": totals.meetings,
-        "participants": participants,
-        "average_participants": None if participants is None else totals.average,
-        "online": suppressed(totals.online, min_count),
-        "in_room": suppressed(totals.in_room, min_count),
-        "phone": suppressed(totals.phone, min_count),
-    }
+def totals_json(totals: Totals, withheld: bool = False) -> dict[str, object]:
+    """The JSON shape of a sum; a withheld line's people figures and average are null (`suppressed`
+    says so; an average is also null for a line without meetings)."""
+    if withheld:
+        people: dict[str, object] = dict.fromkeys(
+            ("participants", "average_participants", "online", "in_room", "phone")
+        )
+    else:
+        people = {
+            "participants": totals.participants,
+            "average_participants": totals.average,
+            "online": totals.online,
+            "in_room": totals.in_room,
+            "phone": totals.phone,
+        }
+    return {"meetings": totals.meetings, **people, "suppressed": withheld}
 
 
 def report_json(report: Report) -> dict[str, object]:
     """The report as one JSON document (CLI --format json and the staff API)."""
-    n = report.min_count
+    hidden = report.hidden
     return {
         "month": str(report.month),
-        "suppressed_below": n,
+        "suppressed_below": report.min_count,
         "rules": {
             "min_participants": MIN_PARTICIPANTS,
             "min_minutes": MIN_MINUTES,
@@ -523,16 +625,24 @@ def report_json(report: Report) -> dict[str, object]:
                 "slug": cp.slug,
                 "name": cp.name,
                 "groups": [
-                    {"id": line.group.id, "name": line.group.name, **totals_json(line.totals, n)}
+                    {
+                        "id": line.group.id,
+                        "name": line.group.name,
+                        **totals_json(line.totals, line.group.id in hidden.groups),
+                    }
                     for line in cp.groups
                 ],
-                "totals": totals_json(cp.totals, n),
+                "totals": totals_json(cp.totals, index in hidden.contact_points),
             }
-            for cp in report.contact_points
+            for index, cp in enumerate(report.contact_points)
         ],
-        "totals": totals_json(report.total, n),
+        "totals": totals_json(report.total, hidden.total),
         "weeks": [
-            {"week": week.label, "monday": week.monday.isoformat(), **totals_json(week.totals, n)}
+            {
+                "week": week.label,
+                "monday": week.monday.isoformat(),
+                **totals_json(week.totals, week.monday in hidden.weeks),
+            }
             for week in report.weeks
         ],
     }
@@ -550,23 +660,39 @@ CSV_HEADER = (
     "in_room",
     "phone",
 )
+WITHHELD = "."  # as in official statistics tables: "geheim zu halten"
 
 
 def report_rows(report: Report) -> list[tuple[object, ...]]:
-    """The report as CSV rows (after CSV_HEADER): groups, then each contact point's total, then the total."""
-    n = report.min_count
+    """The report as CSV rows (after CSV_HEADER): groups, then each contact point's total, then the total.
 
-    def cells(totals: Totals) -> tuple[object, ...]:
-        values = totals_json(totals, n)
-        keys = ("meetings", "participants", "average_participants", "online", "in_room", "phone")
-        return tuple(f"<{n}" if values[key] is None and n else values[key] for key in keys)
+    A withheld figure is WITHHELD; an average without meetings is empty.
+    """
+    hidden = report.hidden
+
+    def cells(totals: Totals, withheld: bool) -> tuple[object, ...]:
+        values = totals_json(totals, withheld)
+        keys = ("participants", "average_participants", "online", "in_room", "phone")
+        shown = tuple(WITHHELD if withheld else values[key] for key in keys)
+        return (totals.meetings, *shown)
 
     rows: list[tuple[object, ...]] = []
-    for cp in report.contact_points:
+    for index, cp in enumerate(report.contact_points):
         for line in cp.groups:
-            rows.append(("group", cp.slug or "", line.group.id, line.group.name, *cells(line.totals)))
-        rows.append(("contact_point", cp.slug or "", "", cp.name or "", *cells(cp.totals)))
-    rows.append(("total", "", "", "", *cells(report.total)))
+            withheld = line.group.id in hidden.groups
+            rows.append(
+                ("group", cp.slug or "", line.group.id, line.group.name, *cells(line.totals, withheld))
+            )
+        rows.append(
+            (
+                "contact_point",
+                cp.slug or "",
+                "",
+                cp.name or "",
+                *cells(cp.totals, index in hidden.contact_points),
+            )
+        )
+    rows.append(("total", "", "", "", *cells(report.total, hidden.total)))
     return rows
 
 
@@ -602,7 +728,11 @@ def weekly_chart(report: Report, kind: str, width: int = 640, height: int = 200)
     plot = height - top - bottom
     weeks = report.weeks
     values: list[int | None] = [
-        week.totals.meetings if kind == "meetings" else _people(week.totals.participants, report.min_count)
+        week.totals.meetings
+        if kind == "meetings"
+        else None
+        if week.monday in report.hidden.weeks
+        else week.totals.participants
         for week in weeks
     ]
     most = max([v or 0 for v in values] + [1])
@@ -614,8 +744,3 @@ def weekly_chart(report: Report, kind: str, width: int = 640, height: int = 200)
             Bar(i * slot + slot * 0.2, top + plot - bar_height, slot * 0.6, bar_height, value, week.label)
         )
     return Chart(kind, width, height, top + plot, bars)
-
-
-def _people(value: int, min_count: int | None) -> int | None:
-    shown = suppressed(value, min_count)
-    return None if shown is None else int(shown)

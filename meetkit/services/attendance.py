@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,45 +62,75 @@ async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[ru
 # --- Counts from Jitsi ------------------------------------------------------------------------------------
 
 
+def _counting_group(owner: tuple[int, str | None] | None, at: int) -> int | None:
+    """The group an observation at `at` of a room counts for: its owner, if the room is current, or retired
+    recently enough (rules.RETIRED_ROOM_SECONDS)."""
+    if owner is None:
+        return None
+    group_id, retired_at = owner
+    if retired_at is not None and at > rules.retired_room_counts_until(retired_at):
+        return None
+    return group_id
+
+
 def _ingest_rooms(
     conn: Connection, observed: Sequence[tuple[str, rules.Observation]], source: str
 ) -> list[bool]:
-    """Apply observations of rooms by name, in order; unknown rooms are ignored. Returns which were known."""
-    names = list(dict.fromkeys(room for room, _ in observed))
-    known = storage.group_ids_for_rooms(conn, names)
+    """Apply observations of rooms by name, in order; rooms of no group are ignored. Returns which counted."""
+    owners = storage.room_owners(conn, list(dict.fromkeys(room for room, _ in observed)))
     bit = rules.source_bit(source)
-    items = [storage.RoomObservation(known[room], obs, bit) for room, obs in observed if room in known]
+    groups_ = [_counting_group(owners.get(room), obs.at) for room, obs in observed]
+    items = [
+        storage.RoomObservation(gid, obs, bit)
+        for gid, (_, obs) in zip(groups_, observed, strict=True)
+        if gid is not None
+    ]
     storage.apply_observations(conn, items)
-    return [room in known for room, _ in observed]
+    return [gid is not None for gid in groups_]
 
 
 class RoomDirectory:
-    """Room name → group id for every group, read again only when groups were added or removed.
+    """Room name → group for the census poller, read again only when groups were added, removed or renewed.
 
-    A group keeps its room for life (renewing links changes code, token and PIN, not the room), so the
-    map only changes with the set of groups, which (count, highest id) tells.
+    A renewal gives the group a new room and retires the old one, which still counts for the group for
+    rules.RETIRED_ROOM_SECONDS; (groups, highest id, retired rooms) tells when the map changed.
     """
 
     def __init__(self) -> None:
-        self._key: tuple[int, int] | None = None
-        self._ids: dict[str, int] = {}
+        self._key: tuple[int, int, int] | None = None
+        self._current: dict[str, int] = {}
+        self._retired: dict[str, tuple[int, str]] = {}
 
-    def ids(self, conn: Connection) -> dict[str, int]:
-        """The current map (call on the writer thread, inside the transaction that uses it)."""
-        key = storage.groups_fingerprint(conn)
+    def refresh(self, conn: Connection) -> None:
+        """Read the map again if it changed (call on the writer thread, inside the transaction that uses it)."""
+        key = storage.rooms_fingerprint(conn)
         if key != self._key:
-            self._ids, self._key = storage.group_ids_by_room(conn), key
-        return self._ids
+            since = rules.iso_utc(int(time.time()) - rules.RETIRED_ROOM_SECONDS - 24 * 3600)
+            self._current = storage.group_ids_by_room(conn)
+            self._retired = storage.retired_room_owners(conn, since)
+            self._key = key
+
+    def group_id(self, room: str, at: int) -> int | None:
+        """The group an observation of `room` at `at` counts for, if any."""
+        current = self._current.get(room)
+        if current is not None:
+            return current
+        return _counting_group(self._retired.get(room), at)
 
 
 async def ingest_census(
     db: Database, rooms: Sequence[CensusRoom], at: int, directory: RoomDirectory | None = None
 ) -> int:
     """Record one census taken at `at` (unix s); known rooms no longer listed have ended. Returns matches."""
+    directory = directory or RoomDirectory()
 
     def change(conn: Connection) -> int:
-        known = (directory or RoomDirectory()).ids(conn)
-        counts = [(known[room.room], room.occupants, room.created_at) for room in rooms if room.room in known]
+        directory.refresh(conn)
+        counts = []
+        for room in rooms:
+            gid = directory.group_id(room.room, at)
+            if gid is not None:
+                counts.append((gid, room.occupants, room.created_at))
         storage.apply_census(conn, at, counts, rules.source_bit("census"))
         return len({gid for gid, _, _ in counts})
 

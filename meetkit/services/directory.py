@@ -123,7 +123,7 @@ async def add_group(
                 conn,
                 name=name,
                 contact_point_id=owner_id,
-                room=ids.new_room_name(),
+                room=groups.fresh_room(conn),
                 member_code=ids.new_member_code(),
                 leader_token_hash=ids.hash_secret(leader_token),
                 pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
@@ -150,7 +150,11 @@ async def find_group(db: Database, reference: str) -> Group:
 
 
 async def rotate_group(db: Database, settings: Settings, reference: str) -> IssuedGroup:
-    """Give a group a new member code, leader token and PIN; the old ones stop working at once."""
+    """Give a group a new room, member code, leader token and PIN; the old ones stop working at once.
+
+    The room changes too: members join Jitsi as guests with the room URL alone, so whoever kept an old
+    member link could otherwise join every later meeting. Retired rooms are never issued again.
+    """
     leader_token = ids.new_secret_token()
 
     def renew(conn: Connection) -> Group:
@@ -162,6 +166,7 @@ async def rotate_group(db: Database, settings: Settings, reference: str) -> Issu
                 conn,
                 group,
                 old_leader_hash,
+                room=groups.fresh_room(conn),
                 member_code=ids.new_member_code(),
                 member_code_hash_old=ids.hash_secret(group.member_code),
                 leader_token_hash=ids.hash_secret(leader_token),

@@ -1,11 +1,13 @@
-"""SQL for groups and their retired links."""
+"""SQL for groups and their retired links and rooms."""
 
 from __future__ import annotations
 
+from meetkit.domain import ids
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
+MAX_ROOM_DRAWS = 100
 _COLUMNS = "id, contact_point_id, name, room, member_code, pin, created_at, renewed_at"
 
 
@@ -128,12 +130,13 @@ def renew_secrets(
     group: Group,
     old_leader_token_hash: str,
     *,
+    room: str,
     member_code: str,
     member_code_hash_old: str,
     leader_token_hash: str,
     pin: str | None,
 ) -> Group:
-    """Replace a group's member code, leader token and PIN, remembering the old ones as retired."""
+    """Replace a group's room, member code, leader token and PIN, remembering the old ones as retired."""
     now = utc_now()
     conn.executemany(
         "INSERT INTO retired_links (kind, secret_hash, group_id, retired_at) VALUES (?, ?, ?, ?)",
@@ -142,8 +145,12 @@ def renew_secrets(
     if group.pin is not None:
         conn.execute("INSERT INTO retired_pins (pin, retired_at) VALUES (?, ?)", (group.pin, now))
     conn.execute(
-        "UPDATE support_groups SET member_code = ?, leader_token_hash = ?, pin = ?, renewed_at = ? WHERE id = ?",
-        (member_code, leader_token_hash, pin, now, group.id),
+        "INSERT INTO retired_rooms (room, group_id, retired_at) VALUES (?, ?, ?)", (group.room, group.id, now)
+    )
+    conn.execute(
+        "UPDATE support_groups SET room = ?, member_code = ?, leader_token_hash = ?, pin = ?, renewed_at = ?"
+        " WHERE id = ?",
+        (room, member_code, leader_token_hash, pin, now, group.id),
     )
     renewed = by_id(conn, group.id)
     assert renewed is not None
@@ -162,3 +169,16 @@ def retired_group_id(conn: Connection, kind: str, secret_hash: str) -> int | Non
         "SELECT group_id FROM retired_links WHERE kind = ? AND secret_hash = ?", (kind, secret_hash)
     ).fetchone()
     return int(row["group_id"]) if row else None
+
+
+def fresh_room(conn: Connection) -> str:
+    """Draw random room names until one is neither in use nor retired (writes are serialised, so it stays so)."""
+    for _ in range(MAX_ROOM_DRAWS):
+        room = ids.new_room_name()
+        taken = conn.execute(
+            "SELECT 1 FROM support_groups WHERE room = ? UNION ALL SELECT 1 FROM retired_rooms WHERE room = ?",
+            (room, room),
+        ).fetchone()
+        if taken is None:
+            return room
+    raise RuntimeError(f"no free room name found in {MAX_ROOM_DRAWS} draws")

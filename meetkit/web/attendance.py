@@ -6,6 +6,7 @@ from aiohttp import web
 
 from meetkit.domain import attendance as rules
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.numbers import parse_count
 from meetkit.services import attendance
 from meetkit.web.api import PREFIX as API_PREFIX
 from meetkit.web.i18n import request_language
@@ -35,9 +36,7 @@ async def leader_attendance(request: web.Request) -> web.Response:
 def _min_count(text: str | None) -> int | None:
     if text is None or text == "":
         return None
-    if not text.isdigit():
-        raise InvalidInput("min_count muss eine ganze Zahl sein.")
-    return int(text)
+    return parse_count(text, "min_count", low=1, high=100)
 
 
 @routes.get(API_PREFIX + "/reports/attendance", name="api_attendance_report")
@@ -67,8 +66,9 @@ openapi_paths: dict[str, object] = {
             "description": (
                 "Counts only. A meeting is a group on one local day; it counts with at least 2 participants "
                 "and, without a hand count, lasts at least 10 minutes (start to end, rounded to 5 minutes). "
-                "participants = online + in_room + phone. With min_count, people counts from 1 to "
-                "min_count-1 are null (for state-wide exports). See docs/attendance.md."
+                "participants = online + in_room + phone. With min_count (1 to 100, for state-wide exports), "
+                "a line with a people count from 1 to min_count-1, or from which one could be worked out, "
+                "has all its people figures null and suppressed true (CSV: '.'). See docs/attendance.md."
             ),
             "parameters": [
                 {
@@ -78,7 +78,11 @@ openapi_paths: dict[str, object] = {
                     "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
                 },
                 {"name": "contact_point", "in": "query", "schema": {"type": "string"}},
-                {"name": "min_count", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "min_count",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                },
                 {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}},
             ],
             "responses": {
@@ -96,7 +100,7 @@ openapi_paths: dict[str, object] = {
     }
 }
 
-_COUNT = {"type": ["integer", "null"], "description": "null when suppressed (below min_count)"}
+_COUNT = {"type": ["integer", "null"], "description": "null when the line is suppressed (min_count)"}
 _TOTALS = {
     "type": "object",
     "properties": {
@@ -106,6 +110,7 @@ _TOTALS = {
         "online": _COUNT,
         "in_room": _COUNT,
         "phone": _COUNT,
+        "suppressed": {"type": "boolean", "description": "people figures withheld under min_count"},
     },
 }
 
