@@ -145,3 +145,32 @@ async def test_the_census_poller_of_a_killed_instance_is_taken_over(
             stop_server(first)
             if second is not None:
                 stop_server(second)
+
+
+async def test_failures_on_one_instance_use_up_the_budget_on_the_other(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Guessing member codes spread over two real instances gets no more guesses than on one."""
+    from meetkit.domain.failure_budget import BUDGETS, SecretKind
+
+    allowed = BUDGETS[SecretKind.MEMBER_CODE].limits[0].failures
+    first = start_server(env, tmp_path, name="first")
+    second = start_server(env, tmp_path, name="second")
+    token = cli("api-token", "add", "t", "--json").json()["token"]
+    try:
+        async with aiohttp.ClientSession() as session:
+            staff = {"Authorization": f"Bearer {token}"}
+            async with session.post(f"{first.url}/api/v1/groups", json={"name": "G"}, headers=staff) as r:
+                page = (await r.json())["member_url"].removeprefix(env["MEETKIT_PUBLIC_URL"])
+            assert await status_of(session, second.url + page) == 200  # cached there before the guessing
+            codes = [f"zzzzz-zzz{n:02d}".replace("0", "2").replace("1", "3") for n in range(allowed)]
+            statuses = [
+                await status_of(session, f"{(first, second)[n % 2].url}/j/{code}")
+                for n, code in enumerate(codes)
+            ]
+            assert statuses == [404] * allowed
+            for server in (first, second):
+                assert await seconds_until(lambda s=server: status_of(session, s.url + page), 429) < 0.05
+    finally:
+        stop_server(first)
+        stop_server(second)
