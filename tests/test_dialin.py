@@ -18,6 +18,7 @@ from meetkit.config import Settings
 from meetkit.services import dialin as dialin_service
 from meetkit.services import directory
 from meetkit.storage.database import Database
+from meetkit.web import bearer
 from meetkit.web.app import create_app
 from meetkit.web.dialin import PBX_MAX_FAILURES
 from meetkit.web.keys import DATABASE
@@ -251,14 +252,14 @@ async def test_pbx_look_up_is_refused_without_a_configured_secret(
 async def test_secrets_are_compared_in_constant_time(
     client: Client, group: SeededGroup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = dialin_service.hmac.compare_digest
+    real = bearer.hmac.compare_digest
     calls: list[tuple[bytes, bytes]] = []
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(dialin_service.hmac, "compare_digest", spy)
+    monkeypatch.setattr(bearer.hmac, "compare_digest", spy)
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 200
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}")).status == 401
     assert calls == [(b"pbx-secret", b"pbx-secret"), (b"", b"pbx-secret")]

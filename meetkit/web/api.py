@@ -6,6 +6,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from meetkit.services import api_tokens, directory
+from meetkit.web.bearer import bearer_token
 from meetkit.web.jsonbody import bool_field, read_object, text_field
 from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
 
@@ -22,11 +23,8 @@ async def require_staff_token(request: web.Request, handler: Handler) -> web.Str
         limiter = request.app[LOOKUP_LIMITER]
         key = limiter.client_key(request)
         limiter.check(key)
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         try:
-            await api_tokens.check_api_token(
-                request.app[DATABASE], token.strip() if scheme == "Bearer" else None
-            )
+            await api_tokens.check_api_token(request.app[DATABASE], bearer_token(request))
         except Exception:
             limiter.fail(key)
             raise

@@ -31,6 +31,7 @@ from meetkit.jitsi.dialin import (
     single_parameter,
 )
 from meetkit.services import dialin as service
+from meetkit.web.bearer import require_bearer
 from meetkit.web.keys import DATABASE, PBX_LIMITER, SETTINGS
 from meetkit.web.ratelimit import RateLimiter
 from meetkit.web.security import origin
@@ -44,6 +45,7 @@ CORS_PATHS = frozenset({MAPPER_PATH, NUMBERS_PATH})
 # 60 guesses per 10 minutes out of 9 * 10**7 eight-digit PINs.
 PBX_MAX_FAILURES = 60
 PBX_WINDOW_SECONDS = 600.0
+PBX_REFUSAL = "PIN-Abfragen brauchen den Kopf 'Authorization: Bearer' mit MEETKIT_PBX_SECRET."
 
 routes = web.RouteTableDef()
 
@@ -119,7 +121,7 @@ async def _room_for_pin(request: web.Request) -> web.Response:
     limiter.check(key)
     db = request.app[DATABASE]
     try:
-        service.check_pbx_authorization(secret, request.headers.get("Authorization"))
+        require_bearer(request, secret, PBX_REFUSAL)
         pin = parse_pin(single_parameter(request.query.getall("id"), "id"))
         cache_key = ("pin", pin)
         body = db.cache_get(cache_key, bytes)

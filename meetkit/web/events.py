@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -16,6 +15,7 @@ from meetkit.jitsi.census import CensusPoller, CensusRoom
 from meetkit.jitsi.events import EVENT_KINDS, parse_event
 from meetkit.services import attendance
 from meetkit.services.attendance import EventIngestor
+from meetkit.web.bearer import bearer_token, same_secret
 from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, LOOKUP_LIMITER, SETTINGS
 
 log = logging.getLogger("meetkit.attendance")
@@ -34,8 +34,7 @@ def check_events_secret(request: web.Request) -> None:
     limiter = request.app[LOOKUP_LIMITER]
     key = limiter.client_key(request)
     limiter.check(key)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if not hmac.compare_digest(token.strip().encode() if scheme == "Bearer" else b"", secret.encode()):
+    if not same_secret(bearer_token(request), secret):
         limiter.fail(key)
         raise Unauthorized("Falsches oder fehlendes Geheimnis für Jitsi-Ereignisse.")
 
