@@ -20,6 +20,7 @@ from typing import NamedTuple
 import aiohttp
 
 from meetkit.domain.attendance import MAX_OCCUPANTS
+from meetkit.jitsi.bodies import BodyTooLarge, read_body, size_in_words
 
 log = logging.getLogger("meetkit.census")
 
@@ -147,13 +148,10 @@ class CensusPoller:
         async with session.get(self.url, headers={"Accept": "application/json"}) as response:
             if response.status != 200:
                 raise CensusError(f"HTTP {response.status}")
-            chunks, size = [], 0
-            async for chunk in response.content.iter_chunked(1 << 16):
-                size += len(chunk)
-                if size > MAX_CENSUS_BYTES:
-                    raise CensusError("the answer is too large")
-                chunks.append(chunk)
-            return b"".join(chunks)
+            try:
+                return await read_body(response, MAX_CENSUS_BYTES)
+            except BodyTooLarge:
+                raise CensusError(f"the answer is larger than {size_in_words(MAX_CENSUS_BYTES)}") from None
 
     def _failed(self, reason: str) -> None:
         """Log the first failure of a streak only."""

@@ -18,6 +18,7 @@ import jwt
 
 from meetkit.config import Settings
 from meetkit.jitsi import tokens
+from meetkit.jitsi.bodies import BodyTooLarge, read_body
 from meetkit.jitsi.configjs import MISSING, UNKNOWN, lookup, read_config
 
 OK = "ok"
@@ -75,13 +76,12 @@ class Answer:
 
 
 async def fetch(session: aiohttp.ClientSession, url: str) -> Answer:
-    """GET `url` within the session's timeout, reading at most MAX_BODY bytes, or raise FetchError."""
+    """GET `url` within the session's timeout, reading the whole body up to MAX_BODY bytes, or raise FetchError."""
     try:
         async with session.get(url, allow_redirects=True) as response:
-            body = await response.content.read(MAX_BODY + 1)
-            if len(body) > MAX_BODY:
-                raise FetchError(f"answered with more than {MAX_BODY // 1_000_000} MB")
-            return Answer(response.status, body)
+            return Answer(response.status, await read_body(response, MAX_BODY))
+    except BodyTooLarge as error:
+        raise FetchError(str(error)) from None
     except TimeoutError:
         raise FetchError(f"did not answer within {session.timeout.total:g} seconds") from None
     except aiohttp.ClientConnectorCertificateError as error:

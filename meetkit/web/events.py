@@ -16,11 +16,13 @@ from meetkit.jitsi.events import EVENT_KINDS, parse_event
 from meetkit.services import attendance
 from meetkit.services.attendance import EventIngestor
 from meetkit.web.bearer import bearer_token, same_secret
+from meetkit.web.bodies import read_request_body
 from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, LOOKUP_LIMITER, SETTINGS
 
 log = logging.getLogger("meetkit.attendance")
 
 PREFIX = "/jitsi/events/"
+MAX_EVENT_BYTES = 256 * 1024  # room/destroyed lists every occupant; a few hundred people fit easily
 
 routes = web.RouteTableDef()
 _ANSWERS = {True: b'{"recorded": true}', False: b'{"recorded": false}'}  # encoded once: a hot path
@@ -42,7 +44,8 @@ def check_events_secret(request: web.Request) -> None:
 async def jitsi_event(request: web.Request) -> web.Response:
     """Keep the room, the count and the event time of one webhook; everything else is dropped unread."""
     check_events_secret(request)
-    event = parse_event(request.path.removeprefix(PREFIX), await request.read(), int(time.time()))
+    body = await read_request_body(request, MAX_EVENT_BYTES)
+    event = parse_event(request.path.removeprefix(PREFIX), body, int(time.time()))
     recorded = False
     if event is not None:
         recorded = await request.app[EVENT_INGESTOR].submit(event.room, event.observation)
