@@ -381,6 +381,8 @@ def test_dial_in_urls_at_another_meetkit_address(check_jitsi: Callable[..., Outc
 
 CENSUS_GARBAGE = {
     "not JSON": ("<html>502 Bad Gateway</html>", "did not answer with JSON"),
+    "nested 3000 deep": ('{"room_census": ' + "[" * 3000 + "]" * 3000 + "}", "did not answer with JSON"),
+    "NaN count": ('{"room_census": [{"room_name": "a@muc.meet.jitsi", "participants": NaN}]}', "with JSON"),
     "other JSON": ({"participants": 3}, "(no room_census key)"),
     "rooms not a list": ({"room_census": "none"}, "(room_census is not a list)"),
     "room without address": ({"room_census": [{"participants": 2}]}, "room_name is not a room address"),
@@ -401,6 +403,14 @@ def test_census_garbage(check_jitsi: Callable[..., Outcome], standins: Standins,
     assert fragment in check["message"]
     assert "GLOBAL_MODULES=muc_census" in check["fix"]
     assert {name for name, status in outcome.statuses().items() if status != "ok"} == {"room census"}
+
+
+def test_a_deeply_nested_answer_on_the_jitsi_origin_is_not_a_census(
+    check_jitsi: Callable[..., Outcome], standins: Standins
+) -> None:
+    standins.web.census = '{"room_census": ' + "[" * 3000 + "]" * 3000 + "}"
+    outcome = check_jitsi()
+    assert outcome.check("census not public")["status"] == "ok"
 
 
 def test_census_http_error(check_jitsi: Callable[..., Outcome], standins: Standins) -> None:

@@ -11,7 +11,6 @@ connection (`leaked`) holds nobody.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,7 @@ from typing import NamedTuple
 import aiohttp
 
 from meetkit.domain.attendance import MAX_OCCUPANTS
+from meetkit.domain.jsontext import InvalidJson, parse_json
 from meetkit.jitsi.bodies import BodyTooLarge, read_body, size_in_words
 
 log = logging.getLogger("meetkit.census")
@@ -43,9 +43,11 @@ class CensusRoom(NamedTuple):
 def parse_census(body: bytes, muc_domain: str) -> list[CensusRoom]:
     """Parse a census answer; rooms of other domains are left out; raise CensusError for garbage."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CensusError("the answer is not JSON") from None
+        payload = parse_json(body)
+    except InvalidJson:
+        raise CensusError(
+            "the answer is not JSON (or too deeply nested, or with numbers out of range)"
+        ) from None
     if not isinstance(payload, dict) or "room_census" not in payload:
         raise CensusError("the answer has no room_census")
     entries = payload["room_census"]

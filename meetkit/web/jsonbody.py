@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.jsontext import parse_json
 from meetkit.web.bodies import read_request_body
 
 MAX_JSON_BYTES = 64 * 1024
@@ -16,10 +16,7 @@ MAX_JSON_BYTES = 64 * 1024
 async def read_object(request: web.Request) -> dict[str, Any]:
     """Return the request's JSON object body, or raise InvalidInput saying what is wrong."""
     raw = await read_request_body(request, MAX_JSON_BYTES)
-    try:
-        body = json.loads(raw or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(f"Der Inhalt ist kein gültiges JSON: {error}.") from None
+    body = parse_json(raw or b"{}")
     if not isinstance(body, dict):
         raise InvalidInput('Erwartet wird ein JSON-Objekt, z. B. {"name": "..."}.')
     return body
