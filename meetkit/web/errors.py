@@ -20,6 +20,7 @@ from meetkit.domain.errors import (
 )
 from meetkit.rendering import gettext_for
 from meetkit.web.i18n import request_language
+from meetkit.web.keys import FORM_PAGE
 
 log = logging.getLogger("meetkit.web")
 
@@ -53,6 +54,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except MeetkitError as error:
+        if FORM_PAGE in request and isinstance(error, InvalidInput) and not wants_json(request):
+            return await request[FORM_PAGE](error.message, status_for(error))  # the message by the form
         return error_response(request, status_for(error), error.message, error)
     except web.HTTPException as http_error:
         if http_error.status < 400:
