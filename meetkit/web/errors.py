@@ -33,6 +33,9 @@ STATUS_BY_ERROR: list[tuple[type[MeetkitError], int]] = [
     (RateLimited, 429),
 ]
 JSON_PREFIXES = ("/api/", "/jitsi/", "/healthz")
+KEPT_HEADERS = (
+    "Allow",
+)  # headers of aiohttp's HTTP errors that the protocol requires (405 names the methods)
 
 
 def status_for(error: MeetkitError) -> int:
@@ -63,7 +66,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         message = {404: "Diese Seite gibt es nicht.", 405: "Diese Aktion ist hier nicht möglich."}.get(
             http_error.status, http_error.reason
         )
-        return error_response(request, http_error.status, message, None)
+        response = error_response(request, http_error.status, message, None)
+        for name in KEPT_HEADERS:
+            if name in http_error.headers:
+                response.headers[name] = http_error.headers[name]
+        return response
     except Exception:
         log.exception("unexpected error in route %s", request.match_info.route.name or "unmatched")
         return error_response(request, 500, "Ein interner Fehler ist aufgetreten.", None)
