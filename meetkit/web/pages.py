@@ -71,9 +71,7 @@ async def member_page(request: web.Request) -> web.Response:
         next_dates = tuple(await schedules.next_dates(db, view.group.id))
         body = _render_member_page(settings, view, lang, next_dates).encode()
         db.cache_put(cache_key, body)
-    return web.Response(
-        body=body, content_type="text/html", charset="utf-8", headers={"Cache-Control": "private, no-cache"}
-    )
+    return web.Response(body=body, content_type="text/html", charset="utf-8")  # no-store: web/security.py
 
 
 @routes.get("/l/{token}", name="leader_page")
