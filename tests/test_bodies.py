@@ -15,7 +15,7 @@ from meetkit.web.jsonbody import MAX_JSON_BYTES
 from tests.conftest import SeededGroup
 
 Client = TestClient[web.Request, web.Application]
-EVENTS_AUTH = {"Authorization": "Bearer events-secret"}
+EVENTS_AUTH = {"Authorization": "Bearer events-secret-0123456789abcdef0123456789"}
 
 
 async def in_pieces(data: bytes, size: int = 4096) -> AsyncIterator[bytes]:

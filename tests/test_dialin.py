@@ -27,7 +27,7 @@ from tests.conftest import SeededGroup
 Client = TestClient[web.Request, web.Application]
 MUC = "muc.meet.jitsi"
 JITSI_ORIGIN = "https://meet.example.org"
-PBX = {"Authorization": "Bearer pbx-secret"}
+PBX = {"Authorization": "Bearer pbx-secret-0123456789abcdef0123456789"}
 
 
 async def raw_get(client: Client, target: str, headers: dict[str, str] | None = None) -> Any:
@@ -217,8 +217,8 @@ async def test_pbx_gets_conference_false_for_an_unknown_pin(client: Client, grou
         "Bearer ",
         "Bearer wrong",
         "Basic cGJ4LXNlY3JldA==",
-        "pbx-secret",
-        "Bearer pbx-secret2",
+        "pbx-secret-0123456789abcdef0123456789",
+        "Bearer pbx-secret-0123456789abcdef01234567892",
     ],
 )
 async def test_pbx_look_up_needs_the_right_secret(
@@ -234,7 +234,8 @@ async def test_pbx_look_up_needs_the_right_secret(
 
 async def test_bearer_scheme_is_case_insensitive(client: Client, group: SeededGroup) -> None:
     response = await client.get(
-        f"/jitsi/conference-mapper?id={group.pin}", headers={"Authorization": "bearer pbx-secret"}
+        f"/jitsi/conference-mapper?id={group.pin}",
+        headers={"Authorization": "bearer pbx-secret-0123456789abcdef0123456789"},
     )
     assert response.status == 200
 
@@ -262,7 +263,10 @@ async def test_secrets_are_compared_in_constant_time(
     monkeypatch.setattr(bearer.hmac, "compare_digest", spy)
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 200
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}")).status == 401
-    assert calls == [(b"pbx-secret", b"pbx-secret"), (b"", b"pbx-secret")]
+    assert calls == [
+        (b"pbx-secret-0123456789abcdef0123456789", b"pbx-secret-0123456789abcdef0123456789"),
+        (b"", b"pbx-secret-0123456789abcdef0123456789"),
+    ]
 
 
 async def test_wrong_secrets_are_rate_limited_and_then_even_the_right_one_waits(

@@ -14,7 +14,7 @@ from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup
 
 Client = TestClient[web.Request, web.Application]
-EVENTS_AUTH = {"Authorization": "Bearer events-secret"}
+EVENTS_AUTH = {"Authorization": "Bearer events-secret-0123456789abcdef0123456789"}
 
 # name: (JSON body text, words the answer must contain)
 HOSTILE: dict[str, tuple[str, str]] = {
