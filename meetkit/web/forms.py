@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiohttp import web
-from multidict import MultiDict, MultiDictProxy
 
 from meetkit.domain.errors import InvalidInput
 from meetkit.web.bodies import too_large
@@ -14,8 +13,8 @@ FORM_UNREADABLE = (
 )
 
 
-async def read_form(request: web.Request) -> MultiDictProxy[str]:
-    """Return the form's text fields, or raise InvalidInput; the request's headers and body are never logged."""
+async def read_form(request: web.Request) -> dict[str, str]:
+    """Return the form's text fields (the first of a repeated name), or raise InvalidInput; nothing is logged."""
     if request.content_length is not None and request.content_length > MAX_FORM_BYTES:
         raise too_large(MAX_FORM_BYTES)
     try:
@@ -24,11 +23,11 @@ async def read_form(request: web.Request) -> MultiDictProxy[str]:
         raise too_large(request.client_max_size) from None
     except Exception:  # aiohttp raises ValueError, LookupError, UnicodeDecodeError, BadHttpMessage, ...
         raise InvalidInput(FORM_UNREADABLE) from None
-    fields: MultiDict[str] = MultiDict()
+    fields: dict[str, str] = {}
     for name, value in form.items():
         if isinstance(value, web.FileField):  # a file upload: no form of meetkit has one
             value.file.close()
         if not isinstance(value, str):
             raise InvalidInput(FORM_UNREADABLE)
-        fields.add(name, value)
-    return MultiDictProxy(fields)
+        fields.setdefault(name, value)
+    return fields

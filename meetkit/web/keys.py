@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from aiohttp import web
 
 from meetkit.config import Settings
@@ -20,9 +18,3 @@ PBX_LIMITER = web.AppKey("pbx_limiter", RateLimiter)  # failed PIN look-ups (web
 EVENT_INGESTOR = web.AppKey("event_ingestor", EventIngestor)  # webhook batches (web/events.py)
 CENSUS_POLLER = web.AppKey("census_poller", CensusPoller)  # only with MEETKIT_CENSUS_URL
 SHEET_RENDERER = web.AppKey("sheet_renderer", SheetRenderer)  # PDF worker processes (web/sheets.py)
-
-# A page that shows a form again with the message (and status) of the InvalidInput its input caused.
-FormPage = Callable[[str, int], Awaitable[web.StreamResponse]]
-FORM_PAGE: web.RequestKey[FormPage] = web.RequestKey(
-    "form_page"
-)  # set by form handlers, used by web/errors.py

@@ -17,9 +17,10 @@ from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
 from meetkit.services import attendance, directory, schedules
 from meetkit.services.directory import GroupView
+from meetkit.web.errors import show_invalid_input_on
 from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
-from meetkit.web.keys import DATABASE, FORM_PAGE, LOOKUP_LIMITER, SETTINGS
+from meetkit.web.keys import DATABASE, LOOKUP_LIMITER, SETTINGS
 from meetkit.web.lookups import guarded, leader_view
 
 routes = web.RouteTableDef()
@@ -107,7 +108,7 @@ def show_headcount_errors_on_leader_page(
         context.update(attendance_error=message, attendance_entered=entered)
         return aiohttp_jinja2.render_template("leader.html", request, context, status=status)
 
-    request[FORM_PAGE] = form_page
+    show_invalid_input_on(form_page)
 
 
 @routes.route("*", "/l/{token}/start", name="leader_start")
