@@ -32,7 +32,7 @@ from aiohttp import web
 
 from bench.wrkbench import ROOT, Server, free_port, run_wrk, temporary_data_dir, wait_until_up
 
-SECRET = "bench-events-secret"
+SECRET = "bench-events-secret-0123456789abcdef0123"  # at least 32 characters (config.py)
 MUC = "muc.meet.jitsi"
 ENV = {"MEETKIT_PUBLIC_URL": "https://treffen.example.org", "MEETKIT_EVENTS_SECRET": SECRET}
 

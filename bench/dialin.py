@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.wrkbench import TABLE_HEADER, WrkResult, bare_server, meetkit_server, run_wrk, temporary_data_dir
 
-PBX_SECRET = "bench-pbx-secret"
+PBX_SECRET = "bench-pbx-secret-0123456789abcdef0123"  # at least 32 characters (config.py)
 ENV = {
     "MEETKIT_PUBLIC_URL": "https://treffen.example.org",
     "JITSI_URL": "https://meet.example.org",

@@ -16,6 +16,7 @@ from meetkit.domain.errors import InvalidInput
 
 PLACEHOLDER_JITSI_URL = "https://jitsi.invalid"
 SECRET_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
+MIN_SHARED_SECRET_LENGTH = 32  # what `openssl rand -hex 32` gives twice over; guessing it is hopeless
 _TOLL_FREE_PREFIXES = ("+49 800", "+49800", "+43 800", "+43800", "+41 800", "+41800")
 
 
@@ -111,10 +112,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         muc_domain=(get("JITSI_MUC_DOMAIN") or "muc.meet.jitsi").lower(),
         dialin_numbers=parse_dialin_numbers(get("MEETKIT_DIALIN_NUMBERS") or ""),
         pin_digits=_int(get("MEETKIT_PIN_DIGITS"), "MEETKIT_PIN_DIGITS", 8, 6, 12),
-        pbx_secret=get("MEETKIT_PBX_SECRET"),
+        pbx_secret=_shared_secret(get("MEETKIT_PBX_SECRET"), "MEETKIT_PBX_SECRET"),
         census_url=get("MEETKIT_CENSUS_URL"),
         census_interval=float(_int(get("MEETKIT_CENSUS_INTERVAL"), "MEETKIT_CENSUS_INTERVAL", 60, 5, 3600)),
-        events_secret=get("MEETKIT_EVENTS_SECRET"),
+        events_secret=_shared_secret(get("MEETKIT_EVENTS_SECRET"), "MEETKIT_EVENTS_SECRET"),
         trusted_proxies=_networks(get("MEETKIT_TRUSTED_PROXIES") or "", "MEETKIT_TRUSTED_PROXIES"),
     )
 
@@ -165,6 +166,18 @@ def _int(value: str | None, name: str, default: int, low: int, high: int) -> int
     if not value.isdigit() or not low <= int(value) <= high:
         raise InvalidInput(f"{name} must be a whole number from {low} to {high}, not '{value}'.")
     return int(value)
+
+
+def _shared_secret(value: str | None, name: str) -> str | None:
+    """A bearer secret another system sends: at least 32 visible ASCII characters, or unset."""
+    if value is None:
+        return None
+    if len(value) < MIN_SHARED_SECRET_LENGTH or not all("!" <= char <= "~" for char in value):
+        raise InvalidInput(
+            f"{name} must be at least {MIN_SHARED_SECRET_LENGTH} characters of letters, digits and "
+            f"punctuation (it has {len(value)}); make one with: openssl rand -hex 32"
+        )
+    return value
 
 
 def _networks(text: str, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

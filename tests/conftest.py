@@ -32,8 +32,8 @@ BASE_ENV = {
     "JITSI_JWT_APP_ID": "meetkit",
     "JITSI_JWT_SECRET": JWT_SECRET,
     "MEETKIT_DIALIN_NUMBERS": "DE:+49 89 1234567;DE:+49 911 7654321",
-    "MEETKIT_PBX_SECRET": "pbx-secret",
-    "MEETKIT_EVENTS_SECRET": "events-secret",
+    "MEETKIT_PBX_SECRET": "pbx-secret-0123456789abcdef0123456789",
+    "MEETKIT_EVENTS_SECRET": "events-secret-0123456789abcdef0123456789",
 }
 
 

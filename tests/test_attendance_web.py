@@ -25,7 +25,7 @@ from tests.conftest import SeededGroup
 from tests.standins.event_sync import meeting, people
 
 Client = TestClient[web.Request, web.Application]
-AUTH = {"Authorization": "Bearer events-secret"}
+AUTH = {"Authorization": "Bearer events-secret-0123456789abcdef0123456789"}
 
 
 async def count(client: Client, group: SeededGroup, **form: str) -> Any:

@@ -124,6 +124,23 @@ async def test_failures_are_logged_once_per_streak_and_recovery_once(
     assert [len(rooms) for rooms in handled] == [1, 1]
 
 
+async def test_a_census_in_pieces_is_read_whole_and_a_huge_one_is_refused(
+    jitsi: tuple[StandinJitsi, str], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, url = jitsi  # the stand-in (not Prosody) sends its answer in 100-byte pieces with pauses
+    state.census = census_of(*((f"room{n}@{MUC}", n % 7) for n in range(40)))
+    state.chunk_size, state.chunk_pause = 100, 0.002
+    handled: list[list[CensusRoom]] = []
+    census = poller(url, handled, timeout=5.0)
+    async with census.client_session() as session:
+        assert await census.poll_once(session) is True
+        assert len(handled[0]) == 40
+        monkeypatch.setattr("meetkit.jitsi.census.MAX_CENSUS_BYTES", 1024)
+        assert await census.poll_once(session) is False
+    assert "the answer answered with more than 1 KB" not in caplog.text
+    assert "failed: the answer is larger than 1 KB" in caplog.text
+
+
 async def test_slow_and_unreachable_census_are_explained(
     jitsi: tuple[StandinJitsi, str], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -19,7 +19,14 @@ import pytest
 
 from meetkit.cli import main
 from tests.conftest import JWT_SECRET, CliResult
-from tests.standins.jitsi import GENERATED_CONFIG_JS, StandinJitsi, census_of, good_config_js, running
+from tests.standins.jitsi import (
+    GENERATED_CONFIG_JS,
+    StandinJitsi,
+    census_of,
+    good_config_js,
+    real_size_config_js,
+    running,
+)
 
 PUBLIC_URL = "https://treffen.example.org"
 ROOM_JID = "k3x9a-p0qzt-mm2ab-7hq1c@muc.meet.jitsi"
@@ -62,6 +69,8 @@ class Standins:
         self.web.config_status, self.web.census, self.web.delay = 200, None, 0.0
         self.prosody.census = census_of((ROOM_JID, 3))
         self.prosody.census_status, self.prosody.delay = 200, 0.0
+        for standin in (self.web, self.prosody):
+            standin.chunk_size, standin.chunk_pause = None, 0.0
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +208,30 @@ def test_census_too_slow_times_out(check_jitsi: Callable[..., Outcome], standins
     assert outcome.code == 1
     assert outcome.check("room census")["message"].endswith("did not answer within 0.3 seconds.")
     assert "xmpp.meet.jitsi:5280" in outcome.check("room census")["fix"]
+
+
+def test_a_real_size_config_js_sent_in_pieces_is_read_whole(
+    check_jitsi: Callable[..., Outcome], standins: Standins
+) -> None:
+    # The stand-in (not Jitsi) sends a 100 kB config.js in 4 kB pieces with pauses, as a slow link does.
+    standins.web.config_js = real_size_config_js(PUBLIC_URL)
+    assert len(standins.web.config_js) >= 100_000
+    standins.web.chunk_size, standins.web.chunk_pause = 4096, 0.01
+    standins.prosody.chunk_size, standins.prosody.chunk_pause = 64, 0.01
+    outcome = check_jitsi()
+    assert set(outcome.statuses().values()) == {"ok"}, outcome.document
+    assert "is Jitsi's config.js" in outcome.check("Jitsi config.js")["message"]
+
+
+def test_an_answer_larger_than_the_limit_is_named_as_such(
+    check_jitsi: Callable[..., Outcome], standins: Standins
+) -> None:
+    standins.web.config_js = real_size_config_js(PUBLIC_URL, size=2_100_000)
+    standins.web.chunk_size = 256 * 1024
+    outcome = check_jitsi()
+    check = outcome.check("Jitsi config.js")
+    assert check["status"] == "problem"
+    assert check["message"] == f"{standins.web_url}/config.js answered with more than 2 MB."
 
 
 def test_not_jitsi(check_jitsi: Callable[..., Outcome], standins: Standins) -> None:
@@ -348,6 +381,8 @@ def test_dial_in_urls_at_another_meetkit_address(check_jitsi: Callable[..., Outc
 
 CENSUS_GARBAGE = {
     "not JSON": ("<html>502 Bad Gateway</html>", "did not answer with JSON"),
+    "nested 3000 deep": ('{"room_census": ' + "[" * 3000 + "]" * 3000 + "}", "did not answer with JSON"),
+    "NaN count": ('{"room_census": [{"room_name": "a@muc.meet.jitsi", "participants": NaN}]}', "with JSON"),
     "other JSON": ({"participants": 3}, "(no room_census key)"),
     "rooms not a list": ({"room_census": "none"}, "(room_census is not a list)"),
     "room without address": ({"room_census": [{"participants": 2}]}, "room_name is not a room address"),
@@ -368,6 +403,14 @@ def test_census_garbage(check_jitsi: Callable[..., Outcome], standins: Standins,
     assert fragment in check["message"]
     assert "GLOBAL_MODULES=muc_census" in check["fix"]
     assert {name for name, status in outcome.statuses().items() if status != "ok"} == {"room census"}
+
+
+def test_a_deeply_nested_answer_on_the_jitsi_origin_is_not_a_census(
+    check_jitsi: Callable[..., Outcome], standins: Standins
+) -> None:
+    standins.web.census = '{"room_census": ' + "[" * 3000 + "]" * 3000 + "}"
+    outcome = check_jitsi()
+    assert outcome.check("census not public")["status"] == "ok"
 
 
 def test_census_http_error(check_jitsi: Callable[..., Outcome], standins: Standins) -> None:

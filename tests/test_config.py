@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from meetkit.config import PLACEHOLDER_JITSI_URL, DialInNumber, load_settings, with_secret
 from meetkit.domain.errors import InvalidInput
+from tests.conftest import CliResult
 
 
 def test_nothing_is_required(tmp_path: Path) -> None:
@@ -59,3 +61,29 @@ def test_secret_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     mode = (tmp_path / "d" / "secret.key").stat().st_mode
     assert stat.S_IMODE(mode) == 0o600
     assert first.secret not in repr(first)
+
+
+@pytest.mark.parametrize("name", ["MEETKIT_PBX_SECRET", "MEETKIT_EVENTS_SECRET"])
+@pytest.mark.parametrize("value", ["pbxsecret", "x" * 31, "ä" * 40, "with spaces " * 4])
+def test_shared_secrets_need_32_characters_and_the_message_says_how_to_make_one(
+    name: str, value: str
+) -> None:
+    with pytest.raises(InvalidInput, match=name) as raised:
+        load_settings({name: value}, env_file="/nonexistent")
+    assert "openssl rand -hex 32" in raised.value.message
+    assert value.strip() not in raised.value.message, "the secret is never repeated"
+
+
+def test_a_secret_made_as_the_message_says_is_accepted() -> None:
+    made = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"  # openssl rand -hex 32
+    settings = load_settings(
+        {"MEETKIT_PBX_SECRET": made, "MEETKIT_EVENTS_SECRET": made[:32]}, env_file="/nonexistent"
+    )
+    assert (settings.pbx_secret, settings.events_secret) == (made, made[:32])
+
+
+def test_the_cli_refuses_a_short_secret_in_one_line(cli: Callable[..., CliResult]) -> None:
+    result = cli("group", "list", extra_env={"MEETKIT_EVENTS_SECRET": "pbxsecret"})
+    assert result.returncode == 2
+    assert "MEETKIT_EVENTS_SECRET" in result.stderr and "openssl rand -hex 32" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -18,6 +18,7 @@ from meetkit.domain.failure_budget import BUDGETS, SecretKind
 from meetkit.services import dialin as dialin_service
 from meetkit.services import directory
 from meetkit.storage.database import database_for
+from meetkit.web import bearer
 from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
 from tests import dbtools
@@ -26,7 +27,7 @@ from tests.conftest import SeededGroup
 Client = TestClient[web.Request, web.Application]
 MUC = "muc.meet.jitsi"
 JITSI_ORIGIN = "https://meet.example.org"
-PBX = {"Authorization": "Bearer pbx-secret"}
+PBX = {"Authorization": "Bearer pbx-secret-0123456789abcdef0123456789"}
 PBX_MAX_FAILURES = BUDGETS[SecretKind.PBX_PIN].limits[0].failures  # the minute limit runs out first
 
 
@@ -217,8 +218,8 @@ async def test_pbx_gets_conference_false_for_an_unknown_pin(client: Client, grou
         "Bearer ",
         "Bearer wrong",
         "Basic cGJ4LXNlY3JldA==",
-        "pbx-secret",
-        "Bearer pbx-secret2",
+        "pbx-secret-0123456789abcdef0123456789",
+        "Bearer pbx-secret-0123456789abcdef01234567892",
     ],
 )
 async def test_pbx_look_up_needs_the_right_secret(
@@ -234,7 +235,8 @@ async def test_pbx_look_up_needs_the_right_secret(
 
 async def test_bearer_scheme_is_case_insensitive(client: Client, group: SeededGroup) -> None:
     response = await client.get(
-        f"/jitsi/conference-mapper?id={group.pin}", headers={"Authorization": "bearer pbx-secret"}
+        f"/jitsi/conference-mapper?id={group.pin}",
+        headers={"Authorization": "bearer pbx-secret-0123456789abcdef0123456789"},
     )
     assert response.status == 200
 
@@ -252,17 +254,20 @@ async def test_pbx_look_up_is_refused_without_a_configured_secret(
 async def test_secrets_are_compared_in_constant_time(
     client: Client, group: SeededGroup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = dialin_service.hmac.compare_digest
+    real = bearer.hmac.compare_digest
     calls: list[tuple[bytes, bytes]] = []
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(dialin_service.hmac, "compare_digest", spy)
+    monkeypatch.setattr(bearer.hmac, "compare_digest", spy)
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 200
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}")).status == 401
-    assert calls == [(b"pbx-secret", b"pbx-secret"), (b"", b"pbx-secret")]
+    assert calls == [
+        (b"pbx-secret-0123456789abcdef0123456789", b"pbx-secret-0123456789abcdef0123456789"),
+        (b"", b"pbx-secret-0123456789abcdef0123456789"),
+    ]
 
 
 async def test_wrong_secrets_are_rate_limited_and_then_even_the_right_one_waits(

@@ -209,7 +209,9 @@ def run_agi(config: Path, pin: str | None) -> tuple[dict[str, str], list[str]]:
 @pytest.fixture
 def agi_config(tmp_path: Path, running_server: Any) -> Path:
     path = tmp_path / "meetkit.conf"
-    path.write_text(f"# test\nurl = {running_server.url}{MAPPER_PATH}\nsecret = pbx-secret\ntimeout = 5\n")
+    path.write_text(
+        f"# test\nurl = {running_server.url}{MAPPER_PATH}\nsecret = pbx-secret-0123456789abcdef0123456789\ntimeout = 5\n"
+    )
     return path
 
 
@@ -235,7 +237,9 @@ def test_agi_reports_error_for_a_wrong_secret_and_says_why_without_the_pin(
     cli: Any, agi_config: Path, tmp_path: Path
 ) -> None:
     group = cli("group", "add", "Gruppe", "--json").json()
-    agi_config.write_text(agi_config.read_text().replace("secret = pbx-secret", "secret = wrong"))
+    agi_config.write_text(
+        agi_config.read_text().replace("secret = pbx-secret-0123456789abcdef0123456789", "secret = wrong")
+    )
     variables, commands = run_agi(agi_config, group["pin"])
     assert variables["MEETKIT_STATUS"] == "error"
     verbose = [c for c in commands if c.startswith("VERBOSE")]

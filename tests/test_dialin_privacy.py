@@ -28,7 +28,10 @@ async def test_dial_in_look_ups_never_log_pins_rooms_queries_or_addresses(
     pin, room = group["pin"], group["room"]
     assert pin and room
     jitsi_query = f"conference={room}@muc.meet.jitsi&url=https://meet.example.org/{room}"
-    right, wrong = {"Authorization": "Bearer pbx-secret"}, {"Authorization": "Bearer not-the-secret"}
+    right, wrong = (
+        {"Authorization": "Bearer pbx-secret-0123456789abcdef0123456789"},
+        {"Authorization": "Bearer not-the-secret"},
+    )
     async with aiohttp.ClientSession(
         running_server.url, headers={"User-Agent": "SecretPhone/1.0"}
     ) as session:
@@ -70,7 +73,7 @@ async def test_dial_in_look_ups_never_log_pins_rooms_queries_or_addresses(
         room,
         "19191919",
         "zzzzz",
-        "pbx-secret",
+        "pbx-secret-0123456789abcdef0123456789",
         "not-the-secret",
         "Bearer",
         "SecretPhone",

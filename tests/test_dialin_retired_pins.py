@@ -36,6 +36,7 @@ async def test_the_old_pin_leads_nowhere_after_rotation(
 ) -> None:
     await directory.rotate_group(client.app[DATABASE], settings, str(group.id))
     response = await client.get(
-        f"/jitsi/conference-mapper?id={group.pin}", headers={"Authorization": "Bearer pbx-secret"}
+        f"/jitsi/conference-mapper?id={group.pin}",
+        headers={"Authorization": "Bearer pbx-secret-0123456789abcdef0123456789"},
     )
     assert (await response.json())["conference"] is False

@@ -24,7 +24,7 @@ from tests.conftest import ClientFactory, SeededGroup
 from tests.standins.event_sync import EventSyncRoom, meeting, people
 
 Client = TestClient[web.Request, web.Application]
-AUTH = {"Authorization": "Bearer events-secret"}
+AUTH = {"Authorization": "Bearer events-secret-0123456789abcdef0123456789"}
 START = (int(time.time()) - 3 * 3600) // 300 * 300 + 100  # three hours ago, not on a 5-minute mark
 
 
@@ -120,9 +120,9 @@ async def test_unknown_rooms_and_breakout_rooms_are_ignored(
     [
         ({}, 401),
         ({"Authorization": "Bearer wrong"}, 401),
-        ({"Authorization": "Basic events-secret"}, 401),
-        ({"Authorization": "Bearer events-secret-and-more"}, 401),
-        ({"Authorization": "Bearer events-secret"}, 200),
+        ({"Authorization": "Basic events-secret-0123456789abcdef0123456789"}, 401),
+        ({"Authorization": "Bearer events-secret-0123456789abcdef0123456789-and-more"}, 401),
+        ({"Authorization": "Bearer events-secret-0123456789abcdef0123456789"}, 200),
     ],
 )
 async def test_webhooks_need_the_events_secret(

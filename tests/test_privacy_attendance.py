@@ -29,7 +29,7 @@ from tests.standins.event_sync import EventSyncRoom, Person, meeting, people
 from tests.standins.jitsi import StandinJitsi, running
 
 Client = TestClient[web.Request, web.Application]
-AUTH = {"Authorization": "Bearer events-secret"}
+AUTH = {"Authorization": "Bearer events-secret-0123456789abcdef0123456789"}
 MUC = "muc.meet.jitsi"
 IPS = ["203.0.113.45", "198.51.100.23", "2001:db8::17"]
 START = int(time.time()) - 3 * 3600

@@ -22,14 +22,14 @@ from meetkit.jitsi.census import CensusRoom
 from meetkit.services import attendance, directory
 from meetkit.web.keys import DATABASE
 from tests import dbtools
-from tests.conftest import JWT_SECRET, CliResult, SeededGroup
+from tests.conftest import BASE_ENV, JWT_SECRET, CliResult, SeededGroup
 from tests.standins.event_sync import meeting, people
 from tests.test_pages import hash_params
 
 Client = TestClient[web.Request, web.Application]
 MUC = "muc.meet.jitsi"
-PBX = {"Authorization": "Bearer pbx-secret"}
-EVENTS = {"Authorization": "Bearer events-secret"}
+PBX = {"Authorization": f"Bearer {BASE_ENV['MEETKIT_PBX_SECRET']}"}
+EVENTS = {"Authorization": f"Bearer {BASE_ENV['MEETKIT_EVENTS_SECRET']}"}
 ROOM = re.compile(r"[a-z0-9]{5}(-[a-z0-9]{5}){3}")
 START = (int(time.time()) - 3 * 3600) // 300 * 300 + 100  # three hours ago
 

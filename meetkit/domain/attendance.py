@@ -40,6 +40,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.numbers import is_ascii_number
 from meetkit.domain.schedules import TIMEZONE
 
 ROUND_SECONDS = 5 * 60
@@ -267,7 +268,7 @@ def parse_count_field(text: str, what: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not is_ascii_number(text) or len(text) > 9:  # '²'.isdigit() is True, int('²') fails
         raise InvalidInput(f"{what} muss eine ganze Zahl von 0 bis {MAX_HEADCOUNT} sein.")
     return check_headcount(int(text), what)
 

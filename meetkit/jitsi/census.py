@@ -11,7 +11,6 @@ connection (`leaked`) holds nobody.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,8 @@ from typing import NamedTuple
 import aiohttp
 
 from meetkit.domain.attendance import MAX_OCCUPANTS
+from meetkit.domain.jsontext import InvalidJson, parse_json
+from meetkit.jitsi.bodies import BodyTooLarge, read_body, size_in_words
 
 log = logging.getLogger("meetkit.census")
 
@@ -42,9 +43,11 @@ class CensusRoom(NamedTuple):
 def parse_census(body: bytes, muc_domain: str) -> list[CensusRoom]:
     """Parse a census answer; rooms of other domains are left out; raise CensusError for garbage."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CensusError("the answer is not JSON") from None
+        payload = parse_json(body)
+    except InvalidJson:
+        raise CensusError(
+            "the answer is not JSON (or too deeply nested, or with numbers out of range)"
+        ) from None
     if not isinstance(payload, dict) or "room_census" not in payload:
         raise CensusError("the answer has no room_census")
     entries = payload["room_census"]
@@ -156,13 +159,10 @@ class CensusPoller:
         async with session.get(self.url, headers={"Accept": "application/json"}) as response:
             if response.status != 200:
                 raise CensusError(f"HTTP {response.status}")
-            chunks, size = [], 0
-            async for chunk in response.content.iter_chunked(1 << 16):
-                size += len(chunk)
-                if size > MAX_CENSUS_BYTES:
-                    raise CensusError("the answer is too large")
-                chunks.append(chunk)
-            return b"".join(chunks)
+            try:
+                return await read_body(response, MAX_CENSUS_BYTES)
+            except BodyTooLarge:
+                raise CensusError(f"the answer is larger than {size_in_words(MAX_CENSUS_BYTES)}") from None
 
     def _failed(self, reason: str) -> None:
         """Log the first failure of a streak only."""

@@ -17,7 +17,9 @@ import aiohttp
 import jwt
 
 from meetkit.config import Settings
+from meetkit.domain.jsontext import InvalidJson, parse_json
 from meetkit.jitsi import tokens
+from meetkit.jitsi.bodies import BodyTooLarge, read_body
 from meetkit.jitsi.configjs import MISSING, UNKNOWN, lookup, read_config
 
 OK = "ok"
@@ -75,13 +77,12 @@ class Answer:
 
 
 async def fetch(session: aiohttp.ClientSession, url: str) -> Answer:
-    """GET `url` within the session's timeout, reading at most MAX_BODY bytes, or raise FetchError."""
+    """GET `url` within the session's timeout, reading the whole body up to MAX_BODY bytes, or raise FetchError."""
     try:
         async with session.get(url, allow_redirects=True) as response:
-            body = await response.content.read(MAX_BODY + 1)
-            if len(body) > MAX_BODY:
-                raise FetchError(f"answered with more than {MAX_BODY // 1_000_000} MB")
-            return Answer(response.status, body)
+            return Answer(response.status, await read_body(response, MAX_BODY))
+    except BodyTooLarge as error:
+        raise FetchError(str(error)) from None
     except TimeoutError:
         raise FetchError(f"did not answer within {session.timeout.total:g} seconds") from None
     except aiohttp.ClientConnectorCertificateError as error:
@@ -458,8 +459,8 @@ async def _census_check(session: aiohttp.ClientSession, settings: Settings) -> C
     if answer.status != 200:
         return Check(name, PROBLEM, f"{url} answered HTTP {answer.status}.", module_fix)
     try:
-        data = json.loads(answer.body)
-    except ValueError:
+        data = parse_json(answer.body)
+    except InvalidJson:
         return Check(name, PROBLEM, f"{url} did not answer with JSON.", module_fix)
     shape_error = census_shape_error(data)
     if shape_error is not None:
@@ -480,8 +481,8 @@ async def _census_not_public_check(session: aiohttp.ClientSession, settings: Set
     url = f"{settings.jitsi_url}/room-census"
     try:
         answer = await fetch(session, url)
-        data = json.loads(answer.body) if answer.status == 200 else None
-    except (FetchError, ValueError):
+        data = parse_json(answer.body) if answer.status == 200 else None
+    except (FetchError, InvalidJson):
         data = None
     if census_shape_error(data) is None:
         return Check(

@@ -14,13 +14,13 @@ stores it with anything that refers to a person, and keeps only 5-minute-rounded
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from meetkit.domain.attendance import MAX_OCCUPANTS, Kind, Observation
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.jsontext import parse_json
 
 EVENT_KINDS: dict[str, Kind] = {
     "room/created": Kind.CREATED,
@@ -46,10 +46,7 @@ def parse_event(path: str, body: bytes, now: int) -> RoomEvent | None:
     kind = EVENT_KINDS.get(path)
     if kind is None:
         raise InvalidInput("Unbekannte Ereignisart.")
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidInput("Der Inhalt ist kein gültiges JSON.") from None
+    payload = parse_json(body)  # refuses NaN, Infinity and 1e400: event times are finite numbers
     if not isinstance(payload, dict):
         raise InvalidInput("Erwartet wird ein JSON-Objekt.")
     if payload.get("is_breakout") is True:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hmac
-
 from meetkit.config import Settings
-from meetkit.domain.errors import FeatureDisabled, Unauthorized
+from meetkit.domain.errors import FeatureDisabled
 from meetkit.storage import dialin, groups
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
@@ -22,14 +20,6 @@ def require_pbx_secret(settings: Settings) -> str:
     if not settings.pbx_secret:
         raise FeatureDisabled("PIN-Abfragen sind abgeschaltet: MEETKIT_PBX_SECRET ist nicht gesetzt.")
     return settings.pbx_secret
-
-
-def check_pbx_authorization(secret: str, authorization: str | None) -> None:
-    """Accept only the header `Authorization: Bearer <secret>`, compared in constant time."""
-    scheme, _, credentials = (authorization or "").partition(" ")
-    presented = credentials.strip().encode() if scheme.lower() == "bearer" else b""
-    if not hmac.compare_digest(presented, secret.encode()):
-        raise Unauthorized("PIN-Abfragen brauchen den Kopf 'Authorization: Bearer' mit MEETKIT_PBX_SECRET.")
 
 
 async def room_for_pin(db: Database, pin: str) -> str | None:

@@ -54,12 +54,13 @@ class PrivacyAccessLogger(AbstractAccessLogger):
     """Logs `METHOD route_name status duration` and nothing that identifies a person or a link."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        """Write one line for a finished request."""
-        route = None
-        match_info = getattr(request, "match_info", None)
-        if match_info is not None and match_info.route is not None:
-            route = match_info.route.name
-        ACCESS_LOG.write(f"{request.method} {route or 'unmatched'} {response.status} {time * 1000:.1f}ms")
+        """Write one line for a finished request; `- rejected` for one aiohttp refused before routing."""
+        try:
+            route = request.match_info.route.name or "unmatched"  # type: ignore[attr-defined]
+            method = request.method
+        except (AttributeError, AssertionError):  # refused unparsed: no route, and its method is made up
+            route, method = "rejected", "-"
+        ACCESS_LOG.write(f"{method} {route} {response.status} {time * 1000:.1f}ms")
 
 
 async def access_log_flusher(app: web.Application) -> AsyncIterator[None]:

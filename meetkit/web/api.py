@@ -7,6 +7,7 @@ from aiohttp.typedefs import Handler
 
 from meetkit.domain.failure_budget import SecretKind
 from meetkit.services import api_tokens, directory
+from meetkit.web.bearer import bearer_token
 from meetkit.web.jsonbody import bool_field, read_object, text_field
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import check_budget, count_failure
@@ -22,11 +23,8 @@ async def require_staff_token(request: web.Request, handler: Handler) -> web.Str
     """Let /api/v1 requests through only with a valid staff token; wrong tokens count as failures."""
     if request.path.startswith(PREFIX + "/") and request.path not in PUBLIC_API_PATHS:
         client = await check_budget(request, SecretKind.API_TOKEN)
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         try:
-            await api_tokens.check_api_token(
-                request.app[DATABASE], token.strip() if scheme == "Bearer" else None
-            )
+            await api_tokens.check_api_token(request.app[DATABASE], bearer_token(request))
         except Exception:
             await count_failure(request, SecretKind.API_TOKEN, client)
             raise

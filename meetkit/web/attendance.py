@@ -9,9 +9,11 @@ from meetkit.domain.errors import InvalidInput
 from meetkit.domain.numbers import parse_count
 from meetkit.services import attendance
 from meetkit.web.api import PREFIX as API_PREFIX
+from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE
 from meetkit.web.lookups import leader_view
+from meetkit.web.pages import show_headcount_errors_on_leader_page
 
 routes = web.RouteTableDef()
 
@@ -22,10 +24,13 @@ async def leader_attendance(request: web.Request) -> web.Response:
     db = request.app[DATABASE]
     token = request.match_info["token"]
     view = await leader_view(request)
-    form = await request.post()
-    day = rules.parse_date_field(str(form.get("date", "")))
-    in_room = rules.parse_count_field(str(form.get("in_room", "")), "Die Anzahl im Raum")
-    phone = rules.parse_count_field(str(form.get("phone", "")), "Die Anzahl am Telefon")
+    entered: dict[str, str] = {}
+    show_headcount_errors_on_leader_page(request, view, entered)
+    form = await read_form(request)
+    entered.update((name, form.get(name, "")) for name in ("date", "in_room", "phone"))
+    day = rules.parse_date_field(entered["date"])
+    in_room = rules.parse_count_field(entered["in_room"], "Die Anzahl im Raum")
+    phone = rules.parse_count_field(entered["phone"], "Die Anzahl am Telefon")
     if in_room is None and phone is None:
         raise InvalidInput("Bitte tragen Sie mindestens eine Zahl ein.")
     await attendance.record_headcount(db, view.group.id, day, in_room, phone, "leader")

@@ -32,6 +32,7 @@ from meetkit.jitsi.dialin import (
     single_parameter,
 )
 from meetkit.services import dialin as service
+from meetkit.web.bearer import require_bearer
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import check_budget, count_failure
 from meetkit.web.security import origin
@@ -41,6 +42,7 @@ log = logging.getLogger("meetkit.dialin")
 MAPPER_PATH = "/jitsi/conference-mapper"
 NUMBERS_PATH = "/jitsi/dial-in-numbers"
 CORS_PATHS = frozenset({MAPPER_PATH, NUMBERS_PATH})
+PBX_REFUSAL = "PIN-Abfragen brauchen den Kopf 'Authorization: Bearer' mit MEETKIT_PBX_SECRET."
 
 routes = web.RouteTableDef()
 
@@ -112,7 +114,7 @@ async def _room_for_pin(request: web.Request) -> web.Response:
     client = await check_budget(request, SecretKind.PBX_PIN)
     db = request.app[DATABASE]
     try:
-        service.check_pbx_authorization(secret, request.headers.get("Authorization"))
+        require_bearer(request, secret, PBX_REFUSAL)
         pin = parse_pin(single_parameter(request.query.getall("id"), "id"))
         cache_key = ("pin", pin)
         body = db.cache_get(cache_key, bytes)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -34,6 +36,17 @@ STATUS_BY_ERROR: list[tuple[type[MeetkitError], int]] = [
     (Unavailable, 503),
 ]
 JSON_PREFIXES = ("/api/", "/jitsi/", "/healthz")
+# Headers of aiohttp's HTTP errors that the protocol requires (a 405 names the allowed methods).
+KEPT_HEADERS = ("Allow",)
+
+# A page that shows a form again, with the message and status of the InvalidInput its input caused.
+FormPage = Callable[[str, int], Awaitable[web.StreamResponse]]
+_FORM_PAGE: ContextVar[FormPage | None] = ContextVar("meetkit_form_page", default=None)  # per request
+
+
+def show_invalid_input_on(page: FormPage) -> None:
+    """Answer the current request's InvalidInput with `page` (the form again, the message next to it)."""
+    _FORM_PAGE.set(page)
 
 
 def status_for(error: MeetkitError) -> int:
@@ -52,9 +65,13 @@ def wants_json(request: web.Request) -> bool:
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Answer domain errors and HTTP errors with a clear message; never leak a traceback."""
+    form_page_reset = _FORM_PAGE.set(None)  # the handler may set it; it never outlives the request
     try:
         return await handler(request)
     except MeetkitError as error:
+        form_page = _FORM_PAGE.get()
+        if form_page is not None and isinstance(error, InvalidInput) and not wants_json(request):
+            return await form_page(error.message, status_for(error))  # the message next to the form
         return error_response(request, status_for(error), error.message, error)
     except web.HTTPException as http_error:
         if http_error.status < 400:
@@ -62,10 +79,16 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         message = {404: "Diese Seite gibt es nicht.", 405: "Diese Aktion ist hier nicht möglich."}.get(
             http_error.status, http_error.reason
         )
-        return error_response(request, http_error.status, message, None)
+        response = error_response(request, http_error.status, message, None)
+        for name in KEPT_HEADERS:
+            if name in http_error.headers:
+                response.headers[name] = http_error.headers[name]
+        return response
     except Exception:
         log.exception("unexpected error in route %s", request.match_info.route.name or "unmatched")
         return error_response(request, 500, "Ein interner Fehler ist aufgetreten.", None)
+    finally:
+        _FORM_PAGE.reset(form_page_reset)
 
 
 def error_response(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -18,12 +17,15 @@ from meetkit.jitsi.events import EVENT_KINDS, parse_event
 from meetkit.services import attendance
 from meetkit.services.attendance import EventIngestor
 from meetkit.services.jobs import Lease
+from meetkit.web.bearer import bearer_token, same_secret
+from meetkit.web.bodies import read_request_body
 from meetkit.web.keys import CENSUS_POLLER, DATABASE, EVENT_INGESTOR, SETTINGS
 from meetkit.web.lookups import check_budget, count_failure
 
 log = logging.getLogger("meetkit.attendance")
 
 PREFIX = "/jitsi/events/"
+MAX_EVENT_BYTES = 256 * 1024  # room/destroyed lists every occupant; a few hundred people fit easily
 
 routes = web.RouteTableDef()
 _ANSWERS = {True: b'{"recorded": true}', False: b'{"recorded": false}'}  # encoded once: a hot path
@@ -35,8 +37,7 @@ async def check_events_secret(request: web.Request) -> None:
     if not secret:
         raise FeatureDisabled("Jitsi-Ereignisse sind nicht eingerichtet (MEETKIT_EVENTS_SECRET fehlt).")
     client = await check_budget(request, SecretKind.EVENTS_SECRET)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if not hmac.compare_digest(token.strip().encode() if scheme == "Bearer" else b"", secret.encode()):
+    if not same_secret(bearer_token(request), secret):
         await count_failure(request, SecretKind.EVENTS_SECRET, client)
         raise Unauthorized("Falsches oder fehlendes Geheimnis für Jitsi-Ereignisse.")
 
@@ -44,7 +45,8 @@ async def check_events_secret(request: web.Request) -> None:
 async def jitsi_event(request: web.Request) -> web.Response:
     """Keep the room, the count and the event time of one webhook; everything else is dropped unread."""
     await check_events_secret(request)
-    event = parse_event(request.path.removeprefix(PREFIX), await request.read(), int(time.time()))
+    body = await read_request_body(request, MAX_EVENT_BYTES)
+    event = parse_event(request.path.removeprefix(PREFIX), body, int(time.time()))
     recorded = False
     if event is not None:
         recorded = await request.app[EVENT_INGESTOR].submit(event.room, event.observation)

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.jsontext import parse_json
+from meetkit.web.bodies import read_request_body
 
 MAX_JSON_BYTES = 64 * 1024
 
 
 async def read_object(request: web.Request) -> dict[str, Any]:
     """Return the request's JSON object body, or raise InvalidInput saying what is wrong."""
-    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        raise InvalidInput("Der Inhalt ist zu groß (höchstens 64 KB).")
-    raw = await request.read()  # the whole body; aiohttp's client_max_size bounds what it buffers
-    if len(raw) > MAX_JSON_BYTES:
-        raise InvalidInput("Der Inhalt ist zu groß (höchstens 64 KB).")
-    try:
-        body = json.loads(raw or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(f"Der Inhalt ist kein gültiges JSON: {error}.") from None
+    raw = await read_request_body(request, MAX_JSON_BYTES)
+    body = parse_json(raw or b"{}")
     if not isinstance(body, dict):
         raise InvalidInput('Erwartet wird ein JSON-Objekt, z. B. {"name": "..."}.')
     return body

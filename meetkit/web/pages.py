@@ -18,6 +18,8 @@ from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
 from meetkit.services import attendance, directory, schedules
 from meetkit.services.directory import GroupView
+from meetkit.web.errors import show_invalid_input_on
+from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import check_budget, guarded, leader_view
@@ -70,22 +72,22 @@ async def member_page(request: web.Request) -> web.Response:
         next_dates = tuple(await schedules.next_dates(db, view.group.id))
         body = _render_member_page(settings, view, lang, next_dates).encode()
         db.cache_put(cache_key, body)
-    return web.Response(
-        body=body, content_type="text/html", charset="utf-8", headers={"Cache-Control": "private, no-cache"}
-    )
+    return web.Response(body=body, content_type="text/html", charset="utf-8")  # no-store: web/security.py
 
 
 @routes.get("/l/{token}", name="leader_page")
 @aiohttp_jinja2.template("leader.html")
 async def leader_page(request: web.Request) -> dict[str, object]:
     """The leader's page: start the meeting, share the member link, renew links."""
+    return await _leader_context(request, await leader_view(request))
+
+
+async def _leader_context(request: web.Request, view: GroupView) -> dict[str, object]:
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    token = request.match_info["token"]
-    view = await leader_view(request)
     return {
         "lang": request_language(request),
         "view": view,
-        "token": token,
+        "token": request.match_info["token"],
         "member_url": member_url(settings.public_url, view.group.member_code),
         "member_code": format_member_code(view.group.member_code),
         "jwt_enabled": settings.jwt_enabled,
@@ -94,6 +96,19 @@ async def leader_page(request: web.Request) -> dict[str, object]:
         **phone_context(settings, view),
         **await attendance.leader_context(db, view.group.id),
     }
+
+
+def show_headcount_errors_on_leader_page(
+    request: web.Request, view: GroupView, entered: dict[str, str]
+) -> None:
+    """Let wrong input of this request show the leader page again, with the message and `entered` by the form."""
+
+    async def form_page(message: str, status: int) -> web.StreamResponse:
+        context = await _leader_context(request, view)
+        context.update(attendance_error=message, attendance_entered=entered)
+        return aiohttp_jinja2.render_template("leader.html", request, context, status=status)
+
+    show_invalid_input_on(form_page)
 
 
 @routes.route("*", "/l/{token}/start", name="leader_start")
@@ -112,7 +127,7 @@ async def leader_renew(request: web.Request) -> web.Response:
     """Renew member link, leader link and PIN at the leader's request; the old ones stop at once."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     view = await leader_view(request)
-    form = await request.post()
+    form = await read_form(request)
     if form.get("confirm") != "yes":
         raise InvalidInput("Bitte bestätigen Sie, dass die alten Links ungültig werden sollen.")
     issued = await directory.rotate_group(db, settings, str(view.group.id))

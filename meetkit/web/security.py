@@ -9,6 +9,10 @@ from aiohttp import web
 
 from meetkit.web.keys import SETTINGS
 
+# Member pages and the calendar feed (/j/), leader pages and sheets (/l/), kiosk and pairing pages (/kiosk):
+# they show links, PINs and group names, which a browser must not keep on disk or show from its history.
+SECRET_PATHS = ("/j/", "/l/", "/kiosk")
+
 
 def origin(url: str) -> str:
     """Return the scheme://host[:port] of a URL."""
@@ -38,7 +42,9 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-    if request.path.startswith("/static/"):
+    if request.path.startswith(SECRET_PATHS):
+        headers["Cache-Control"] = "no-store"  # whatever the handler chose: these must never be kept
+    elif request.path.startswith("/static/"):
         headers.setdefault("Cache-Control", "public, max-age=86400")
     else:
         headers.setdefault("Cache-Control", "no-store")

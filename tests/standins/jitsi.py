@@ -8,7 +8,9 @@ play a good and then a broken deployment:
 - `GET /room-census`: Prosody's mod_muc_census answer `census` (JSON-encoded unless it is a str, 404
   when None), with `census_status`;
 - `GET /external_api.js`: a tiny script defining `JitsiMeetExternalAPI`, when `serve_external_api`;
-- every answer waits `delay` seconds first (for timeout tests).
+- every answer waits `delay` seconds first (for timeout tests);
+- with `chunk_size`, config.js and the census are sent in pieces of that many bytes, `chunk_pause` seconds
+  apart (chunked transfer encoding), as a slow link or a proxy would deliver them.
 
 `running(state)` serves it from a background thread, so that synchronous code (a CLI run, a subprocess)
 can talk to it. Formats follow ../shared/jitsi.md; nothing here was compared with a live Jitsi.
@@ -67,6 +69,21 @@ config.enableWelcomePage = true;
 config.disableDeepLinking = false;
 """
 
+# Jitsi's own config.js is about 100 kB, most of it comments on options that are switched off.
+_COMMENTED_OPTION = (
+    "    // config.{name} = undefined; // an option of jitsi-meet's config.js, left at its default\n"
+)
+
+
+def real_size_config_js(public_url: str, size: int = 100_000) -> str:
+    """good_config_js() behind a block of commented-out options, so that it is as large as Jitsi's own."""
+    good = good_config_js(public_url)
+    lines = ["// Options documented in jitsi-meet's config.js (commented out, as shipped):\n"]
+    while sum(map(len, lines)) + len(good) < size:
+        lines.append(_COMMENTED_OPTION.format(name=f"option{len(lines)}"))
+    return "".join(lines) + good
+
+
 EXTERNAL_API_JS = "function JitsiMeetExternalAPI(domain, options) { this.domain = domain; }\n"
 
 
@@ -96,6 +113,8 @@ class StandinJitsi:
     census_status: int = 200
     serve_external_api: bool = False
     delay: float = 0.0
+    chunk_size: int | None = None
+    chunk_pause: float = 0.0
     requests: list[str] = field(default_factory=list)
 
 
@@ -108,20 +127,31 @@ def create_app(state: StandinJitsi) -> web.Application:
         if state.delay:
             await asyncio.sleep(state.delay)
 
+    async def answer(request: web.Request, body: str, status: int, content_type: str) -> web.StreamResponse:
+        if state.chunk_size is None:
+            return web.Response(text=body, status=status, content_type=content_type)
+        response = web.StreamResponse(status=status, headers={"Content-Type": content_type})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        data = body.encode()
+        for start in range(0, len(data), state.chunk_size):
+            await response.write(data[start : start + state.chunk_size])
+            await asyncio.sleep(state.chunk_pause)
+        await response.write_eof()
+        return response
+
     @routes.get("/config.js")
-    async def config_js(request: web.Request) -> web.Response:
+    async def config_js(request: web.Request) -> web.StreamResponse:
         await pause(request)
-        return web.Response(
-            text=state.config_js, status=state.config_status, content_type="application/javascript"
-        )
+        return await answer(request, state.config_js, state.config_status, "application/javascript")
 
     @routes.get("/room-census")
-    async def room_census(request: web.Request) -> web.Response:
+    async def room_census(request: web.Request) -> web.StreamResponse:
         await pause(request)
         if state.census is None:
             return web.Response(text="<html>Jitsi Meet</html>", status=404, content_type="text/html")
         body = state.census if isinstance(state.census, str) else json.dumps(state.census)
-        return web.Response(text=body, status=state.census_status, content_type="application/json")
+        return await answer(request, body, state.census_status, "application/json")
 
     @routes.get("/external_api.js")
     async def external_api(request: web.Request) -> web.Response:
