@@ -117,12 +117,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     )
 
 
-def with_secret(settings: Settings) -> Settings:
-    """Return settings whose `secret` is set, generating and keeping one in the data dir if needed."""
+def with_secret(settings: Settings, create: bool = True) -> Settings:
+    """Return settings whose `secret` is set, from the data dir; only with `create` is a missing one made."""
     if settings.secret:
         return settings
     path = settings.data_dir / SECRET_FILE
     if not path.exists():
+        if not create:
+            raise InvalidInput(
+                f"Der Schlüssel {path.absolute()} fehlt und MEETKIT_SECRET ist nicht gesetzt. "
+                "„meetkit db init“ legt einen neuen an (Kalender-Links ändern sich dann)."
+            )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:

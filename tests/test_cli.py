@@ -73,7 +73,7 @@ def test_bad_input_gives_one_line_and_writes_nothing(cli: Cli, args: tuple[str, 
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
-    assert result.stderr.startswith("meetkit: error: ")
+    assert result.stderr.startswith("meetkit: Fehler: ")
     assert cli("group", "list", "--json").json() == {"groups": []}
 
 
