@@ -44,6 +44,8 @@ def run_command(args: argparse.Namespace) -> int:
         return result
     except MeetkitError as error:
         raise CommandError(translate_message(error.message)) from None
+    except BrokenPipeError:
+        raise
     except OSError as error:
         raise CommandError(os_error_text(error)) from None
 
