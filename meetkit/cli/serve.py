@@ -8,11 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
+from meetkit.cli.language import _
 from meetkit.config import Settings
 from meetkit.web.accesslog import PrivacyAccessLogger
 from meetkit.web.app import create_app
 
 log = logging.getLogger("meetkit")
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
+DEFAULT_PUBLIC_URL = Settings().public_url
 
 
 class WithholdRequestDetails(logging.Filter):
@@ -32,19 +35,29 @@ class WithholdRequestDetails(logging.Filter):
 
 def register(subparsers: Any) -> None:
     """Add the `serve` command."""
-    parser = subparsers.add_parser("serve", help="run the service (creates/migrates the database)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    parser.set_defaults(handler=serve, needs_database=False)
+    parser = subparsers.add_parser(
+        "serve", help=_("den Dienst starten (legt die Datenbank an oder bringt sie auf den neuesten Stand)")
+    )
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help=_("Adresse, auf der meetkit lauscht (Vorgabe: 127.0.0.1)")
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=_("Port, auf dem meetkit lauscht (Vorgabe: 8080)")
+    )
+    parser.set_defaults(handler=serve, needs_database=False, creates_database=True)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the service until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.server").addFilter(WithholdRequestDetails())
-    for warning in settings.startup_warnings():
+    for warning in [*settings.startup_warnings(), *public_url_warnings(settings, args.host, args.port)]:
         log.warning(warning)
-    log.info("meetkit on http://%s:%d (public URL %s)", args.host, args.port, settings.public_url)
+    log.info(
+        _("meetkit läuft auf http://{host}:{port} (öffentliche Adresse {public_url})").format(
+            host=args.host, port=args.port, public_url=settings.public_url
+        )
+    )
     web.run_app(
         create_app(settings),
         host=args.host,
@@ -54,3 +67,16 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         print=None,
     )
     return 0
+
+
+def public_url_warnings(settings: Settings, host: str, port: int) -> list[str]:
+    """Warn when links and QR codes keep the default address although meetkit listens elsewhere."""
+    if settings.public_url != DEFAULT_PUBLIC_URL or (host, port) == (DEFAULT_HOST, DEFAULT_PORT):
+        return []
+    return [
+        _(
+            "MEETKIT_PUBLIC_URL ist nicht gesetzt: Links und QR-Codes zeigen auf {public_url}, meetkit "
+            "lauscht aber auf {host}:{port}. Bitte die Adresse setzen, unter der Mitglieder meetkit "
+            "erreichen, in der Umgebung oder in .env, z. B. MEETKIT_PUBLIC_URL=https://treffen.example.org"
+        ).format(public_url=settings.public_url, host=host, port=port)
+    ]
