@@ -15,6 +15,7 @@ from meetkit.rendering import DEFAULT_LANGUAGE, translations
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # the first one set decides, as for every POSIX program
 PATTERN_CATALOG = "cli.po"  # English for domain messages with values: `{name}` marks each value
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+TRANSLATED_VALUES = frozenset({"label", "weekday", "other_weekday", "day", "rule"})  # German text, not data
 _WEEKDAYS = re.compile(r"\b(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b")
 
 
@@ -39,7 +40,12 @@ def N_(message: str) -> str:
 
 
 def translate_message(message: str) -> str:
-    """Return a German domain message in the command line's language, values kept (translated where known)."""
+    """Return a German domain message in the command line's language.
+
+    Messages with values match catalog entries whose `{name}` marks a value; values named in
+    TRANSLATED_VALUES are German text themselves (a label, a weekday, a rule) and are translated too,
+    all others (names, numbers, what someone typed) are kept as they are.
+    """
     if cli_language() == DEFAULT_LANGUAGE:
         return message
     english = _(message)
@@ -48,7 +54,10 @@ def translate_message(message: str) -> str:
     for pattern, template, _literal in _patterns():
         match = pattern.fullmatch(message)
         if match:
-            return template.format(**{k: translate_message(v) for k, v in match.groupdict().items()})
+            values = match.groupdict()
+            return template.format(
+                **{k: translate_message(v) if k in TRANSLATED_VALUES else v for k, v in values.items()}
+            )
     return _WEEKDAYS.sub(lambda weekday: _(weekday.group(1)), message)
 
 
