@@ -78,11 +78,12 @@ class Settings:
         warnings = []
         if not self.jitsi_configured:
             warnings.append(
-                f"JITSI_URL is not set: join links point at the placeholder {PLACEHOLDER_JITSI_URL}."
+                f"JITSI_URL ist nicht gesetzt: Beitritts-Links zeigen auf den Platzhalter {PLACEHOLDER_JITSI_URL}."
             )
         if not self.jwt_enabled:
             warnings.append(
-                "JITSI_JWT_APP_ID/JITSI_JWT_SECRET are not set: leaders start meetings without a moderator token."
+                "JITSI_JWT_APP_ID/JITSI_JWT_SECRET sind nicht gesetzt: Leitungen starten Treffen ohne "
+                "Moderations-Token."
             )
         return warnings
 
@@ -120,12 +121,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     )
 
 
-def with_secret(settings: Settings) -> Settings:
-    """Return settings whose `secret` is set, generating and keeping one in the data dir if needed."""
+def with_secret(settings: Settings, create: bool = True) -> Settings:
+    """Return settings whose `secret` is set, from the data dir; only with `create` is a missing one made."""
     if settings.secret:
         return settings
     path = settings.data_dir / SECRET_FILE
     if not path.exists():
+        if not create:
+            raise InvalidInput(
+                f"Der Schlüssel {path.absolute()} fehlt und MEETKIT_SECRET ist nicht gesetzt. "
+                "„meetkit db init“ legt einen neuen an (Kalender-Links ändern sich dann)."
+            )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -145,8 +151,8 @@ def parse_dialin_numbers(text: str) -> tuple[DialInNumber, ...]:
             or not re.fullmatch(r"\+[0-9][0-9 ()/-]{4,30}", number)
         ):
             raise InvalidInput(
-                f"MEETKIT_DIALIN_NUMBERS: '{entry}' is not of the form 'DE:+49 89 1234567' "
-                "(two-letter country code, colon, number starting with +)."
+                f"MEETKIT_DIALIN_NUMBERS: '{entry}' hat nicht die Form 'DE:+49 89 1234567' "
+                "(Ländercode aus zwei Buchstaben, Doppelpunkt, Nummer mit +)."
             )
         numbers.append(DialInNumber(country, number, number.startswith(_TOLL_FREE_PREFIXES)))
     return tuple(numbers)
@@ -155,7 +161,7 @@ def parse_dialin_numbers(text: str) -> tuple[DialInNumber, ...]:
 def _url(value: str, name: str) -> str:
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
         raise InvalidInput(
-            f"{name} must be an http(s) URL without query, for example https://meet.example.org"
+            f"{name} muss eine http(s)-Adresse ohne Abfrageteil sein, zum Beispiel https://meet.example.org"
         )
     return value.rstrip("/")
 
@@ -164,7 +170,7 @@ def _int(value: str | None, name: str, default: int, low: int, high: int) -> int
     if value is None:
         return default
     if not value.isdigit() or not low <= int(value) <= high:
-        raise InvalidInput(f"{name} must be a whole number from {low} to {high}, not '{value}'.")
+        raise InvalidInput(f"{name} muss eine ganze Zahl von {low} bis {high} sein, nicht '{value}'.")
     return int(value)
 
 
@@ -174,8 +180,8 @@ def _shared_secret(value: str | None, name: str) -> str | None:
         return None
     if len(value) < MIN_SHARED_SECRET_LENGTH or not all("!" <= char <= "~" for char in value):
         raise InvalidInput(
-            f"{name} must be at least {MIN_SHARED_SECRET_LENGTH} characters of letters, digits and "
-            f"punctuation (it has {len(value)}); make one with: openssl rand -hex 32"
+            f"{name} braucht mindestens {MIN_SHARED_SECRET_LENGTH} Zeichen aus Buchstaben, Ziffern und "
+            f"Satzzeichen (es sind {len(value)}); ein neues erzeugt: openssl rand -hex 32"
         )
     return value
 
@@ -185,7 +191,7 @@ def _networks(text: str, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.I
         return tuple(ipaddress.ip_network(part.strip()) for part in text.split(",") if part.strip())
     except ValueError as error:
         raise InvalidInput(
-            f"{name}: {error} (expected addresses or networks like 127.0.0.1,172.16.0.0/12)."
+            f"{name}: {error} (erwartet werden Adressen oder Netze wie 127.0.0.1,172.16.0.0/12)."
         ) from None
 
 
@@ -205,6 +211,3 @@ def _database_path(url: str | None, data_dir: Path) -> Path | None:
     if url.startswith("sqlite:///"):
         return Path(url.removeprefix("sqlite:///"))
     return None
-    raise InvalidInput(
-        "MEETKIT_DATABASE_URL: only sqlite:///PATH is supported in this release (PostgreSQL is planned)."
-    )

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -184,12 +185,35 @@ class CliResult:
         return json.loads(self.stdout)
 
 
+LANGUAGE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+@pytest.fixture(scope="session")
+def initialised_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir made once by `meetkit db init` (CLI commands never create a database themselves)."""
+    folder = tmp_path_factory.mktemp("initialised") / "data"
+    subprocess.run(
+        [sys.executable, "-m", "meetkit", "db", "init"],
+        env={**os.environ, **BASE_ENV, "MEETKIT_DATA_DIR": str(folder)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return folder
+
+
 @pytest.fixture
-def cli(env: dict[str, str], tmp_path: Path) -> Callable[..., CliResult]:
-    """Run `meetkit ...` as a user would, in a subprocess with the test environment."""
+def cli(env: dict[str, str], tmp_path: Path, initialised_data_dir: Path) -> Callable[..., CliResult]:
+    """Run `meetkit ...` as a user would (German locale), in a subprocess on an initialised data dir."""
+    data_dir = Path(env["MEETKIT_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("meetkit.db", "secret.key"):  # what the app or `settings` made already stays
+        if not (data_dir / name).exists():
+            shutil.copy2(initialised_data_dir / name, data_dir / name)
+    inherited = {key: value for key, value in os.environ.items() if key not in LANGUAGE_VARIABLES}
 
     def run(*args: str, extra_env: dict[str, str] | None = None) -> CliResult:
-        process_env = {**os.environ, **env, **(extra_env or {})}
+        process_env = {**inherited, **env, **(extra_env or {})}
         completed = subprocess.run(
             [sys.executable, "-m", "meetkit", *args],
             capture_output=True,

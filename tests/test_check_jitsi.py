@@ -118,7 +118,7 @@ def check_jitsi(
             "MEETKIT_DIALIN_NUMBERS": "DE:+49 89 1234567",
             "MEETKIT_CENSUS_URL": f"{standins.prosody_url}/room-census",
         }
-        for name in MEETKIT_VARIABLES:
+        for name in (*MEETKIT_VARIABLES, "LC_ALL", "LC_MESSAGES", "LANG"):  # German: the CLI's language
             monkeypatch.delenv(name, raising=False)
         for name, value in {**base, **env}.items():
             monkeypatch.setenv(name, value)
@@ -166,14 +166,14 @@ def test_text_output_has_one_line_per_check_and_a_summary(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(ALL_CHECKS) + 1
     assert lines[1] == (
-        "PROBLEM  third-party requests: disableThirdPartyRequests is false instead of true: browsers may "
-        "load avatars, analytics scripts, GIFs and videos from other services. Fix: Set "
+        "PROBLEM    third-party requests: disableThirdPartyRequests is false instead of true: browsers may "
+        "load avatars, analytics scripts, GIFs and videos from other services. Abhilfe: Set "
         "ENABLE_THIRD_PARTY_REQUESTS=false in docker-jitsi-meet's .env, or copy "
         "deploy/jitsi/web/custom-config.js to ${CONFIG}/web/custom-config.js (docs/deploy.md, step 5) and "
         "restart Jitsi's web container."
     )
-    assert lines[0].startswith("ok       Jitsi config.js: ")
-    assert lines[-1] == "1 problem(s), 0 warning(s), 13 ok, 0 skipped."
+    assert lines[0].startswith("ok         Jitsi config.js: ")
+    assert lines[-1] == "1 Problem(e), 0 Warnung(en), 13 ok, 0 übergangen."
 
 
 # --- Jitsi not there, slow, or not Jitsi ----------------------------------------------------------------
@@ -500,7 +500,7 @@ def test_bad_timeout_is_refused(
     assert main(["--env-file", str(tmp_path / "absent.env"), "check-jitsi", "--timeout", "0"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "meetkit: error: --timeout must be between 0 and 300 seconds\n"
+    assert captured.err == "meetkit: Fehler: --timeout muss zwischen 0 und 300 Sekunden liegen.\n"
 
 
 # --- as a user runs it: the installed command in a subprocess ---------------------------------------------
@@ -518,10 +518,10 @@ def test_command_line_good_and_broken(cli: Callable[..., CliResult], standins: S
     broken = cli("check-jitsi", extra_env=env)
     assert broken.returncode == 1
     assert any(
-        line.startswith("PROBLEM  Gravatar: gravatar.disabled is false instead of true")
+        line.startswith("PROBLEM    Gravatar: gravatar.disabled is false instead of true")
         for line in broken.stdout.splitlines()
     )
-    assert broken.stdout.splitlines()[-1].startswith("1 problem(s)")
+    assert broken.stdout.splitlines()[-1].startswith("1 Problem(e)")
 
 
 def test_standin_serves_external_api_only_when_asked() -> None:

@@ -40,8 +40,9 @@ def test_group_add_without_dialin_has_no_pin(cli: Cli) -> None:
 def test_human_output_is_readable(cli: Cli) -> None:
     result = cli("group", "add", "Trauercafé")
     assert result.returncode == 0
-    assert "member_url: https://treffen.example.org/j/" in result.stdout
-    assert "leader_url" in result.stdout
+    assert "Link für Mitglieder: https://treffen.example.org/j/" in result.stdout
+    assert "Link für die Leitung: https://treffen.example.org/l/" in result.stdout
+    assert "nur jetzt angezeigt" in result.stdout
 
 
 def test_rotate_prints_new_links_and_pin(cli: Cli) -> None:
@@ -73,7 +74,7 @@ def test_bad_input_gives_one_line_and_writes_nothing(cli: Cli, args: tuple[str, 
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr
-    assert result.stderr.startswith("meetkit: error: ")
+    assert result.stderr.startswith("meetkit: Fehler: ")
     assert cli("group", "list", "--json").json() == {"groups": []}
 
 

@@ -107,4 +107,4 @@ def test_clear(cli: Cli) -> None:
 def test_help_lists_the_examples(cli: Cli) -> None:
     result = cli("group", "schedule", "--help")
     assert result.returncode == 0
-    assert "--weekly WEEKDAY TIME" in result.stdout and "--monthly last fr 17:00" in result.stdout
+    assert "--weekly WOCHENTAG UHRZEIT" in result.stdout and "--monthly last fr 17:00" in result.stdout

@@ -34,7 +34,7 @@ def test_sheet_for_one_group_and_a_fresh_sheet_after_rotate(cli: Cli, tmp_path: 
     assert rotated["member_url"] != group["member_url"] and rotated["pin"] != group["pin"]
     again = cli("sheet", "Trauer für Ältere", "-o", "new.pdf", "--lang", "en")
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip() == "new.pdf: invitation sheet, 1 page"
+    assert again.stdout.strip() == "new.pdf: Einladungsblatt, 1 Seite"
     pdf = (tmp_path / "new.pdf").read_bytes()
     assert decode_pages(pdf, 150) == [[rotated["member_url"]]]
     text = " ".join(pdf_text(pdf, tmp_path).split())
@@ -57,7 +57,7 @@ def test_sheets_of_a_contact_point_in_one_pdf(cli: Cli, tmp_path: Path) -> None:
 
     done = cli("sheets", "--contact-point", "kiss-nuernberg", "-o", "all.pdf")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "all.pdf: 3 groups, 3 pages"
+    assert done.stdout.strip() == "all.pdf: 3 Gruppen, 3 Seiten"
     assert decode_pages((tmp_path / "all.pdf").read_bytes(), 72) == [[u] for u in urls]
 
     everything = cli("sheets", "-o", "everything.pdf", "--json")
@@ -71,9 +71,12 @@ def test_sheets_of_a_contact_point_in_one_pdf(cli: Cli, tmp_path: Path) -> None:
         (["sheet", "99", "-o", "x.pdf"], "Keine Gruppe mit der Nummer 99."),
         (["sheet", "Unbekannt", "-o", "x.pdf"], "Keine Gruppe mit dem Namen 'Unbekannt'."),
         (["sheets", "--contact-point", "nirgendwo", "-o", "x.pdf"], "Keine Kontaktstelle"),
-        (["sheet", "1", "-o", "missing/folder/x.pdf"], "cannot write missing/folder/x.pdf: the folder"),
-        (["sheet", "1", "-o", "."], "cannot write .: it is a directory"),
-        (["sheets", "-o", "empty.pdf"], "nothing to print"),
+        (
+            ["sheet", "1", "-o", "missing/folder/x.pdf"],
+            "missing/folder/x.pdf lässt sich nicht schreiben: den Ordner",
+        ),
+        (["sheet", "1", "-o", "."], ". lässt sich nicht schreiben: das ist ein Ordner"),
+        (["sheets", "-o", "empty.pdf"], "nichts zu drucken"),
     ],
 )
 def test_clear_one_line_errors(cli: Cli, tmp_path: Path, args: list[str], message: str) -> None:
@@ -89,7 +92,9 @@ def test_unwritable_output_path(cli: Cli, tmp_path: Path) -> None:
     cli("group", "add", "Gruppe")
     result = cli("sheet", "1", "-o", "/sys/sheet.pdf")
     assert result.returncode == 2
-    assert result.stderr == "meetkit: error: cannot write /sys/sheet.pdf: Permission denied\n"
+    assert (
+        result.stderr == "meetkit: Fehler: /sys/sheet.pdf lässt sich nicht schreiben: keine Berechtigung.\n"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
@@ -98,4 +103,4 @@ def test_read_only_output_folder(cli: Cli, tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
     result = cli("sheet", "1", "-o", str(locked / "x.pdf"))
-    assert result.returncode == 2 and result.stderr.endswith(": Permission denied\n")
+    assert result.returncode == 2 and result.stderr.endswith(": keine Berechtigung.\n")

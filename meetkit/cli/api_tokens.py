@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import _
+from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.services import api_tokens
 from meetkit.storage.database import Database
@@ -13,20 +15,22 @@ from meetkit.storage.database import Database
 
 def register(subparsers: Any) -> None:
     """Add the `api-token` command group."""
-    parser = subparsers.add_parser("api-token", help="manage staff API tokens")
-    commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+    parser = subparsers.add_parser("api-token", help=_("Zugangs-Tokens für die Staff-API verwalten"))
+    commands = parser.add_subparsers(dest="subcommand", required=True, metavar=_("UNTERBEFEHL"))
 
-    add = commands.add_parser("add", help="create a token (shown once; stored only as a hash)")
-    add.add_argument("name", metavar="NAME", help="who or what uses it, e.g. 'Verwaltung KISS'")
+    add = commands.add_parser(
+        "add", help=_("ein Token anlegen (nur einmal gezeigt; gespeichert wird nur ein Hash)")
+    )
+    add.add_argument("name", metavar="NAME", help=_("wer oder was es benutzt, z. B. „Verwaltung KISS“"))
     add_json_flag(add)
     add.set_defaults(handler=add_token)
 
-    listing = commands.add_parser("list", help="list tokens (never the tokens themselves)")
+    listing = commands.add_parser("list", help=_("Tokens auflisten (nie die Tokens selbst)"))
     add_json_flag(listing)
     listing.set_defaults(handler=list_tokens)
 
-    revoke = commands.add_parser("revoke", help="revoke a token by id")
-    revoke.add_argument("id", type=int, metavar="ID")
+    revoke = commands.add_parser("revoke", help=_("ein Token mit seiner Nummer widerrufen"))
+    revoke.add_argument("id", type=int, metavar=_("NUMMER"))
     revoke.set_defaults(handler=revoke_token)
 
 
@@ -36,7 +40,7 @@ async def add_token(args: argparse.Namespace, settings: Settings, db: Database) 
     emit(
         args,
         {"id": record.id, "name": record.name, "token": token},
-        [token, "", "Store it now: meetkit keeps only its hash."],
+        [token, "", _("Jetzt sicher aufbewahren: meetkit speichert nur einen Hash davon.")],
     )
     return 0
 
@@ -50,7 +54,7 @@ async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database
     emit(
         args,
         {"api_tokens": data},
-        [f"{t.id}\t{t.name}\t{'revoked' if t.revoked_at else 'active'}" for t in found],
+        [f"{t.id}\t{t.name}\t{_token_state(t.created_at, t.revoked_at)}" for t in found],
     )
     return 0
 
@@ -58,5 +62,11 @@ async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database
 async def revoke_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a staff API token."""
     await api_tokens.revoke_api_token(db, args.id)
-    print(f"API token {args.id} revoked.")
+    print(_("API-Token {number} ist widerrufen.").format(number=args.id))
     return 0
+
+
+def _token_state(created_at: str, revoked_at: str | None) -> str:
+    if revoked_at:
+        return _("widerrufen am {time}").format(time=local_time(revoked_at))
+    return _("aktiv seit {time}").format(time=local_time(created_at))

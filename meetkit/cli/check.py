@@ -8,26 +8,36 @@ import sys
 from typing import Any
 
 from meetkit.cli.common import add_json_flag
+from meetkit.cli.language import N_, _
 from meetkit.config import Settings
 from meetkit.jitsi import check
 
-LABELS = {check.OK: "ok", check.WARNING: "warning", check.SKIPPED: "skipped", check.PROBLEM: "PROBLEM"}
+LABELS = {
+    check.OK: N_("ok"),
+    check.WARNING: N_("Warnung"),
+    check.SKIPPED: N_("übergangen"),
+    check.PROBLEM: N_("PROBLEM"),
+}
 
 
 def register(subparsers: Any) -> None:
     """Add the `check-jitsi` command."""
     parser = subparsers.add_parser(
         "check-jitsi",
-        help="check the configured Jitsi deployment and explain what is wrong",
-        description="Check JITSI_URL's config.js, the room census and meetkit's tokens; one line per "
-        "check. Exits 1 when something needed is wrong.",
+        help=_("das eingestellte Jitsi prüfen und erklären, was nicht stimmt"),
+        description=_(
+            "Prüft die config.js unter JITSI_URL, den Raum-Zensus und meetkits Tokens; eine Zeile je "
+            "Prüfung. Endet mit Status 1, wenn etwas Nötiges nicht stimmt."
+        ),
     )
     parser.add_argument(
         "--timeout",
         type=float,
         default=check.DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up on each request after this long (default {check.DEFAULT_TIMEOUT:g})",
+        metavar=_("SEKUNDEN"),
+        help=_("jede Anfrage nach so vielen Sekunden aufgeben (Vorgabe: {seconds})").format(
+            seconds=f"{check.DEFAULT_TIMEOUT:g}"
+        ),
     )
     add_json_flag(parser)
     parser.set_defaults(handler=check_jitsi, needs_database=False)
@@ -36,7 +46,8 @@ def register(subparsers: Any) -> None:
 def check_jitsi(args: argparse.Namespace, settings: Settings) -> int:
     """Run the checks, print them, and return 1 if any found a problem."""
     if not 0 < args.timeout <= 300:
-        print("meetkit: error: --timeout must be between 0 and 300 seconds", file=sys.stderr)
+        message = _("--timeout muss zwischen 0 und 300 Sekunden liegen.")
+        print(_("meetkit: Fehler: {message}").format(message=message), file=sys.stderr)
         return 2
     results = check.run(settings, args.timeout)
     failed = check.has_problems(results)
@@ -50,13 +61,17 @@ def check_jitsi(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write("\n")
     else:
         for result in results:
-            line = f"{LABELS[result.status]:<8} {result.name}: {result.message}"
+            line = f"{_(LABELS[result.status]):<10} {result.name}: {result.message}"
             if result.fix and result.status != check.OK:
-                line += f" Fix: {result.fix}"
+                line += " " + _("Abhilfe: {fix}").format(fix=result.fix)
             print(line)
         counts = {status: sum(r.status == status for r in results) for status in LABELS}
         print(
-            f"{counts[check.PROBLEM]} problem(s), {counts[check.WARNING]} warning(s), "
-            f"{counts[check.OK]} ok, {counts[check.SKIPPED]} skipped."
+            _("{problems} Problem(e), {warnings} Warnung(en), {ok} ok, {skipped} übergangen.").format(
+                problems=counts[check.PROBLEM],
+                warnings=counts[check.WARNING],
+                ok=counts[check.OK],
+                skipped=counts[check.SKIPPED],
+            )
         )
     return 1 if failed else 0

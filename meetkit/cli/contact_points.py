@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import _
 from meetkit.config import Settings
 from meetkit.services import directory
 from meetkit.storage.database import Database
@@ -13,20 +14,24 @@ from meetkit.storage.database import Database
 
 def register(subparsers: Any) -> None:
     """Add the `contact-point` command group."""
-    parser = subparsers.add_parser("contact-point", help="manage contact points")
-    commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+    parser = subparsers.add_parser("contact-point", help=_("Kontaktstellen verwalten"))
+    commands = parser.add_subparsers(dest="subcommand", required=True, metavar=_("UNTERBEFEHL"))
 
-    add = commands.add_parser("add", help="create a contact point; prints its id and slug")
+    add = commands.add_parser("add", help=_("eine Kontaktstelle anlegen; zeigt Nummer und Kurznamen"))
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--slug", help="short name used in commands (default: made from NAME)")
-    add.add_argument("--phone", help="phone number members can call for help (printed on sheets)")
+    add.add_argument("--slug", help=_("Kurzname für Befehle (Vorgabe: aus NAME gebildet)"))
     add.add_argument(
-        "--hide-group-names", action="store_true", help="never show group names on member pages and sheets"
+        "--phone", help=_("Telefonnummer, unter der Mitglieder Hilfe bekommen (steht auf den Blättern)")
+    )
+    add.add_argument(
+        "--hide-group-names",
+        action="store_true",
+        help=_("Gruppennamen nie auf Mitgliederseiten und Blättern zeigen"),
     )
     add_json_flag(add)
     add.set_defaults(handler=add_contact_point)
 
-    listing = commands.add_parser("list", help="list contact points")
+    listing = commands.add_parser("list", help=_("Kontaktstellen auflisten"))
     add_json_flag(listing)
     listing.set_defaults(handler=list_contact_points)
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import N_, _
+from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.devices import PAIRING_MINUTES
 from meetkit.qr import qr_svg_document, qr_text
@@ -17,41 +19,56 @@ from meetkit.storage.database import Database
 
 def register(subparsers: Any) -> None:
     """Add the `device` command group."""
-    parser = subparsers.add_parser("device", help="manage kiosk tablets")
-    commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+    parser = subparsers.add_parser("device", help=_("Kiosk-Tablets verwalten"))
+    commands = parser.add_subparsers(dest="subcommand", required=True, metavar=_("UNTERBEFEHL"))
 
     add = commands.add_parser(
         "add",
-        help="register a tablet and print its one-time pairing link and QR code",
-        description=PAIRING_HELP,
+        help=_("ein Tablet anlegen und seinen einmaligen Kopplungslink mit QR-Code zeigen"),
+        description=_(PAIRING_HELP),
     )
-    add.add_argument("name", metavar="NAME", help='a name for staff, e.g. "Tablet Raum 2"')
-    add.add_argument("--contact-point", required=True, metavar="SLUG", help="the contact point that lends it")
+    add.add_argument("name", metavar="NAME", help=_("ein Name für das Team, z. B. „Tablet Raum 2“"))
+    add.add_argument(
+        "--contact-point",
+        required=True,
+        metavar=_("KURZNAME"),
+        help=_("die Kontaktstelle, der das Tablet gehört"),
+    )
     _pairing_options(add)
     add.set_defaults(handler=add_device)
 
     pair = commands.add_parser(
-        "pair", help="a new pairing link for a tablet (the old tablet stops working once it is used)"
+        "pair", help=_("ein neuer Kopplungslink für ein Tablet (das alte hört auf, sobald er benutzt ist)")
     )
-    pair.add_argument("device", metavar="DEVICE", help="device number or unique name")
+    pair.add_argument("device", metavar=_("TABLET"), help=_(DEVICE_HELP))
     _pairing_options(pair)
     pair.set_defaults(handler=pair_device)
 
-    listing = commands.add_parser("list", help="list tablets")
-    listing.add_argument("--contact-point", metavar="SLUG", help="only this contact point's tablets")
+    listing = commands.add_parser("list", help=_("Tablets auflisten"))
+    listing.add_argument(
+        "--contact-point", metavar=_("KURZNAME"), help=_("nur die Tablets dieser Kontaktstelle")
+    )
     add_json_flag(listing)
     listing.set_defaults(handler=list_devices)
 
-    revoke = commands.add_parser("revoke", help="revoke a tablet: its kiosk page stops working at once")
-    revoke.add_argument("device", metavar="DEVICE", help="device number or unique name")
+    revoke = commands.add_parser("revoke", help=_("ein Tablet abmelden: seine Kiosk-Seite hört sofort auf"))
+    revoke.add_argument("device", metavar=_("TABLET"), help=_(DEVICE_HELP))
     add_json_flag(revoke)
     revoke.set_defaults(handler=revoke_device)
 
 
-PAIRING_HELP = (
-    "Open the pairing link on the tablet (scan the QR code with its camera) and tap the button there: the "
-    "tablet then shows the kiosk page and can be bookmarked. The link works once and expires."
+PAIRING_HELP = N_(
+    "Den Kopplungslink auf dem Tablet öffnen (den QR-Code mit seiner Kamera scannen) und dort den Knopf "
+    "antippen: das Tablet zeigt dann die Kiosk-Seite und kann sie als Lesezeichen behalten. Der Link gilt "
+    "einmal und läuft ab."
 )
+DEVICE_HELP = N_("Nummer oder eindeutiger Name des Tablets")
+STATES = {
+    "revoked": N_("abgemeldet"),
+    "pairing": N_("Kopplungslink offen"),
+    "paired": N_("gekoppelt"),
+    "unpaired": N_("nicht gekoppelt"),
+}
 
 
 def _pairing_options(parser: argparse.ArgumentParser) -> None:
@@ -60,10 +77,14 @@ def _pairing_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=PAIRING_MINUTES,
         metavar="N",
-        help=f"how long the pairing link works (default {PAIRING_MINUTES})",
+        help=_("wie viele Minuten der Kopplungslink gilt (Vorgabe: {minutes})").format(
+            minutes=PAIRING_MINUTES
+        ),
     )
-    parser.add_argument("--svg", type=Path, metavar="FILE", help="also write the QR code as SVG to FILE")
-    parser.add_argument("--no-qr", action="store_true", help="print no QR code in the terminal")
+    parser.add_argument(
+        "--svg", type=Path, metavar=_("DATEI"), help=_("den QR-Code auch als SVG in DATEI schreiben")
+    )
+    parser.add_argument("--no-qr", action="store_true", help=_("keinen QR-Code im Terminal zeigen"))
     add_json_flag(parser)
 
 
@@ -77,13 +98,15 @@ def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPa
         "pairing_expires_at": issued.device.pairing_expires_at,
     }
     lines = [
-        f"Tablet {issued.device.id}: {issued.device.name}",
-        f"Kopplungslink (einmalig, gültig bis {issued.device.pairing_expires_at}):",
+        _("Tablet {number}: {name}").format(number=issued.device.id, name=issued.device.name),
+        _("Kopplungslink (einmalig, gültig bis {time}):").format(
+            time=local_time(issued.device.pairing_expires_at)
+        ),
         url,
     ]
     if not args.no_qr:
         lines += ["", qr_text(url), ""]
-    lines.append("Auf dem Tablet öffnen und dort „Dieses Tablet koppeln“ antippen.")
+    lines.append(_("Auf dem Tablet öffnen und dort „Dieses Tablet koppeln“ antippen."))
     emit(args, data, lines)
 
 
@@ -108,7 +131,7 @@ async def list_devices(args: argparse.Namespace, settings: Settings, db: Databas
     emit(
         args,
         {"devices": data},
-        [f"{d['id']}\t{d['name']}\t{d.get('contact_point', '')}\t{d['status']}" for d in data],
+        [f"{d['id']}\t{d['name']}\t{d.get('contact_point', '')}\t{_state(d)}" for d in data],
     )
     return 0
 
@@ -116,5 +139,19 @@ async def list_devices(args: argparse.Namespace, settings: Settings, db: Databas
 async def revoke_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a tablet."""
     device = await devices.revoke_device(db, args.device)
-    emit(args, devices.device_json(device), [f"Tablet {device.id} ({device.name}) ist abgemeldet."])
+    emit(
+        args,
+        devices.device_json(device),
+        [_("Tablet {number} ({name}) ist abgemeldet.").format(number=device.id, name=device.name)],
+    )
     return 0
+
+
+def _state(data: dict[str, Any]) -> str:
+    """A tablet's status for people, with the time that goes with it."""
+    state = _(STATES[str(data["status"])])
+    if data["status"] == "pairing":
+        return _("{state} bis {time}").format(state=state, time=local_time(str(data["pairing_expires_at"])))
+    if data["status"] == "paired" and data["paired_at"]:
+        return _("{state} am {time}").format(state=state, time=local_time(str(data["paired_at"])))
+    return state

@@ -6,48 +6,74 @@ import argparse
 from typing import Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import N_, _
+from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.services import directory
 from meetkit.storage.database import Database
 
+GROUP_HELP = N_("Nummer oder eindeutiger Name der Gruppe")
+
 
 def register(subparsers: Any) -> None:
     """Add the `group` command group."""
-    parser = subparsers.add_parser("group", help="manage groups")
-    commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+    parser = subparsers.add_parser("group", help=_("Gruppen verwalten"))
+    commands = parser.add_subparsers(dest="subcommand", required=True, metavar=_("UNTERBEFEHL"))
 
-    add = commands.add_parser("add", help="create a group with its room, member link and leader link")
+    add = commands.add_parser(
+        "add", help=_("eine Gruppe mit Raum, Link für Mitglieder und Link für die Leitung anlegen")
+    )
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--contact-point", metavar="SLUG", help="the contact point the group belongs to")
+    add.add_argument(
+        "--contact-point", metavar=_("KURZNAME"), help=_("die Kontaktstelle, zu der die Gruppe gehört")
+    )
     add_json_flag(add)
     add.set_defaults(handler=add_group)
 
-    listing = commands.add_parser("list", help="list groups")
-    listing.add_argument("--contact-point", metavar="SLUG", help="only this contact point's groups")
+    listing = commands.add_parser("list", help=_("Gruppen auflisten"))
+    listing.add_argument(
+        "--contact-point", metavar=_("KURZNAME"), help=_("nur die Gruppen dieser Kontaktstelle")
+    )
     add_json_flag(listing)
     listing.set_defaults(handler=list_groups)
 
-    show = commands.add_parser("show", help="show one group")
-    show.add_argument("group", metavar="GROUP", help="group number or unique name")
+    show = commands.add_parser("show", help=_("eine Gruppe zeigen"))
+    show.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
     add_json_flag(show)
     show.set_defaults(handler=show_group)
 
-    rotate = commands.add_parser("rotate", help="new room, code, leader link and PIN; old ones stop at once")
-    rotate.add_argument("group", metavar="GROUP", help="group number or unique name")
+    rotate = commands.add_parser(
+        "rotate",
+        help=_("neuer Raum, Mitglieder-Code, Leitungslink und PIN; die alten gelten sofort nicht mehr"),
+    )
+    rotate.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
     add_json_flag(rotate)
     rotate.set_defaults(handler=rotate_group)
 
 
+LABELS = {
+    "id": N_("Gruppe"),
+    "name": N_("Name"),
+    "room": N_("Raum"),
+    "member_url": N_("Link für Mitglieder"),
+    "leader_url": N_("Link für die Leitung"),
+    "pin": N_("PIN"),
+}
+
+
 def _lines(data: dict[str, Any]) -> list[str]:
-    keys = ["id", "name", "room", "member_url", "leader_url", "pin"]
-    return [f"{key}: {data[key]}" for key in keys if data.get(key) is not None]
+    lines = [f"{_(label)}: {data[key]}" for key, label in LABELS.items() if data.get(key) is not None]
+    if data.get("renewed_at"):
+        lines.append(_("Links erneuert: {time}").format(time=local_time(data["renewed_at"])))
+    return lines
 
 
 async def add_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a group and print its links (the leader link is shown only now)."""
     issued = await directory.add_group(db, settings, args.name, args.contact_point)
     data = directory.group_json(settings, issued.group, issued.leader_token)
-    emit(args, data, [*_lines(data), "", "Keep the leader_url private: it is shown only once."])
+    notice = _("Den Link für die Leitung vertraulich weitergeben: er wird nur jetzt angezeigt.")
+    emit(args, data, [*_lines(data), "", notice])
     return 0
 
 
@@ -71,5 +97,8 @@ async def rotate_group(args: argparse.Namespace, settings: Settings, db: Databas
     """Renew a group's links and PIN and print the new ones."""
     issued = await directory.rotate_group(db, settings, args.group)
     data = directory.group_json(settings, issued.group, issued.leader_token)
-    emit(args, data, [*_lines(data), "", "The old member link, leader link and PIN no longer work."])
+    notice = _(
+        "Der alte Link für Mitglieder, der alte Link für die Leitung und die alte PIN gelten nicht mehr."
+    )
+    emit(args, data, [*_lines(data), "", notice])
     return 0

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from meetkit.cli.language import _, cli_language
+from meetkit.cli.times import month_name
 from meetkit.config import Settings
 from meetkit.domain.attendance import report_json
 from meetkit.services import attendance
@@ -19,27 +21,39 @@ def register(subparsers: Any) -> None:
     """Add the `report` command."""
     parser = subparsers.add_parser(
         "report",
-        help="anonymous monthly attendance report (counts only)",
-        description=(
-            "Meetings and participants (online + in room + phone) per group and contact point for one month. "
-            "Counts only, never names. For a state-wide export use --min-count 3: people counts from 1 to 2 "
-            "are then left out, with every figure they could be worked out from (docs/attendance.md)."
+        help=_("anonymer Monatsbericht der Teilnahme (nur Zahlen)"),
+        description=_(
+            "Treffen und Teilnehmende (online + im Raum + am Telefon) je Gruppe und Kontaktstelle in einem "
+            "Monat. Nur Zahlen, nie Namen. Für eine landesweite Auswertung --min-count 3 verwenden: "
+            "Personenzahlen von 1 bis 2 fallen dann weg, mit jeder Zahl, aus der sie sich errechnen ließen "
+            "(docs/attendance.md)."
         ),
     )
-    parser.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, e.g. 2026-11")
-    parser.add_argument("--contact-point", metavar="SLUG", help="only this contact point's groups")
+    parser.add_argument("--month", required=True, metavar=_("JJJJ-MM"), help=_("der Monat, z. B. 2026-11"))
+    parser.add_argument(
+        "--contact-point", metavar=_("KURZNAME"), help=_("nur die Gruppen dieser Kontaktstelle")
+    )
     parser.add_argument(
         "--format",
         choices=("csv", "json", "html"),
         default="csv",
-        help="csv (default), json, or html: a page with a weekly chart to open in a browser",
+        help=_("csv (Vorgabe), json oder html: eine Seite mit Wochen-Diagramm für den Browser"),
     )
-    parser.add_argument("--json", action="store_true", help="same as --format json")
+    parser.add_argument("--json", action="store_true", help=_("wie --format json"))
     parser.add_argument(
-        "--min-count", type=int, metavar="N", help="suppress people counts below N (state-wide export)"
+        "--min-count",
+        type=int,
+        metavar="N",
+        help=_("Personenzahlen unter N weglassen (landesweite Auswertung)"),
     )
-    parser.add_argument("--lang", choices=("de", "en"), default="de", help="language of the HTML page")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--lang",
+        choices=("de", "en"),
+        help=_("Sprache der HTML-Seite (Vorgabe: die Sprache der Kommandozeile)"),
+    )
+    parser.add_argument(
+        "-o", "--output", metavar=_("DATEI"), help=_("in DATEI schreiben statt auf die Standardausgabe")
+    )
     parser.set_defaults(handler=report)
 
 
@@ -50,14 +64,15 @@ async def report(args: argparse.Namespace, settings: Settings, db: Database) -> 
     if fmt == "json":
         text = json.dumps(report_json(found), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
-        text = attendance.report_html(found, args.lang)
+        text = attendance.report_html(found, args.lang or cli_language())
     else:
         text = attendance.report_csv(found)
     if args.output:
         path = Path(args.output)
         await asyncio.to_thread(path.write_text, text, encoding="utf-8")
         if not args.json:
-            print(f"report for {args.month} written to {path}", file=sys.stderr)
+            message = _("Bericht für {month} in {path} geschrieben.")
+            print(message.format(month=month_name(str(found.month)), path=path), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import N_, _, translate_message
+from meetkit.cli.times import local_date, weekday_date
 from meetkit.config import Settings
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput
@@ -13,21 +15,22 @@ from meetkit.services import schedules
 from meetkit.services.schedules import ScheduleView
 from meetkit.storage.database import Database
 
-EPILOG = """\
-examples:
+EPILOG = N_("""\
+Beispiele:
   meetkit group schedule 12 --weekly do 19:00 --duration 90 --place "Raum 2"
-  meetkit group schedule 12 --biweekly 2026-04-02 18:30      every 2nd week, counted from that date
-  meetkit group schedule 12 --monthly 1 mi 19:00             1st Wednesday of each month
-  meetkit group schedule 12 --monthly last fr 17:00          last Friday of each month
-  meetkit group schedule 12 --place "Raum 3"                 change only the place (or --duration, --time)
-  meetkit group schedule 12 --cancel 2026-04-09              cancel one date (repeatable)
-  meetkit group schedule 12 --add 2026-04-13                 one extra date, or undo a cancellation
-  meetkit group schedule 12                                  show the schedule and the next dates
-  meetkit group schedule 12 --clear                          remove the schedule
+  meetkit group schedule 12 --biweekly 2026-04-02 18:30      jede zweite Woche, gezählt ab diesem Tag
+  meetkit group schedule 12 --monthly 1 mi 19:00             1. Mittwoch jedes Monats
+  meetkit group schedule 12 --monthly last fr 17:00          letzter Freitag jedes Monats
+  meetkit group schedule 12 --place "Raum 3"                 nur den Ort ändern (oder --duration, --time)
+  meetkit group schedule 12 --cancel 2026-04-09              einen Termin absagen (mehrfach möglich)
+  meetkit group schedule 12 --add 2026-04-13                 ein Zusatztermin, oder eine Absage zurücknehmen
+  meetkit group schedule 12                                  Rhythmus und nächste Termine zeigen
+  meetkit group schedule 12 --clear                          den Rhythmus entfernen
 
-Weekdays: mo di mi do fr sa so (or monday ... sunday). Times are local (Europe/Berlin): a meeting at
-19:00 stays at 19:00 across daylight-saving changes. A 5th weekday is skipped in months that have only four.
-"""
+Wochentage: mo di mi do fr sa so (oder montag ... sonntag, monday ... sunday). Uhrzeiten gelten vor Ort
+(Europe/Berlin): ein Treffen um 19:00 bleibt auch nach der Zeitumstellung um 19:00. Ein 5. Wochentag
+entfällt in Monaten, die nur vier davon haben.
+""")
 
 
 def register(subparsers: Any) -> None:
@@ -36,35 +39,49 @@ def register(subparsers: Any) -> None:
     commands = next(a for a in group_parser._actions if isinstance(a, argparse._SubParsersAction))
     parser = commands.add_parser(
         "schedule",
-        help="set or show a group's meeting dates",
-        description="Set or show when a group meets; prints the next dates.",
-        epilog=EPILOG,
+        help=_("die Termine einer Gruppe festlegen oder zeigen"),
+        description=_("Legt fest oder zeigt, wann sich eine Gruppe trifft; zeigt die nächsten Termine."),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("group", metavar="GROUP", help="group number or unique name")
+    parser.add_argument("group", metavar=_("GRUPPE"), help=_("Nummer oder eindeutiger Name der Gruppe"))
     rule = parser.add_mutually_exclusive_group()
     rule.add_argument(
-        "--weekly", nargs=2, metavar=("WEEKDAY", "TIME"), help="every week, e.g. --weekly do 19:00"
+        "--weekly",
+        nargs=2,
+        metavar=(_("WOCHENTAG"), _("UHRZEIT")),
+        help=_("jede Woche, z. B. --weekly do 19:00"),
     )
     rule.add_argument(
-        "--biweekly", nargs=2, metavar=("DATE", "TIME"), help="every second week from DATE (a meeting day)"
+        "--biweekly",
+        nargs=2,
+        metavar=(_("DATUM"), _("UHRZEIT")),
+        help=_("jede zweite Woche ab DATUM (ein Tag mit Treffen)"),
     )
     rule.add_argument(
         "--monthly",
         nargs=3,
-        metavar=("N", "WEEKDAY", "TIME"),
-        help="the N-th (1-5 or last) WEEKDAY of each month",
+        metavar=("N", _("WOCHENTAG"), _("UHRZEIT")),
+        help=_("der N-te (1-5 oder last) WOCHENTAG jedes Monats"),
     )
-    rule.add_argument("--clear", action="store_true", help="remove the schedule and its single dates")
-    parser.add_argument("--time", metavar="HH:MM", help="change only the start time")
-    parser.add_argument("--duration", metavar="MINUTES", help="length, e.g. 90 or 1:30 (default 90)")
-    parser.add_argument("--place", metavar="TEXT", help='room at the contact point; "" removes it')
-    parser.add_argument(
-        "--cancel", action="append", default=[], metavar="DATE", help="cancel the meeting on DATE"
+    rule.add_argument(
+        "--clear", action="store_true", help=_("den Rhythmus und seine einzelnen Termine entfernen")
     )
-    parser.add_argument("--add", action="append", default=[], metavar="DATE", help="add a meeting on DATE")
+    parser.add_argument("--time", metavar="HH:MM", help=_("nur die Anfangszeit ändern"))
+    parser.add_argument("--duration", metavar=_("MINUTEN"), help=_("Dauer, z. B. 90 oder 1:30 (Vorgabe: 90)"))
+    parser.add_argument("--place", metavar=_("TEXT"), help=_('Raum in der Kontaktstelle; "" entfernt ihn'))
     parser.add_argument(
-        "--next", type=int, default=5, metavar="N", help="how many next dates to show (default 5)"
+        "--cancel", action="append", default=[], metavar=_("DATUM"), help=_("das Treffen am DATUM absagen")
+    )
+    parser.add_argument(
+        "--add", action="append", default=[], metavar=_("DATUM"), help=_("ein Treffen am DATUM hinzufügen")
+    )
+    parser.add_argument(
+        "--next",
+        type=int,
+        default=5,
+        metavar="N",
+        help=_("wie viele nächste Termine gezeigt werden (Vorgabe: 5)"),
     )
     add_json_flag(parser)
     parser.set_defaults(handler=schedule_command)
@@ -119,7 +136,11 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
         if rule or args.cancel or args.add:
             raise InvalidInput("--clear lässt sich mit nichts anderem verbinden.")
         cleared = await schedules.clear_schedule(db, args.group)
-        emit(args, schedules.view_json(cleared), [f"Gruppe {cleared.group.id}: Termin-Rhythmus entfernt."])
+        emit(
+            args,
+            schedules.view_json(cleared),
+            [_("Gruppe {number}: Termin-Rhythmus entfernt.").format(number=cleared.group.id)],
+        )
         return 0
     view = None
     if rule:
@@ -139,20 +160,24 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
 def _lines(view: ScheduleView) -> list[str]:
     if view.schedule is None:
         return [
-            f"Gruppe {view.group.id} hat keinen Termin-Rhythmus (setzen mit --weekly/--biweekly/--monthly)."
+            _(
+                "Gruppe {number} hat keinen Termin-Rhythmus (setzen mit --weekly/--biweekly/--monthly)."
+            ).format(number=view.group.id)
         ]
-    lines = [f"Gruppe {view.group.id}: {sched.describe(view.schedule)}"]
+    describe = translate_message(sched.describe(view.schedule))
+    lines = [_("Gruppe {number}: {rule}").format(number=view.group.id, rule=describe)]
     if view.schedule.cancelled_dates:
-        lines.append("abgesagt: " + ", ".join(f"{d:%d.%m.%Y}" for d in sorted(view.schedule.cancelled_dates)))
+        days = ", ".join(local_date(d) for d in sorted(view.schedule.cancelled_dates))
+        lines.append(_("abgesagt: {days}").format(days=days))
     if view.schedule.extra_dates:
-        lines.append("zusätzlich: " + ", ".join(f"{d:%d.%m.%Y}" for d in sorted(view.schedule.extra_dates)))
+        days = ", ".join(local_date(d) for d in sorted(view.schedule.extra_dates))
+        lines.append(_("zusätzlich: {days}").format(days=days))
     if view.upcoming:
-        lines.append("nächste Termine:")
+        lines.append(_("nächste Termine:"))
         for occ in view.upcoming:
-            weekday = sched.WEEKDAY_NAMES_DE[occ.day.weekday()][:2]
             place = f"  {occ.place}" if occ.place else ""
-            extra = "  (zusätzlich)" if occ.extra else ""
-            lines.append(f"  {weekday} {occ.start:%d.%m.%Y %H:%M}–{occ.end:%H:%M}{place}{extra}")
+            extra = "  " + _("(zusätzlich)") if occ.extra else ""
+            lines.append(f"  {weekday_date(occ.day)} {occ.start:%H:%M}–{occ.end:%H:%M}{place}{extra}")
     else:
-        lines.append("keine kommenden Termine")
+        lines.append(_("keine kommenden Termine"))
     return lines

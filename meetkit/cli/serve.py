@@ -9,12 +9,15 @@ from typing import Any
 from aiohttp import web
 
 from meetkit.cli.common import CommandError
+from meetkit.cli.language import _, translate_message
 from meetkit.cli.workers import MAX_WORKERS, supervise
 from meetkit.config import Settings
 from meetkit.web.accesslog import PrivacyAccessLogger
 from meetkit.web.app import create_app
 
 log = logging.getLogger("meetkit")
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
+DEFAULT_PUBLIC_URL = Settings().public_url
 
 
 class WithholdRequestDetails(logging.Filter):
@@ -34,13 +37,22 @@ class WithholdRequestDetails(logging.Filter):
 
 def register(subparsers: Any) -> None:
     """Add the `serve` command."""
-    parser = subparsers.add_parser("serve", help="run the service (creates/migrates the database)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    parser.add_argument(
-        "--workers", type=int, default=1, help="processes sharing the port (default 1; at most 64)"
+    parser = subparsers.add_parser(
+        "serve", help=_("den Dienst starten (legt die Datenbank an oder bringt sie auf den neuesten Stand)")
     )
-    parser.set_defaults(handler=serve, needs_database=False)
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help=_("Adresse, auf der meetkit lauscht (Vorgabe: 127.0.0.1)")
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=_("Port, auf dem meetkit lauscht (Vorgabe: 8080)")
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help=_("Prozesse, die sich den Port teilen (Vorgabe 1, höchstens 64)"),
+    )
+    parser.set_defaults(handler=serve, needs_database=False, creates_database=True)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -48,10 +60,14 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.server").addFilter(WithholdRequestDetails())
     if not 1 <= args.workers <= MAX_WORKERS:
-        raise CommandError(f"--workers: bitte eine Zahl von 1 bis {MAX_WORKERS} angeben.")
-    for warning in settings.startup_warnings():
-        log.warning(warning)
-    log.info("meetkit on http://%s:%d (public URL %s)", args.host, args.port, settings.public_url)
+        raise CommandError(_("--workers: bitte eine Zahl von 1 bis {most} angeben.").format(most=MAX_WORKERS))
+    for warning in [*settings.startup_warnings(), *public_url_warnings(settings, args.host, args.port)]:
+        log.warning(translate_message(warning))
+    log.info(
+        _("meetkit läuft auf http://{host}:{port} (öffentliche Adresse {public_url})").format(
+            host=args.host, port=args.port, public_url=settings.public_url
+        )
+    )
     if args.workers == 1:
         run_worker(settings, args.host, args.port, reuse_port=False)
         return 0
@@ -69,3 +85,16 @@ def run_worker(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
         access_log=logging.getLogger("meetkit.access"),
         print=None,
     )
+
+
+def public_url_warnings(settings: Settings, host: str, port: int) -> list[str]:
+    """Warn when links and QR codes keep the default address although meetkit listens elsewhere."""
+    if settings.public_url != DEFAULT_PUBLIC_URL or (host, port) == (DEFAULT_HOST, DEFAULT_PORT):
+        return []
+    return [
+        _(
+            "MEETKIT_PUBLIC_URL ist nicht gesetzt: Links und QR-Codes zeigen auf {public_url}, meetkit "
+            "lauscht aber auf {host}:{port}. Bitte die Adresse setzen, unter der Mitglieder meetkit "
+            "erreichen, in der Umgebung oder in .env, z. B. MEETKIT_PUBLIC_URL=https://treffen.example.org"
+        ).format(public_url=settings.public_url, host=host, port=port)
+    ]

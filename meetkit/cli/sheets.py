@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from meetkit.cli.common import CommandError, add_json_flag, emit
+from meetkit.cli.common import CommandError, add_json_flag, emit, os_error_reason
+from meetkit.cli.language import _
 from meetkit.config import Settings
 from meetkit.sheets import LANGS, LAYOUTS, SheetData, SheetRenderer
 from meetkit.sheets.pdf import render_document
@@ -18,14 +19,18 @@ from meetkit.storage.database import Database
 
 def register(subparsers: Any) -> None:
     """Add the `sheet` and `sheets` commands."""
-    one = subparsers.add_parser("sheet", help="write one group's printable invitation sheet as PDF")
-    one.add_argument("group", metavar="GROUP", help="group number or unique name")
+    one = subparsers.add_parser("sheet", help=_("das Einladungsblatt einer Gruppe als PDF schreiben"))
+    one.add_argument("group", metavar=_("GRUPPE"), help=_("Nummer oder eindeutiger Name der Gruppe"))
     _common(one)
     one.set_defaults(handler=write_sheet)
 
-    many = subparsers.add_parser("sheets", help="write the sheets of a contact point's groups into one PDF")
+    many = subparsers.add_parser(
+        "sheets", help=_("die Einladungsblätter der Gruppen einer Kontaktstelle in ein PDF schreiben")
+    )
     many.add_argument(
-        "--contact-point", metavar="SLUG", help="only this contact point's groups (default: all)"
+        "--contact-point",
+        metavar=_("KURZNAME"),
+        help=_("nur die Gruppen dieser Kontaktstelle (Vorgabe: alle)"),
     )
     _common(many)
     many.set_defaults(handler=write_sheets)
@@ -33,14 +38,14 @@ def register(subparsers: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-o", "--output", required=True, type=Path, metavar="FILE.pdf", help="the PDF to write"
+        "-o", "--output", required=True, type=Path, metavar=_("DATEI.pdf"), help=_("das PDF, das entsteht")
     )
-    parser.add_argument("--lang", choices=LANGS, default="de", help="language of the sheet (default: de)")
+    parser.add_argument("--lang", choices=LANGS, default="de", help=_("Sprache des Blatts (Vorgabe: de)"))
     parser.add_argument(
         "--layout",
         choices=LAYOUTS,
         default="a4",
-        help="a4: one A4 sheet per group (default); cards: four A6 cards per A4 page",
+        help=_("a4: ein A4-Blatt je Gruppe (Vorgabe); cards: vier A6-Kärtchen je A4-Seite"),
     )
     add_json_flag(parser)
 
@@ -49,11 +54,15 @@ def writable_target(path: Path) -> Path:
     """Check before rendering that `path` can be written; return where to write it first (same folder)."""
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise CommandError(f"cannot write {path}: it is a directory")
+        raise CommandError(_("{path} lässt sich nicht schreiben: das ist ein Ordner.").format(path=path))
     if not folder.is_dir():
-        raise CommandError(f"cannot write {path}: the folder {folder} does not exist")
+        raise CommandError(
+            _("{path} lässt sich nicht schreiben: den Ordner {folder} gibt es nicht.").format(
+                path=path, folder=folder
+            )
+        )
     if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CommandError(f"cannot write {path}: Permission denied")
+        raise CommandError(_("{path} lässt sich nicht schreiben: keine Berechtigung.").format(path=path))
     return folder / f".{path.name}.{os.getpid()}.tmp"
 
 
@@ -77,7 +86,11 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
                 renderer.close()
         os.replace(temporary, target)
     except OSError as error:
-        raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
+        raise CommandError(
+            _("{path} lässt sich nicht schreiben: {reason}.").format(
+                path=target, reason=os_error_reason(error)
+            )
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
     data = {
@@ -87,7 +100,8 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
         "layout": args.layout,
         "lang": args.lang,
     }
-    emit(args, data, [f"{target}: {what}, {pages} page{'s' if pages != 1 else ''}"])
+    page_count = _("1 Seite") if pages == 1 else _("{count} Seiten").format(count=pages)
+    emit(args, data, [f"{target}: {what}, {page_count}"])
     return 0
 
 
@@ -95,7 +109,7 @@ async def write_sheet(args: argparse.Namespace, settings: Settings, db: Database
     """Write one group's sheet."""
     writable_target(args.output)  # fail before looking anything up
     sheet = await group_sheet(db, settings, args.group, args.lang)
-    return await _write(args, [sheet], "invitation sheet")
+    return await _write(args, [sheet], _("Einladungsblatt"))
 
 
 async def write_sheets(args: argparse.Namespace, settings: Settings, db: Database) -> int:
@@ -103,6 +117,12 @@ async def write_sheets(args: argparse.Namespace, settings: Settings, db: Databas
     writable_target(args.output)
     sheets = await contact_point_sheets(db, settings, args.contact_point, args.lang)
     if not sheets:
-        where = f"contact point '{args.contact_point}'" if args.contact_point else "this installation"
-        raise CommandError(f"{where} has no groups yet: nothing to print")
-    return await _write(args, sheets, f"{len(sheets)} group{'s' if len(sheets) != 1 else ''}")
+        if args.contact_point:
+            raise CommandError(
+                _("Die Kontaktstelle „{slug}“ hat noch keine Gruppen: nichts zu drucken.").format(
+                    slug=args.contact_point
+                )
+            )
+        raise CommandError(_("Hier gibt es noch keine Gruppen: nichts zu drucken."))
+    groups = _("1 Gruppe") if len(sheets) == 1 else _("{count} Gruppen").format(count=len(sheets))
+    return await _write(args, sheets, groups)

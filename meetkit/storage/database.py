@@ -6,12 +6,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import ClassVar, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from meetkit.storage.cache import ReadCache
 from meetkit.storage.connection import Connection
 from meetkit.storage.migrate import utc_now
 
-__all__ = ["Database", "database_for", "utc_now"]
+__all__ = ["Database", "database_for", "utc_now", "without_password"]
 
 T = TypeVar("T")
 
@@ -68,3 +69,12 @@ def database_for(url: str) -> Database:
     from meetkit.storage.sqlite import SqliteDatabase
 
     return SqliteDatabase(Path(url.removeprefix("sqlite:///")))
+
+
+def without_password(url: str) -> str:
+    """The database URL as it may be shown or logged: any password replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))

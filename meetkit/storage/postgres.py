@@ -261,3 +261,12 @@ def _connect(url: str) -> PgConnection:
 def connect(url: str) -> PgConnection:
     """Open one autocommit connection with meetkit's row type (for tools: copy, backup, tests)."""
     return _connect(url)
+
+
+def schema_exists(url: str) -> bool:
+    """Whether meetkit's tables are in this PostgreSQL database (commands other than serve create none)."""
+    conn = _connect(url)
+    try:
+        return conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()[0] is True
+    finally:
+        conn.raw.close()
