@@ -97,7 +97,7 @@ async def test_hostile_json_gets_a_clear_400_and_stores_nothing(client: Client, 
     assert (await (await client.get("/api/v1/devices", headers=headers)).json())["devices"] == []
 
 
-async def test_messages_name_the_field_in_german(client: Client, api_token: str) -> None:
+async def test_messages_name_the_field_in_german(client: Client, group: SeededGroup, api_token: str) -> None:
     headers = auth(api_token)
     cases = [
         ({"name": "G", "contact_point": 5}, "Das Feld 'contact_point' muss Text sein."),
@@ -112,8 +112,12 @@ async def test_messages_name_the_field_in_german(client: Client, api_token: str)
         "/api/v1/contact-points", json={"name": "K", "show_group_names": "ja"}, headers=headers
     )
     assert (await flag.json())["error"] == "Das Feld 'show_group_names' muss true oder false sein."
-    weekday = await client.put("/api/v1/groups/1/schedule", json={"weekday": [1]}, headers=headers)
-    assert weekday.status in (400, 404)
+    weekday = await client.put(f"/api/v1/groups/{group.id}/schedule", json={"weekday": [1]}, headers=headers)
+    assert (await weekday.json())[
+        "error"
+    ] == "Das Feld 'weekday' (Wochentag) muss Text oder eine ganze Zahl sein."
+    unknown = await client.get(f"/api/v1/groups/{group.id}/schedule?nxt=5", headers=headers)
+    assert (await unknown.json())["error"] == "Der Parameter 'nxt' gibt es hier nicht (bekannt: next)."
     month = await client.get("/api/v1/reports/attendance?month=11.2026", headers=headers)
     assert (await month.json())["error"] == (
         "Der Parameter 'month' (Monat, z. B. 2026-11) hat nicht die erwartete Form."
@@ -121,8 +125,8 @@ async def test_messages_name_the_field_in_german(client: Client, api_token: str)
     layout = await client.get("/api/v1/contact-points/kiss/sheets.pdf?layout=a5", headers=headers)
     assert (await layout.json())[
         "error"
-    ] == "Der Parameter 'layout' (Layout) muss einer dieser Werte sein: a4 or cards."
-    assert (await (await client.get("/api/v1/groups", headers=headers)).json())["groups"] == []
+    ] == "Der Parameter 'layout' (Layout) muss einer dieser Werte sein: a4 oder cards."
+    assert len((await (await client.get("/api/v1/groups", headers=headers)).json())["groups"]) == 1
 
 
 async def test_the_document_matches_what_routes_answer(

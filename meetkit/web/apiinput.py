@@ -104,7 +104,7 @@ def _complaint(
         longest = next((m.max_length for m in metadata if isinstance(m, MaxLen)), ctx.get("max_length"))
         return f"ist zu lang (höchstens {longest} Zeichen)"
     if kind in ("literal_error", "enum"):
-        expected = str(ctx.get("expected", "")).replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " oder ")
         return f"muss einer dieser Werte sein: {expected}"
     if kind == "string_pattern_mismatch":
         return "hat nicht die erwartete Form"
