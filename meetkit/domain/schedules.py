@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.names import clean_name
+from meetkit.domain.numbers import is_ascii_number
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 LAST = -1
@@ -293,7 +294,7 @@ def describe(schedule: Schedule) -> str:
 def parse_weekday(text: str) -> int:
     """Weekday from "mo", "Montag", "monday", "mon" or 1..7 (1 = Monday); raises InvalidInput."""
     key = text.strip().lower().rstrip(".")
-    if key.isdigit() and 1 <= int(key) <= 7:
+    if is_ascii_number(key) and len(key) <= 2 and 1 <= int(key) <= 7:
         return int(key) - 1
     if key in _WEEKDAY_ALIASES:
         return _WEEKDAY_ALIASES[key]
@@ -305,7 +306,7 @@ def parse_nth(text: str) -> int:
     key = text.strip().lower().rstrip(".")
     if key in _NTH_ALIASES:
         return LAST
-    if key.isdigit() and 1 <= int(key) <= 5:
+    if is_ascii_number(key) and len(key) <= 2 and 1 <= int(key) <= 5:
         return int(key)
     raise InvalidInput(f"„{text}“: der wievielte Wochentag im Monat ist 1 bis 5 oder „last“.")
 

@@ -17,6 +17,7 @@ from meetkit.domain.devices import (
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
+from meetkit.domain.numbers import is_ascii_number, parse_id
 from meetkit.services import directory
 from meetkit.storage import contact_points, devices
 from meetkit.storage.connection import Connection
@@ -109,7 +110,11 @@ async def add_device(
 
 
 async def new_pairing(
-    db: Database, reference: str, *, valid_minutes: int = PAIRING_MINUTES, now: dt.datetime | None = None
+    db: Database,
+    reference: str | int,
+    *,
+    valid_minutes: int = PAIRING_MINUTES,
+    now: dt.datetime | None = None,
 ) -> IssuedPairing:
     """Open a new pairing link for a device (replacing an unused one); using it replaces the tablet."""
     expires = pairing_expiry(now or now_utc(), _minutes(valid_minutes))
@@ -191,7 +196,7 @@ async def contact_point_of(db: Database, device: Device) -> ContactPoint:
     return found
 
 
-async def revoke_device(db: Database, reference: str) -> Device:
+async def revoke_device(db: Database, reference: str | int) -> Device:
     """Revoke a device: its kiosk page and any open pairing link stop working at once."""
 
     def change(conn: Connection) -> Device:
@@ -219,15 +224,15 @@ async def list_devices(
     return await db.read(query)
 
 
-async def find_device(db: Database, reference: str) -> Device:
+async def find_device(db: Database, reference: str | int) -> Device:
     """Return the device named by id or by its unique name."""
     return await db.read(lambda conn: _find(conn, reference))
 
 
-def _find(conn: Connection, reference: str) -> Device:
-    reference = reference.strip()
-    if reference.isdigit():
-        found = devices.by_id(conn, int(reference))
+def _find(conn: Connection, reference: str | int) -> Device:
+    reference = str(reference).strip()
+    if is_ascii_number(reference):
+        found = devices.by_id(conn, parse_id(reference, "Tablet"))
         if found is None:
             raise NotFound(f"Kein Tablet mit der Nummer {reference}.")
         return found

@@ -12,6 +12,7 @@ from meetkit.domain.errors import Conflict, InvalidInput, LinkRenewed, NotFound
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import clean_name, clean_phone, clean_slug, slugify
+from meetkit.domain.numbers import is_ascii_number, parse_id
 from meetkit.storage import contact_points, dialin, groups
 from meetkit.storage.connection import Connection, is_unique_violation, savepoint
 from meetkit.storage.database import Database
@@ -144,12 +145,12 @@ async def list_groups(db: Database, contact_point_slug: str | None = None) -> li
     return await db.read(query)
 
 
-async def find_group(db: Database, reference: str) -> Group:
+async def find_group(db: Database, reference: str | int) -> Group:
     """Return the group named by id or by its unique name, or raise NotFound/InvalidInput."""
     return await db.read(lambda conn: _find_group(conn, reference))
 
 
-async def rotate_group(db: Database, settings: Settings, reference: str) -> IssuedGroup:
+async def rotate_group(db: Database, settings: Settings, reference: str | int) -> IssuedGroup:
     """Give a group a new room, member code, leader token and PIN; the old ones stop working at once.
 
     The room changes too: members join Jitsi as guests with the room URL alone, so whoever kept an old
@@ -236,10 +237,10 @@ def contact_point_id(conn: Connection, slug: str | None) -> int | None:
     return found.id
 
 
-def _find_group(conn: Connection, reference: str) -> Group:
-    reference = reference.strip()
-    if reference.isdigit():
-        found = groups.by_id(conn, int(reference))
+def _find_group(conn: Connection, reference: str | int) -> Group:
+    reference = str(reference).strip()
+    if is_ascii_number(reference):
+        found = groups.by_id(conn, parse_id(reference, "Gruppe"))
         if found is None:
             raise NotFound(f"Keine Gruppe mit der Nummer {reference}.")
         return found

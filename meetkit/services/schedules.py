@@ -75,7 +75,7 @@ def view_json(view: ScheduleView) -> dict[str, object]:
 
 
 async def get_schedule(
-    db: Database, reference: str, *, count: int = NEXT_DATES, now: dt.datetime | None = None
+    db: Database, reference: str | int, *, count: int = NEXT_DATES, now: dt.datetime | None = None
 ) -> ScheduleView:
     """Return a group's schedule and next `count` dates."""
     group = await directory.find_group(db, reference)
@@ -85,7 +85,7 @@ async def get_schedule(
 
 async def set_schedule(
     db: Database,
-    reference: str,
+    reference: str | int,
     *,
     frequency: str | None = None,
     weekday: int | None = None,
@@ -146,7 +146,7 @@ async def set_schedule(
     return _view(group, await db.write(change), count, now)
 
 
-async def clear_schedule(db: Database, reference: str) -> ScheduleView:
+async def clear_schedule(db: Database, reference: str | int) -> ScheduleView:
     """Remove a group's schedule with all its extra and cancelled dates."""
     group = await directory.find_group(db, reference)
     if not await db.write(lambda conn: storage.delete(conn, group.id)):
@@ -155,7 +155,12 @@ async def clear_schedule(db: Database, reference: str) -> ScheduleView:
 
 
 async def cancel_date(
-    db: Database, reference: str, day: dt.date, *, count: int = NEXT_DATES, now: dt.datetime | None = None
+    db: Database,
+    reference: str | int,
+    day: dt.date,
+    *,
+    count: int = NEXT_DATES,
+    now: dt.datetime | None = None,
 ) -> ScheduleView:
     """Cancel the meeting on `day` (a regular or an extra one)."""
     group = await directory.find_group(db, reference)
@@ -178,7 +183,12 @@ async def cancel_date(
 
 
 async def add_date(
-    db: Database, reference: str, day: dt.date, *, count: int = NEXT_DATES, now: dt.datetime | None = None
+    db: Database,
+    reference: str | int,
+    day: dt.date,
+    *,
+    count: int = NEXT_DATES,
+    now: dt.datetime | None = None,
 ) -> ScheduleView:
     """Add a single meeting on `day`, or take back the cancellation of a regular one."""
     group = await directory.find_group(db, reference)

@@ -18,15 +18,17 @@ from aiohttp import web
 
 from meetkit.config import Settings
 from meetkit.domain import schedules as sched
-from meetkit.domain.devices import PAIRING_MINUTES, Device
+from meetkit.domain.devices import Device
 from meetkit.domain.errors import NotFound
 from meetkit.domain.links import member_url
 from meetkit.domain.models import ContactPoint
 from meetkit.jitsi.urls import PRIVACY_CONFIG
 from meetkit.qr import qr_svg_document
 from meetkit.services import devices, kiosk
+from meetkit.web import apimodels as models
+from meetkit.web.apiroutes import ApiRoutes
 from meetkit.web.i18n import request_language
-from meetkit.web.jsonbody import read_object, text_field
+from meetkit.web.jsonbody import read_object
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import guarded
 from meetkit.web.security import origin
@@ -37,6 +39,7 @@ COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 REFRESH_SECONDS = 300  # the day's list reloads itself this often while no meeting is open
 
 routes = web.RouteTableDef()
+api_routes = ApiRoutes(routes)
 
 
 # --- headers ---
@@ -281,148 +284,44 @@ async def kiosk_member_qr(request: web.Request) -> web.Response:
 
 # --- staff API: devices ---
 
-API = "/api/v1"
+
+@api_routes.get("/devices", name="api_devices", errors=(404,))
+async def api_devices(request: web.Request, query: models.DevicesQuery) -> models.DeviceList:
+    """List kiosk tablets (never their tokens), optionally of one contact point."""
+    found = await devices.list_devices(request.app[DATABASE], query.contact_point)
+    return models.DeviceList.model_validate({"devices": [devices.device_json(d, cp) for d, cp in found]})
 
 
-@routes.get(API + "/devices", name="api_devices")
-async def api_devices(request: web.Request) -> web.Response:
-    """List tablets, optionally of one contact point (`?contact_point=SLUG`)."""
-    found = await devices.list_devices(request.app[DATABASE], request.query.get("contact_point"))
-    return web.json_response({"devices": [devices.device_json(d, cp) for d, cp in found]})
+def _pairing(settings: Settings, issued: devices.IssuedPairing) -> models.DevicePairing:
+    return models.DevicePairing.model_validate(
+        {
+            "device": devices.device_json(issued.device),
+            "pairing_url": issued.url(settings),
+            "pairing_expires_at": issued.device.pairing_expires_at,
+        }
+    )
 
 
-def _pairing_json(settings: Settings, issued: devices.IssuedPairing) -> dict[str, object]:
-    return {
-        "device": devices.device_json(issued.device),
-        "pairing_url": issued.url(settings),
-        "pairing_expires_at": issued.device.pairing_expires_at,
-    }
-
-
-def _valid_minutes(body: dict[str, Any]) -> int:
-    value = body.get("valid_minutes", PAIRING_MINUTES)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return -1  # rejected with a clear message by the service
-    return value
-
-
-@routes.post(API + "/devices", name="api_device_add")
-async def api_device_add(request: web.Request) -> web.Response:
-    """Register a tablet; the answer is the only time its one-time pairing link is shown."""
-    body = await read_object(request)
+@api_routes.post("/devices", name="api_device_add", status=201, errors=(404,))
+async def api_device_add(request: web.Request, body: models.NewDevice) -> models.DevicePairing:
+    """Register a tablet; the answer carries its one-time pairing_url, shown only once."""
     issued = await devices.add_device(
-        request.app[DATABASE],
-        text_field(body, "name") or "",
-        text_field(body, "contact_point") or "",
-        valid_minutes=_valid_minutes(body),
+        request.app[DATABASE], body.name, body.contact_point, valid_minutes=body.valid_minutes
     )
-    return web.json_response(_pairing_json(request.app[SETTINGS], issued), status=201)
+    return _pairing(request.app[SETTINGS], issued)
 
 
-@routes.post(API + "/devices/{id:[0-9]+}/pairing", name="api_device_pairing")
-async def api_device_pairing(request: web.Request) -> web.Response:
-    """A new pairing link for a tablet; using it replaces the tablet's token."""
-    body = await read_object(request)
-    issued = await devices.new_pairing(
-        request.app[DATABASE], request.match_info["id"], valid_minutes=_valid_minutes(body)
-    )
-    return web.json_response(_pairing_json(request.app[SETTINGS], issued))
+@api_routes.post("/devices/{id}/pairing", name="api_device_pairing", body_required=False)
+async def api_device_pairing(
+    request: web.Request, path: models.DevicePath, body: models.NewPairing
+) -> models.DevicePairing:
+    """A new one-time pairing link; once used, the tablet's previous token stops working."""
+    issued = await devices.new_pairing(request.app[DATABASE], path.id, valid_minutes=body.valid_minutes)
+    return _pairing(request.app[SETTINGS], issued)
 
 
-@routes.post(API + "/devices/{id:[0-9]+}/revoke", name="api_device_revoke")
-async def api_device_revoke(request: web.Request) -> web.Response:
+@api_routes.post("/devices/{id}/revoke", name="api_device_revoke", errors=(400,))
+async def api_device_revoke(request: web.Request, path: models.DevicePath) -> models.Device:
     """Revoke a tablet: its kiosk page and any open pairing link stop working at once."""
-    device = await devices.revoke_device(request.app[DATABASE], request.match_info["id"])
-    return web.json_response(devices.device_json(device))
-
-
-_ERROR = {"$ref": "#/components/responses/Error"}
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_DEVICE = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Device"}}}}
-_PAIRING = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/DevicePairing"}}}}
-_PAIRING_BODY = {
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "valid_minutes": {"type": "integer", "minimum": 1, "default": PAIRING_MINUTES}
-                },
-            }
-        }
-    }
-}
-
-openapi_paths: dict[str, object] = {
-    "/devices": {
-        "get": {
-            "summary": "List kiosk tablets",
-            "parameters": [{"name": "contact_point", "in": "query", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Tablets (never their tokens)"}, "404": _ERROR},
-        },
-        "post": {
-            "summary": "Register a tablet; the answer carries its one-time pairing_url, shown only once",
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewDevice"}}},
-            },
-            "responses": {"201": {"description": "Registered", **_PAIRING}, "400": _ERROR, "404": _ERROR},
-        },
-    },
-    "/devices/{id}/pairing": {
-        "post": {
-            "summary": "A new one-time pairing link; once used, the tablet's previous token stops working",
-            "parameters": [_ID],
-            "requestBody": _PAIRING_BODY,
-            "responses": {
-                "200": {"description": "The new pairing link", **_PAIRING},
-                "400": _ERROR,
-                "404": _ERROR,
-            },
-        }
-    },
-    "/devices/{id}/revoke": {
-        "post": {
-            "summary": "Revoke a tablet: its kiosk page and any open pairing link stop working at once",
-            "parameters": [_ID],
-            "responses": {
-                "200": {"description": "The revoked tablet", **_DEVICE},
-                "400": _ERROR,
-                "404": _ERROR,
-            },
-        }
-    },
-}
-
-openapi_schemas: dict[str, object] = {
-    "NewDevice": {
-        "type": "object",
-        "required": ["name", "contact_point"],
-        "properties": {
-            "name": {"type": "string", "maxLength": 100},
-            "contact_point": {"type": "string", "description": "the contact point's slug"},
-            "valid_minutes": {"type": "integer", "minimum": 1, "default": PAIRING_MINUTES},
-        },
-    },
-    "Device": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "contact_point_id": {"type": "integer"},
-            "status": {"enum": ["pairing", "paired", "unpaired", "revoked"]},
-            "paired_at": {"type": ["string", "null"]},
-            "pairing_expires_at": {"type": ["string", "null"]},
-            "revoked_at": {"type": ["string", "null"]},
-            "created_at": {"type": "string"},
-        },
-    },
-    "DevicePairing": {
-        "type": "object",
-        "properties": {
-            "device": {"$ref": "#/components/schemas/Device"},
-            "pairing_url": {"type": "string", "description": "open on the tablet; works once"},
-            "pairing_expires_at": {"type": "string"},
-        },
-    },
-}
+    device = await devices.revoke_device(request.app[DATABASE], path.id)
+    return models.Device.model_validate(devices.device_json(device))

@@ -9,15 +9,17 @@ from typing import cast
 from aiohttp import web
 
 from meetkit.domain.errors import InvalidInput
-from meetkit.sheets import LANGS, LAYOUTS, Lang, Layout, SheetData, SheetRenderer
+from meetkit.sheets import LAYOUTS, Lang, Layout, SheetData, SheetRenderer
 from meetkit.sheets.html import BROWSER_STYLESHEETS, render_html
 from meetkit.sheets.source import contact_point_sheets, sheet_data
-from meetkit.web.api import PREFIX
+from meetkit.web.apimodels import SheetsPath, SheetsQuery
+from meetkit.web.apiroutes import ApiRoutes
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
 from meetkit.web.lookups import leader_view
 
 routes = web.RouteTableDef()
+api_routes = ApiRoutes(routes)
 
 FILE_NAMES = {("a4", "de"): "einladung", ("a4", "en"): "invitation", ("cards", "de"): "kaertchen"}
 
@@ -84,51 +86,19 @@ async def leader_sheet_pdf(request: web.Request) -> web.Response:
     return _pdf_response(body, layout, lang)
 
 
-@routes.get(PREFIX + "/contact-points/{slug}/sheets.pdf", name="api_contact_point_sheets")
-async def contact_point_sheets_pdf(request: web.Request) -> web.Response:
-    """All sheets of a contact point's groups in one PDF (one group per page), for staff."""
-    lang = request.query.get("lang", "de")
-    if lang not in LANGS:
-        raise InvalidInput("Die Sprache muss de oder en sein.")
-    layout = _layout(request)
+@api_routes.get(
+    "/contact-points/{slug}/sheets.pdf",
+    name="api_contact_point_sheets",
+    other_content={"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+)
+async def contact_point_sheets_pdf(
+    request: web.Request, path: SheetsPath, query: SheetsQuery
+) -> web.Response:
+    """Invitation sheets of all groups of a contact point in one PDF (one group per page)."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    sheets = await contact_point_sheets(db, settings, request.match_info["slug"], lang)
+    sheets = await contact_point_sheets(db, settings, path.slug, query.lang)
     if not sheets:
         raise InvalidInput("Diese Kontaktstelle hat noch keine Gruppen.")
-    body = await request.app[SHEET_RENDERER].batch(sheets, None, layout)
+    body = await request.app[SHEET_RENDERER].batch(sheets, None, query.layout)
     assert isinstance(body, bytes)
-    return _pdf_response(body, layout, lang)
-
-
-_ERROR = {"$ref": "#/components/responses/Error"}
-
-openapi_paths: dict[str, object] = {
-    "/contact-points/{slug}/sheets.pdf": {
-        "get": {
-            "summary": "Invitation sheets of all groups of a contact point in one PDF (one group per page)",
-            "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
-                {
-                    "name": "lang",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": list(LANGS), "default": "de"},
-                },
-                {
-                    "name": "layout",
-                    "in": "query",
-                    "description": "a4: one A4 sheet per group; cards: four A6 cards per A4 page",
-                    "schema": {"type": "string", "enum": list(LAYOUTS), "default": "a4"},
-                },
-            ],
-            "responses": {
-                "200": {
-                    "description": "The PDF",
-                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-                },
-                "400": _ERROR,
-                "401": _ERROR,
-                "404": _ERROR,
-            },
-        }
-    }
-}
+    return _pdf_response(body, query.layout, query.lang)
