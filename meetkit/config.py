@@ -13,6 +13,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.numbers import is_ascii_number
 
 PLACEHOLDER_JITSI_URL = "https://jitsi.invalid"
 SECRET_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
@@ -169,7 +170,7 @@ def _url(value: str, name: str) -> str:
 def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not is_ascii_number(value) or len(value) > 9 or not low <= int(value) <= high:
         raise InvalidInput(f"{name} muss eine ganze Zahl von {low} bis {high} sein, nicht '{value}'.")
     return int(value)
 

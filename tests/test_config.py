@@ -87,3 +87,17 @@ def test_the_cli_refuses_a_short_secret_in_one_line(cli: Callable[..., CliResult
     assert result.returncode == 2
     assert "MEETKIT_EVENTS_SECRET" in result.stderr and "openssl rand -hex 32" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_numbers_in_settings_take_ascii_digits_only(tmp_path: Path) -> None:
+    """'²'.isdigit() is True, but int('²') fails: a setting like that is one clear error, not a crash."""
+    with pytest.raises(InvalidInput, match="MEETKIT_PIN_DIGITS"):
+        load_settings({"MEETKIT_PIN_DIGITS": "²"}, env_file=tmp_path / "no.env")
+
+
+def test_a_census_time_in_other_digits_is_ignored() -> None:
+    from meetkit.jitsi.census import parse_census
+
+    body = b'{"room_census": [{"room_name": "abc@muc.meet.jitsi", "participants": 2, "created_time": "\xc2\xb2"}]}'
+    [room] = parse_census(body, "muc.meet.jitsi")
+    assert room.created_at is None

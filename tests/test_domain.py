@@ -88,3 +88,21 @@ def test_clean_phone() -> None:
     assert clean_phone(" 0911  234567 ") == "0911 234567"
     with pytest.raises(InvalidInput):
         clean_phone("call me")
+
+
+@pytest.mark.parametrize("text", ["²⁰²⁶-11-23", "٢٣.١١.٢٠٢٦", "2026-11-2³"])
+def test_dates_in_other_digits_are_refused_clearly(text: str) -> None:
+    from meetkit.domain.attendance import parse_date_field
+    from meetkit.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        parse_date_field(text)
+
+
+@pytest.mark.parametrize("text", ["١٩:٠٠", "¹⁹:00"])
+def test_times_in_other_digits_are_refused_clearly(text: str) -> None:
+    from meetkit.domain.errors import InvalidInput
+    from meetkit.domain.schedules import parse_time
+
+    with pytest.raises(InvalidInput):
+        parse_time(text)

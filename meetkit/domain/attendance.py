@@ -277,9 +277,9 @@ def parse_date_field(text: str) -> dt.date:
     """Parse a date typed as 2026-11-23 or 23.11.2026."""
     text = text.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             return dt.date.fromisoformat(text)
-        match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+        match = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", text)
         if match:
             return dt.date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
@@ -374,7 +374,7 @@ class Month:
 
 def parse_month(text: str) -> Month:
     """Parse YYYY-MM."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text.strip())
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
         raise InvalidInput(f"Der Monat muss die Form JJJJ-MM haben (z. B. 2026-11), nicht '{text}'.")
     return Month(int(match[1]), int(match[2]))

@@ -313,7 +313,7 @@ def parse_nth(text: str) -> int:
 
 def parse_time(text: str) -> dt.time:
     """Local wall time from "19:30", "19.30" or "19"; raises InvalidInput."""
-    match = re.fullmatch(r"\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr)?\s*", text, re.IGNORECASE)
+    match = re.fullmatch(r"\s*([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(?:uhr)?\s*", text, re.IGNORECASE)
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if hour <= 23 and minute <= 59:
@@ -335,10 +335,10 @@ def parse_date(text: str) -> dt.date:
 def parse_duration(text: str) -> int:
     """Minutes from "90", "90m", "1:30", "1h30" or "2h"; raises InvalidInput."""
     value = text.strip().lower().replace(" ", "")
-    match = re.fullmatch(r"(\d+)(?:min|m)?", value)
+    match = re.fullmatch(r"([0-9]{1,6})(?:min|m)?", value)
     if match:
         return int(match.group(1))
-    match = re.fullmatch(r"(\d+)(?:h|:)(\d{1,2})?(?:min|m)?", value)
+    match = re.fullmatch(r"([0-9]{1,4})(?:h|:)([0-9]{1,2})?(?:min|m)?", value)
     if match:
         return int(match.group(1)) * 60 + int(match.group(2) or 0)
     raise InvalidInput(f"Ungültige Dauer „{text}“: Minuten (90) oder Stunden:Minuten (1:30).")

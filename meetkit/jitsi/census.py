@@ -20,6 +20,7 @@ import aiohttp
 
 from meetkit.domain.attendance import MAX_OCCUPANTS
 from meetkit.domain.jsontext import InvalidJson, parse_json
+from meetkit.domain.numbers import is_ascii_number
 from meetkit.jitsi.bodies import BodyTooLarge, read_body, size_in_words
 
 log = logging.getLogger("meetkit.census")
@@ -75,7 +76,7 @@ def _created(value: object) -> int | None:
     """created_time: a string (or number) of milliseconds, or absent."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_ascii_number(value.strip()) and len(value.strip()) <= 18:
         return int(value.strip()) // _MS_PER_SECOND
     if isinstance(value, int | float) and value > 0:
         return int(value) // _MS_PER_SECOND
