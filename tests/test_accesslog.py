@@ -52,5 +52,5 @@ def test_refused_requests_get_an_access_line_without_path_query_or_address(
     log = running_server.log()
     assert "AssertionError" not in log and "Traceback" not in log, log
     assert SECRET not in log and "12345678" not in log
-    startup = f"meetkit on {running_server.url}"
+    startup = f"meetkit läuft auf {running_server.url}"
     assert [line for line in log.splitlines() if "127.0.0.1" in line and startup not in line] == []
