@@ -390,3 +390,22 @@ def test_a_table_the_target_does_not_have_stops_the_copy(
 def test_copying_an_installation_that_has_no_database_yet_says_so(cli: Cli, tmp_path: Path) -> None:
     message = refused(cli("db", "copy", "--to", f"sqlite:///{tmp_path}/copy.db"))
     assert "gibt es keine Datenbank" in message
+
+
+def test_a_target_the_user_may_not_create_tables_in_gives_one_clear_line(
+    cli: Cli, postgres_cluster: Cluster, empty_database: Callable[[], str]
+) -> None:
+    ok(cli("group", "add", "Trauercafé", "--json"))
+    target = empty_database()
+    role = f"limited_{os.getpid()}"
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        limited = target.replace("postgresql://meetkit@", f"postgresql://{role}@")
+        message = refused(cli("db", "copy", "--to", limited))
+        assert (
+            "Kopieren nicht möglich: permission denied for schema public. Es wurde nichts kopiert." in message
+        )
+    finally:
+        with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+            conn.execute(f"DROP ROLE {role}")

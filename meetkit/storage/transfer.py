@@ -47,6 +47,7 @@ TARGET_NOT_EMPTY = N_(
     "Die Zieldatenbank {url} enthält schon Daten (Tabellen: {tables}). "
     "db copy kopiert nur in eine leere Datenbank; es wurde nichts verändert."
 )
+DATABASE_FAILED = N_("Kopieren nicht möglich: {reason}. Es wurde nichts kopiert.")
 COPY_FAILED = N_(
     "Kopieren abgebrochen bei Tabelle {table}: {reason}. Die Zieldatenbank ist unverändert geblieben."
 )
@@ -86,6 +87,8 @@ def copy_database(source_url: str, target_url: str) -> CopyResult:
             if same_database(source_url, target_url):
                 raise ToolError(SAME_DATABASE, url=target.shown)
             return _copy(source, target)
+        except (psycopg.Error, sqlite3.Error) as error:  # migrating or reading: rights, a lost connection
+            raise ToolError(DATABASE_FAILED, reason=first_line(error)) from None
         finally:
             target.close()
     finally:
@@ -94,9 +97,8 @@ def copy_database(source_url: str, target_url: str) -> CopyResult:
 
 def _copy(source: Endpoint, target: Endpoint) -> CopyResult:
     migrate(source.conn, source.dialect)  # as every meetkit command does before it reads
-    _refuse_unless_empty(
-        target, [t for t in schema_tables(target) if t not in NOT_COPIED]
-    )  # before migrating it
+    existing = [table for table in schema_tables(target) if table not in NOT_COPIED]
+    _refuse_unless_empty(target, existing)  # before migrating it: a refused target stays as it was
     if target.dialect == "sqlite":
         target.conn.execute("PRAGMA journal_mode = WAL")
     migrate(target.conn, target.dialect)
