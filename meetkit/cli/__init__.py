@@ -8,6 +8,7 @@ from types import ModuleType
 
 from meetkit.cli import (
     api_tokens,
+    backup,
     check,
     contact_points,
     db,
@@ -31,6 +32,7 @@ COMMAND_MODULES: list[ModuleType] = [
     report,
     sheets,
     db,
+    backup,
 ]
 
 
