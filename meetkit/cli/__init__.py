@@ -9,6 +9,7 @@ from types import ModuleType
 
 from meetkit.cli import (
     api_tokens,
+    backup,
     check,
     contact_points,
     database,
@@ -33,6 +34,7 @@ COMMAND_MODULES: list[ModuleType] = [
     check,
     report,
     sheets,
+    backup,
 ]
 
 # Output into a pipe that the reader closed (`meetkit ... | head`) ends quietly with the status a shell

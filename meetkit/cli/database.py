@@ -1,4 +1,5 @@
-"""`meetkit db init`: create and migrate the configured database (no other command creates one)."""
+"""`meetkit db init` creates and migrates the configured database (no other command creates one);
+`meetkit db copy --to URL` moves an installation to another database."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 
 from meetkit.cli.common import add_json_flag, database_exists, database_location, emit, open_database
 from meetkit.cli.language import _
+from meetkit.cli.messages import command_error
 from meetkit.config import Settings
+from meetkit.storage.endpoints import ToolError
+from meetkit.storage.transfer import copy_database
 
 
 def register(subparsers: Any) -> None:
@@ -26,6 +30,7 @@ def register(subparsers: Any) -> None:
     )
     add_json_flag(init)
     init.set_defaults(handler=init_database, needs_database=False, creates_database=True)
+    _register_copy(commands)
 
 
 def init_database(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,3 +49,44 @@ def init_database(args: argparse.Namespace, settings: Settings) -> int:
 async def _migrate(settings: Settings) -> None:
     db = await open_database(settings, create=True)
     await db.close()
+
+
+def _register_copy(commands: Any) -> None:
+    copy = commands.add_parser(
+        "copy",
+        help=_("alles aus der eingestellten Datenbank in eine andere, leere kopieren"),
+        description=_(
+            "Kopiert jede Tabelle der eingestellten Datenbank (MEETKIT_DATABASE_URL, sonst die SQLite-Datei "
+            "im Datenordner) in die Datenbank unter --to, die zuerst angelegt oder auf den neuesten Stand "
+            "gebracht wird und noch keine Daten enthalten darf. Alles wird in einer Transaktion geschrieben: "
+            "ein Fehler lässt das Ziel, wie es war. Danach MEETKIT_DATABASE_URL auf das Ziel setzen; den "
+            "Schlüssel secret.key im Datenordner behalten."
+        ),
+    )
+    copy.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="postgresql://BENUTZER:PASSWORT@HOST:PORT/DB oder sqlite:///PFAD",
+    )
+    add_json_flag(copy)
+    copy.set_defaults(handler=copy_command, needs_database=False)
+
+
+def copy_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the configured database into `--to` and print the rows per table."""
+    try:
+        result = copy_database(settings.database_url, args.to)
+    except ToolError as error:
+        raise command_error(error) from None
+    lines = [_("Kopiert von {source} nach {target}:").format(source=result.source, target=result.target)]
+    lines += [f"  {table}: {count}" for table, count in result.tables]
+    lines.append(_("Zusammen {rows} Zeilen.").format(rows=result.total_rows))
+    data = {
+        "source": result.source,
+        "target": result.target,
+        "tables": dict(result.tables),
+        "total_rows": result.total_rows,
+    }
+    emit(args, data, lines)
+    return 0
