@@ -38,7 +38,7 @@ def refused(result: CliResult) -> str:
     """The one-line error of a refused command (status 2, no traceback)."""
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("meetkit: error: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(("meetkit: Fehler: ", "meetkit: error: ")), result.stderr
     return lines[0]
 
 
@@ -201,7 +201,8 @@ def test_an_unwritable_path_gives_one_clear_line(cli: Cli, tmp_path: Path, where
 
 
 @pytest.mark.sqlite_only
-def test_no_database_yet_is_said_plainly(cli: Cli, tmp_path: Path) -> None:
+def test_no_database_yet_is_said_plainly(cli: Cli, tmp_path: Path, env: dict[str, str]) -> None:
+    (Path(env["MEETKIT_DATA_DIR"]) / "meetkit.db").unlink()  # the fixture's initialised database
     message = refused(cli("backup", "-o", str(tmp_path / "backup.db")))
     assert "gibt es keine Datenbank, also nichts zu sichern" in message
     assert not (tmp_path / "backup.db").exists()

@@ -61,4 +61,6 @@ def backup_command(args: argparse.Namespace, settings: Settings) -> int:
 def _secret_file(settings: Settings) -> Path | None:
     """The data dir's secret.key when it holds the secret in use (not when MEETKIT_SECRET sets another)."""
     path = settings.data_dir / SECRET_FILE
-    return path if path.is_file() and path.read_text().strip() == settings.secret else None
+    if not path.is_file():
+        return None
+    return None if settings.secret and path.read_text().strip() != settings.secret else path
