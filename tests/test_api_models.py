@@ -63,12 +63,12 @@ async def test_hostile_json_gets_a_clear_400_and_stores_nothing(client: Client, 
     headers = auth(api_token)
     deep = b'{"name": "Trauer", "contact_point": ' + b"[" * 3000 + b"]" * 3000 + b"}"
     cases = [
-        (deep, "kein gültiges JSON"),
-        (b"[" * 3000 + b"]" * 3000, "kein gültiges JSON"),
-        (b'{"name": "\\ud800"}', "kein gültiges JSON"),
-        (b'{"name": "Trauer \\udfff"}', "kein gültiges JSON"),
+        (deep, "zu tief verschachtelt"),
+        (b"[" * 3000 + b"]" * 3000, "zu tief verschachtelt"),
+        (b'{"name": "\\ud800"}', "ungültiges Zeichen"),
+        (b'{"name": "Trauer \\udfff"}', "ungültiges Zeichen"),
         (b'{"name": "\xff"}', "kein gültiges JSON"),
-        (b'{"name": NaN}', "Das Feld 'name' muss Text sein."),
+        (b'{"name": NaN}', "endliche Zahl"),
         (b"null", "JSON-Objekt"),
     ]
     for body, message in cases:
@@ -92,7 +92,7 @@ async def test_hostile_json_gets_a_clear_400_and_stores_nothing(client: Client, 
         )
         assert response.status == 400, minutes
         error = (await response.json())["error"]
-        assert "kein gültiges JSON" in error or "'valid_minutes'" in error, minutes
+        assert any(text in error for text in ("endliche Zahl", "zu groß", "'valid_minutes'")), (minutes, error)
     assert (await (await client.get("/api/v1/groups", headers=headers)).json())["groups"] == []
     assert (await (await client.get("/api/v1/devices", headers=headers)).json())["devices"] == []
 

@@ -13,7 +13,9 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.jsontext import parse_json
 from meetkit.web.apimodels import Meaning, PathParams, QueryParams, RequestBody
+from meetkit.web.bodies import read_request_body
 from meetkit.web.jsonbody import MAX_JSON_BYTES
 
 P = TypeVar("P", bound=PathParams)
@@ -44,15 +46,10 @@ def read_query(request: web.Request, model: type[Q]) -> Q:
 
 
 async def read_body(request: web.Request, model: type[B]) -> B:
-    """The JSON body parsed and validated in one step (no body means {}), or InvalidInput.
-
-    pydantic's parser refuses lone surrogates and answers deep nesting with an error, not a crash.
-    """
-    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        raise InvalidInput(TOO_LARGE)
-    raw = await request.read()  # the whole body; aiohttp's client_max_size bounds what it buffers
-    if len(raw) > MAX_JSON_BYTES:
-        raise InvalidInput(TOO_LARGE)
+    """The JSON body read within its limit, checked by the one safe JSON reader, then validated (no body
+    means {}); anything wrong is InvalidInput saying what."""
+    raw = await read_request_body(request, MAX_JSON_BYTES)  # bounded, however the body arrives
+    parse_json(raw or b"{}")  # the one safe reading: depth, lone surrogates, NaN, huge numbers
     try:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as error:
