@@ -92,7 +92,10 @@ async def test_hostile_json_gets_a_clear_400_and_stores_nothing(client: Client, 
         )
         assert response.status == 400, minutes
         error = (await response.json())["error"]
-        assert any(text in error for text in ("endliche Zahl", "zu groß", "'valid_minutes'")), (minutes, error)
+        assert any(text in error for text in ("endliche Zahl", "zu groß", "'valid_minutes'")), (
+            minutes,
+            error,
+        )
     assert (await (await client.get("/api/v1/groups", headers=headers)).json())["groups"] == []
     assert (await (await client.get("/api/v1/devices", headers=headers)).json())["devices"] == []
 

@@ -13,7 +13,6 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -24,7 +23,7 @@ from aiohttp.test_utils import TestClient
 from meetkit.config import Settings
 from meetkit.web.app import create_app
 from tests import dbtools
-from tests.conftest import BASE_ENV, ClientFactory, SeededGroup
+from tests.conftest import ClientFactory, SeededGroup
 from tests.standins.event_sync import EventSyncRoom, Person, meeting, people
 from tests.standins.jitsi import StandinJitsi, running
 
@@ -169,14 +168,9 @@ def census() -> Iterator[tuple[StandinJitsi, str]]:
 
 
 @pytest.fixture
-def env(tmp_path: Path, census: tuple[StandinJitsi, str]) -> dict[str, str]:
-    """The usual test deployment, polling the stand-in census (at the shortest allowed interval)."""
-    return {
-        **BASE_ENV,
-        "MEETKIT_DATA_DIR": str(tmp_path / "data"),
-        "MEETKIT_CENSUS_URL": census[1],
-        "MEETKIT_CENSUS_INTERVAL": "5",
-    }
+def env(env: dict[str, str], census: tuple[StandinJitsi, str]) -> dict[str, str]:
+    """The usual test deployment (on each backend), polling the stand-in census (shortest allowed interval)."""
+    return {**env, "MEETKIT_CENSUS_URL": census[1], "MEETKIT_CENSUS_INTERVAL": "5"}
 
 
 @pytest.fixture

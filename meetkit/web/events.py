@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -71,8 +72,10 @@ async def attendance_ctx(app: web.Application) -> AsyncIterator[None]:
 
         poller = CensusPoller(settings.census_url, settings.census_interval, settings.muc_domain, handle)
         app[CENSUS_POLLER] = poller
-        # One process of all that share the database polls; another takes over within three intervals.
-        lease = Lease(db, "census", seconds=3 * settings.census_interval)
+        # One process of all that share the database polls this census; another takes over within three
+        # intervals. The job is named by a hash of the URL (which may carry a token), never the URL itself.
+        job = "census:" + hashlib.sha256(settings.census_url.encode()).hexdigest()[:16]
+        lease = Lease(db, job, seconds=3 * settings.census_interval)
         task = asyncio.create_task(poller.run(lease.hold), name="meetkit-census-poller")
         log.info("polling the room census every %g s", settings.census_interval)
     yield
