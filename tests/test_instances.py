@@ -4,6 +4,7 @@ what one changes, the other serves at once; background jobs run in one of them o
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -174,3 +175,51 @@ async def test_failures_on_one_instance_use_up_the_budget_on_the_other(
     finally:
         stop_server(first)
         stop_server(second)
+
+
+def worker_pids(server: RunningServer) -> list[int]:
+    """The processes `meetkit serve --workers N` forked (children of the server process)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == server.process.pid:
+                children.append(int(entry.name))
+    return children
+
+
+async def test_workers_share_the_port_and_poll_the_census_once(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    """`meetkit serve --workers 2`: two processes answer on one port, and a killed one is replaced."""
+    state = StandinJitsi(census={"room_census": []})
+    with running(state) as url:
+        polling = {**env, "MEETKIT_CENSUS_URL": url + "/room-census", "MEETKIT_CENSUS_INTERVAL": "5"}
+        server = start_server(polling, tmp_path, "--workers", "2")
+        try:
+            deadline = time.monotonic() + 20
+            while len(workers := worker_pids(server)) < 2:
+                assert time.monotonic() < deadline, workers
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(1.0)  # both workers listening
+            async with aiohttp.ClientSession() as session:
+                statuses = await asyncio.gather(
+                    *(status_of(session, server.url + "/healthz") for _ in range(40))
+                )
+            assert set(statuses) == {200}
+            started = census_polls(state)
+            await asyncio.sleep(10.5)
+            assert 1 <= census_polls(state) - started <= 3  # one poller, not two
+
+            os.kill(workers[0], signal.SIGKILL)
+            deadline = time.monotonic() + 20
+            while workers[0] in (now := worker_pids(server)) or len(now) < 2:
+                assert time.monotonic() < deadline, now
+                await asyncio.sleep(0.1)
+            assert server.process.poll() is None
+        finally:
+            stop_server(server)
+    assert worker_pids(server) == []  # stopping the server stops its workers

@@ -85,3 +85,13 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
         assert done.returncode != 0
         assert "Traceback" not in done.stderr, done.stderr
         assert "Datenbank" in done.stderr and "nicht erreichbar" in done.stderr
+
+
+def test_a_database_url_of_another_kind_is_one_clear_line(tmp_path: Path) -> None:
+    wrong = {**os.environ, **BASE_ENV, "MEETKIT_DATABASE_URL": "mysql://meetkit@127.0.0.1/meetkit"}
+    done = subprocess.run(
+        [sys.executable, "-m", "meetkit", "group", "list"], env=wrong, cwd=tmp_path, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "MEETKIT_DATABASE_URL" in done.stderr and "postgresql://" in done.stderr
