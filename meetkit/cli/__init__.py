@@ -6,7 +6,19 @@ import argparse
 import sys
 from types import ModuleType
 
-from meetkit.cli import api_tokens, check, contact_points, devices, groups, report, schedule, serve, sheets
+from meetkit.cli import (
+    api_tokens,
+    audit,
+    check,
+    contact_points,
+    devices,
+    groups,
+    report,
+    schedule,
+    serve,
+    sheets,
+    users,
+)
 from meetkit.cli.common import CommandError, run_command
 
 COMMAND_MODULES: list[ModuleType] = [
@@ -19,6 +31,8 @@ COMMAND_MODULES: list[ModuleType] = [
     check,
     report,
     sheets,
+    users,
+    audit,
 ]
 
 
