@@ -58,6 +58,8 @@ class Settings:
     census_interval: float = 60.0
     events_secret: str | None = field(default=None, repr=False)
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    smtp_url: str | None = field(default=None, repr=False)  # setup links by e-mail; may carry a password
+    staff_idle_minutes: int = 30
 
     @property
     def jitsi_configured(self) -> bool:
@@ -119,6 +121,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         census_interval=float(_int(get("MEETKIT_CENSUS_INTERVAL"), "MEETKIT_CENSUS_INTERVAL", 60, 5, 3600)),
         events_secret=_shared_secret(get("MEETKIT_EVENTS_SECRET"), "MEETKIT_EVENTS_SECRET"),
         trusted_proxies=_networks(get("MEETKIT_TRUSTED_PROXIES") or "", "MEETKIT_TRUSTED_PROXIES"),
+        smtp_url=_smtp_url(get("MEETKIT_SMTP_URL")),
+        staff_idle_minutes=_int(
+            get("MEETKIT_STAFF_IDLE_MINUTES"), "MEETKIT_STAFF_IDLE_MINUTES", 30, 5, 12 * 60
+        ),
     )
 
 
@@ -194,6 +200,15 @@ def _networks(text: str, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.I
         raise InvalidInput(
             f"{name}: {error} (erwartet werden Adressen oder Netze wie 127.0.0.1,172.16.0.0/12)."
         ) from None
+
+
+def _smtp_url(url: str | None) -> str | None:
+    if url is None or url.startswith(("smtp://", "smtps://")):
+        return url
+    raise InvalidInput(
+        "MEETKIT_SMTP_URL: erwartet wird smtp://BENUTZER:PASSWORT@HOST:PORT?from=ABSENDER@DOMAIN "
+        "(smtps://... für TLS von Anfang an; smtp:// nutzt STARTTLS, wenn der Server es anbietet)."
+    )
 
 
 def _database_url(url: str | None, data_dir: Path) -> str:

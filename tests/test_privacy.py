@@ -27,6 +27,8 @@ ALLOWED_COLUMNS = {
     ("api_tokens", "name"),  # a label such as "Verwaltung"
     ("devices", "name"),  # a tablet's label such as "Tablet Raum 2"
     ("schema_migrations", "name"),
+    ("staff_accounts", "display_name"),  # staff are employees, not members: their name may be stored
+    ("staff_settings", "name"),  # a setting's name such as "second_factor_required"
     ("meeting_sessions", "phone_count"),  # how many joined by phone: a count, never a number
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def _template(node: ast.expr) -> str | None:
     return None
 
 
+@functools.cache
+def _package_constants() -> dict[str, ast.expr]:
+    """Module-level UPPER_CASE constants of the whole package, by name (for `module.MESSAGE`)."""
+    found: dict[str, ast.expr] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id.isupper():
+                        found[target.id] = node.value
+    return found
+
+
 def _domain_messages() -> set[str]:
     """Every message raised as a domain error in code the CLI runs, and every label passed to clean_name."""
     found = set()
@@ -82,6 +96,14 @@ def _domain_messages() -> set[str]:
             for argument in arguments:
                 if isinstance(argument, ast.Name) and argument.id in constants:
                     argument = constants[argument.id]
+                elif isinstance(argument, ast.Attribute) and argument.attr in _package_constants():
+                    argument = _package_constants()[argument.attr]  # other_module.MESSAGE
+                if (
+                    isinstance(argument, ast.Call)
+                    and getattr(argument.func, "id", "") == "N_"
+                    and argument.args
+                ):
+                    argument = argument.args[0]  # MESSAGE = N_("..."): marked where it is defined
                 template = _template(argument)
                 assert template is not None, f"{path}:{node.lineno}: message is not a literal"
                 found.add(template)

@@ -9,6 +9,7 @@ from types import ModuleType
 
 from meetkit.cli import (
     api_tokens,
+    audit,
     backup,
     check,
     contact_points,
@@ -19,6 +20,7 @@ from meetkit.cli import (
     schedule,
     serve,
     sheets,
+    users,
 )
 from meetkit.cli.common import CommandError, run_command
 from meetkit.cli.language import _
@@ -35,6 +37,8 @@ COMMAND_MODULES: list[ModuleType] = [
     report,
     sheets,
     backup,
+    users,
+    audit,
 ]
 
 # Output into a pipe that the reader closed (`meetkit ... | head`) ends quietly with the status a shell

@@ -27,6 +27,10 @@ class Unauthorized(MeetkitError):
     """Credentials are missing or wrong."""
 
 
+class Forbidden(MeetkitError):
+    """The request is not allowed as sent (a form without its security token, from another site)."""
+
+
 class RateLimited(MeetkitError):
     """Too many failed attempts; the client may try again after `retry_after_seconds`."""
 

@@ -14,13 +14,27 @@ from aiohttp import web
 from meetkit.config import Settings
 from meetkit.rendering import environment
 from meetkit.storage.database import database_for
-from meetkit.web import api, attendance, dialin, events, health, kiosk, pages, schedules, sheets
+from meetkit.web import (
+    api,
+    attendance,
+    dialin,
+    events,
+    health,
+    kiosk,
+    pages,
+    schedules,
+    sheets,
+    staff_admin,
+    staff_auth,
+    staff_pages,
+)
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import failure_budget_ctx
 from meetkit.web.openapi import openapi_route
 from meetkit.web.security import add_security_headers
+from meetkit.web.staff_session import sign_in_ctx, staff_guard
 
 log = logging.getLogger("meetkit")
 
@@ -28,7 +42,20 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 
 # Feature modules: each exposes `routes` (and optionally `openapi_paths`/`openapi_schemas`).
-ROUTE_MODULES: list[ModuleType] = [health, pages, api, schedules, dialin, kiosk, attendance, events, sheets]
+ROUTE_MODULES: list[ModuleType] = [
+    health,
+    pages,
+    api,
+    schedules,
+    dialin,
+    kiosk,
+    attendance,
+    events,
+    sheets,
+    staff_auth,
+    staff_pages,
+    staff_admin,
+]
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -42,11 +69,14 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     """Build the application for `settings` (which must carry a secret)."""
-    app = web.Application(middlewares=[error_middleware, api.require_staff_token], client_max_size=256 * 1024)
+    app = web.Application(
+        middlewares=[error_middleware, staff_guard, api.require_staff_token], client_max_size=256 * 1024
+    )
     app[SETTINGS] = settings
     app[aiohttp_jinja2.APP_KEY] = environment()
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(failure_budget_ctx)  # failed look-ups by secret (needs the database)
+    app.cleanup_ctx.append(sign_in_ctx)  # staff sessions and the password hashing thread (needs the database)
     app.cleanup_ctx.append(events.attendance_ctx)  # webhook batches, census poller (needs the database)
     app.cleanup_ctx.append(access_log_flusher)
     dialin.setup(app)  # PINs for older groups (needs the database), CORS

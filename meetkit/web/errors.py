@@ -13,6 +13,7 @@ from aiohttp.typedefs import Handler
 from meetkit.domain.errors import (
     Conflict,
     FeatureDisabled,
+    Forbidden,
     InvalidInput,
     LinkRenewed,
     MeetkitError,
@@ -30,6 +31,7 @@ STATUS_BY_ERROR: list[tuple[type[MeetkitError], int]] = [
     (InvalidInput, 400),
     (Unauthorized, 401),
     (FeatureDisabled, 403),
+    (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
     (RateLimited, 429),

@@ -1,0 +1,110 @@
+"""`meetkit user add|list|disable|reset`: staff accounts (no password ever on the command line)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from meetkit.cli.common import add_json_flag, emit
+from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
+from meetkit.services import accounts
+from meetkit.services.accounts import SetupLink
+from meetkit.storage.database import Database
+
+
+def register(subparsers: Any) -> None:
+    """Add the `user` command group."""
+    parser = subparsers.add_parser("user", help="manage staff accounts for the web app")
+    commands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+
+    add = commands.add_parser(
+        "add", help="create an account; prints a one-time setup_url to set the password"
+    )
+    add.add_argument("login", metavar="LOGIN", help="login name, e.g. the work e-mail address")
+    add.add_argument("--name", help="display name")
+    role = add.add_mutually_exclusive_group(required=True)
+    role.add_argument("--admin", action="store_true", help="sees everything, manages accounts")
+    role.add_argument(
+        "--contact-point", action="append", metavar="SLUG", dest="contact_points", help="repeat for several"
+    )
+    add_json_flag(add)
+    add.set_defaults(handler=add_user)
+
+    listing = commands.add_parser("list", help="list accounts")
+    add_json_flag(listing)
+    listing.set_defaults(handler=list_users)
+
+    disable = commands.add_parser("disable", help="disable an account; its sessions end at once")
+    disable.add_argument("login", metavar="LOGIN")
+    disable.set_defaults(handler=disable_user)
+
+    reset = commands.add_parser(
+        "reset", help="new one-time setup_url; password and second factor go, sessions end at once"
+    )
+    reset.add_argument("login", metavar="LOGIN")
+    add_json_flag(reset)
+    reset.set_defaults(handler=reset_user)
+
+
+def _link_lines(link: SetupLink) -> list[str]:
+    if link.emailed_to:
+        return [
+            f"The setup link was e-mailed to {link.emailed_to} (valid once, until {link.expires_at} UTC)."
+        ]
+    return [link.url, "", f"Hand this link to the person: valid once, until {link.expires_at} UTC."]
+
+
+async def add_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Create a staff account."""
+    account, link = await accounts.add_account(
+        db,
+        settings,
+        OPERATOR,
+        args.login,
+        args.name,
+        admin=args.admin,
+        contact_point_slugs=args.contact_points or [],
+    )
+    data = {
+        "id": account.id,
+        "login": account.login,
+        "role": account.role.value,
+        "setup_url": link.shown_url,
+        "emailed_to": link.emailed_to,
+        "expires_at": link.expires_at,
+    }
+    emit(args, data, [f"Account {account.login} ({account.role.value}) created.", *_link_lines(link)])
+    return 0
+
+
+async def list_users(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """List staff accounts."""
+    found = await accounts.list_accounts(db, OPERATOR)
+    slugs = {cp.id: cp.slug for cp in await accounts.visible_contact_points(db, OPERATOR)}
+    data = [accounts.account_json(a, slugs) for a in found]
+    lines = [
+        f"{a.login}\t{a.role.value}\t{','.join(slugs.get(cp, str(cp)) for cp in a.contact_point_ids) or '-'}"
+        f"\t{'disabled' if a.disabled else 'active'}"
+        for a in found
+    ]
+    emit(args, {"users": data}, lines)
+    return 0
+
+
+async def disable_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Disable a staff account."""
+    account = await accounts.disable_account(db, OPERATOR, args.login)
+    print(f"Account {account.login} disabled; its sessions have ended.")
+    return 0
+
+
+async def reset_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Give a staff account a new setup link."""
+    link = await accounts.reset_account(db, settings, OPERATOR, args.login)
+    emit(
+        args,
+        {"login": args.login.strip().lower(), "setup_url": link.shown_url, "emailed_to": link.emailed_to},
+        [f"Password and second factor of {args.login} removed; its sessions have ended.", *_link_lines(link)],
+    )
+    return 0

@@ -1,0 +1,131 @@
+"""A staff member's browser for pytest-aiohttp: keeps the staff cookies by hand (they are Secure on https)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from meetkit.config import Settings
+from meetkit.services import accounts
+from meetkit.web.keys import DATABASE
+
+Client = TestClient[web.Request, web.Application]
+GOOD_PASSWORD = "Kaffeetasse Fahrrad Mondschein"
+OTHER_GOOD_PASSWORD = "Gießkanne Leuchtturm Zimtschnecke"
+
+
+@dataclass
+class Page:
+    """One answer: status, body, headers."""
+
+    status: int
+    text: str
+    headers: Any
+
+    @property
+    def location(self) -> str | None:
+        """Where a redirect points."""
+        return self.headers.get("Location")
+
+    def alert(self) -> str | None:
+        """The error message shown on the page, if any."""
+        found = re.search(r'role="alert">([^<]+)<', self.text)
+        return found.group(1) if found else None
+
+    def csrf(self) -> str:
+        """The page's CSRF token."""
+        found = re.search(r'name="csrf_token" value="([^"]+)"', self.text)
+        assert found, self.text[:500]
+        return found.group(1)
+
+
+@dataclass
+class StaffBrowser:
+    """Sends the cookies a browser would (also the Secure ones over the test client's http)."""
+
+    client: Client
+    cookies: dict[str, str] = field(default_factory=dict)
+    set_cookie_headers: list[str] = field(default_factory=list)
+    last: Page | None = None
+
+    async def request(
+        self, method: str, path: str, data: dict[str, Any] | None = None, **headers: str
+    ) -> Page:
+        """Make a request without following redirects; keep what Set-Cookie says."""
+        self.client.session.cookie_jar.clear()
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = await self.client.request(method, path, data=data, headers=headers, allow_redirects=False)
+        for header in response.headers.getall("Set-Cookie", []):
+            self.set_cookie_headers.append(header)
+            for name, morsel in SimpleCookie(header).items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        page = Page(response.status, await response.text(), response.headers)
+        if method == "GET" and page.status == 200:
+            self.last = page
+        return page
+
+    async def get(self, path: str, **headers: str) -> Page:
+        """GET a page."""
+        return await self.request("GET", path, **headers)
+
+    async def post(
+        self, path: str, data: dict[str, Any] | None = None, csrf: bool = True, **headers: str
+    ) -> Page:
+        """POST a form with the CSRF token of the page last seen (unless csrf=False)."""
+        form = dict(data or {})
+        if csrf and self.last is not None and "csrf_token" not in form:
+            form["csrf_token"] = self.last.csrf()
+        return await self.request("POST", path, form, **headers)
+
+    async def sign_in(self, login: str, password: str = GOOD_PASSWORD) -> Page:
+        """Open the sign-in page and send login name and password."""
+        await self.get("/staff/login")
+        return await self.post("/staff/login", {"login": login, "password": password})
+
+
+async def new_account(
+    client: Client,
+    settings: Settings,
+    login: str,
+    *,
+    admin: bool = False,
+    contact_points: tuple[str, ...] = (),
+) -> str:
+    """Create an account as the operator would; return the path of its setup link."""
+    from meetkit.domain.scope import OPERATOR
+
+    _, link = await accounts.add_account(
+        client.app[DATABASE],
+        settings,
+        OPERATOR,
+        login,
+        None,
+        admin=admin,
+        contact_point_slugs=list(contact_points),
+    )
+    return link.url.removeprefix(settings.public_url)
+
+
+async def ready_account(
+    client: Client,
+    settings: Settings,
+    login: str,
+    *,
+    admin: bool = False,
+    contact_points: tuple[str, ...] = (),
+) -> None:
+    """An account whose password is set (through its setup link, as a person would)."""
+    path = await new_account(client, settings, login, admin=admin, contact_points=contact_points)
+    browser = StaffBrowser(client)
+    await browser.get(path)
+    page = await browser.post(path, {"password": GOOD_PASSWORD, "password_repeat": GOOD_PASSWORD})
+    assert page.status == 303, page.text

@@ -1,0 +1,215 @@
+"""The second factor, admin pages, the audit log and the `meetkit user`/`audit` commands."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pyotp
+import pytest
+
+from meetkit.config import Settings
+from meetkit.services import directory
+from meetkit.web.keys import DATABASE
+from tests import dbtools
+from tests.conftest import CliResult, free_port
+from tests.staff import GOOD_PASSWORD, Client, StaffBrowser, ready_account
+
+
+@pytest.fixture
+async def seeded(client: Client, settings: Settings) -> Client:
+    """Two contact points, an admin and a staff member of the first."""
+    db = client.app[DATABASE]
+    await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
+    await directory.add_contact_point(db, "KISS Süd", slug="kiss-sued")
+    await ready_account(client, settings, "admin@example.org", admin=True)
+    await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
+    return client
+
+
+async def _turn_on_second_factor(browser: StaffBrowser) -> tuple[pyotp.TOTP, list[str]]:
+    await browser.get("/staff/account")
+    assert (await browser.post("/staff/account/second-factor")).status == 303
+    page = await browser.get("/staff/account")
+    assert "<svg viewBox=" in page.text
+    found = re.search(r'<code class="staff-secret">([A-Z2-7]+)</code>', page.text)
+    assert found
+    totp = pyotp.TOTP(found.group(1))
+    wrong = await browser.post("/staff/account/second-factor/confirm", {"code": "000000"})
+    assert wrong.status == 400 and "Der Code stimmt nicht" in (wrong.alert() or "")
+    done = await browser.post("/staff/account/second-factor/confirm", {"code": totp.now()})
+    assert done.status == 200
+    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.text)
+    assert len(codes) == 10
+    return totp, codes
+
+
+async def test_second_factor_sign_in_with_code_and_recovery_code(seeded: Client, settings: Settings) -> None:
+    browser = StaffBrowser(seeded)
+    await browser.sign_in("nord@example.org")
+    totp, codes = await _turn_on_second_factor(browser)
+    stored = dbtools.rows(settings, "SELECT code_hash FROM staff_recovery_codes")
+    assert len(stored) == 10 and not {r["code_hash"] for r in stored} & set(codes)  # kept hashed
+    await browser.get("/staff/")
+    await browser.post("/staff/logout")
+
+    step_one = await browser.sign_in("nord@example.org")
+    assert step_one.location == "/staff/login"
+    pending_cookie = browser.cookies["meetkit_staff"]
+    assert (await browser.get("/staff/")).location is not None  # not signed in before the code
+    code_form = await browser.get("/staff/login")
+    assert 'name="code"' in code_form.text
+    replay = await browser.post("/staff/login/code", {"code": totp.now()})  # the code used to turn it on
+    assert replay.status == 401 and "schon benutzt" in (replay.alert() or "")
+    empty = await browser.post("/staff/login/code", {"code": " "})
+    assert empty.status == 400
+    inside = await browser.post("/staff/login/code", {"code": totp.at(time.time() + 30)})
+    assert inside.status == 303 and inside.location == "/staff/"
+    assert browser.cookies["meetkit_staff"] != pending_cookie  # a new session id once signed in
+    assert (await browser.get("/staff/")).status == 200
+    await browser.post("/staff/logout")
+
+    await browser.sign_in("nord@example.org")
+    await browser.get("/staff/login")
+    assert (await browser.post("/staff/login/code", {"code": codes[0].upper()})).status == 303
+    await browser.get("/staff/")
+    await browser.post("/staff/logout")
+    await browser.sign_in("nord@example.org")
+    await browser.get("/staff/login?lang=en")
+    replayed = await browser.post("/staff/login/code?lang=en", {"code": codes[0]})
+    assert (
+        replayed.status == 401
+        and replayed.alert() == "The code is wrong or was used already. Please enter the current code."
+    )
+
+
+async def test_compulsory_second_factor(seeded: Client) -> None:
+    admin = StaffBrowser(seeded)
+    await admin.sign_in("admin@example.org")
+    await admin.get("/staff/admin/accounts")
+    assert (await admin.post("/staff/admin/settings", {"second_factor_required": "yes"})).status == 303
+    # the admin has no second factor either: sent to set it up
+    assert (await admin.get("/staff/")).location == "/staff/account"
+
+    staff = StaffBrowser(seeded)
+    await staff.sign_in("nord@example.org")
+    assert (await staff.get("/staff/")).location == "/staff/account"
+    page = await staff.get("/staff/account")
+    assert "Die Zwei-Faktor-Anmeldung ist vorgeschrieben" in page.text
+    await _turn_on_second_factor(staff)
+    assert (await staff.get("/staff/")).status == 200
+    await staff.get("/staff/account")
+    off = await staff.post("/staff/account/second-factor/off", {"password": GOOD_PASSWORD})
+    assert off.status == 400 and "vorgeschrieben" in (off.alert() or "")
+
+
+async def test_only_admins_reach_admin_pages(seeded: Client, settings: Settings) -> None:
+    staff = StaffBrowser(seeded)
+    await staff.sign_in("nord@example.org")
+    assert (await staff.get("/staff/admin/accounts")).status == 404
+    assert (await staff.get("/staff/admin/audit")).status == 404
+    await staff.get("/staff/")
+    refused = await staff.post("/staff/admin/accounts", {"login": "x@example.org", "role": "admin"})
+    assert refused.status == 404
+    assert len(dbtools.rows(settings, "SELECT id FROM staff_accounts")) == 2
+
+    admin = StaffBrowser(seeded)
+    await admin.sign_in("admin@example.org")
+    page = await admin.get("/staff/admin/accounts")
+    assert page.status == 200 and "nord@example.org" in page.text
+    bad = await admin.post("/staff/admin/accounts", {"login": "neu@example.org", "role": "staff"})
+    assert bad.status == 400 and "Kontaktstelle" in (bad.alert() or "")
+    await admin.get("/staff/admin/accounts")
+    made = await admin.post(
+        "/staff/admin/accounts", {"login": "neu@example.org", "role": "staff", "contact_point": "kiss-sued"}
+    )
+    assert made.status == 200 and "https://treffen.example.org/staff/setup/" in made.text
+    nord_id = dbtools.rows(settings, "SELECT id FROM staff_accounts WHERE login = 'nord@example.org'")[0][
+        "id"
+    ]
+    await admin.get("/staff/admin/accounts")
+    assert (await admin.post(f"/staff/admin/accounts/{nord_id}/disable")).status == 303
+    assert (await staff.get("/staff/")).location == "/staff/login?ended=1"
+    audit = await admin.get("/staff/admin/audit")
+    for action in ("account_created", "login", "account_disabled"):
+        assert action in audit.text
+
+
+def test_cli_user_commands_and_audit(cli: Callable[..., CliResult]) -> None:
+    assert cli("contact-point", "add", "KISS Beispielstadt").returncode == 0
+    made = cli(
+        "user",
+        "add",
+        "beratung@kiss-beispielstadt.de",
+        "--name",
+        "Beratung",
+        "--contact-point",
+        "kiss-beispielstadt",
+        "--json",
+    )
+    assert made.returncode == 0, made.stderr
+    data = made.json()
+    assert data["login"] == "beratung@kiss-beispielstadt.de" and data["role"] == "staff"
+    assert data["setup_url"].startswith("https://treffen.example.org/staff/setup/")
+    admin = cli("user", "add", "admin", "--admin", "--json").json()
+    assert admin["role"] == "admin"
+
+    unknown = cli("user", "add", "x@example.org", "--contact-point", "gibt-es-nicht")
+    assert unknown.returncode == 2 and "gibt-es-nicht" in unknown.stderr
+    taken = cli("user", "add", "ADMIN", "--admin")
+    assert taken.returncode == 2 and "gibt es schon" in taken.stderr
+    empty = cli("user", "add", " ", "--admin")
+    assert empty.returncode == 2 and "Anmeldenamen" in empty.stderr
+    listed = cli("user", "list", "--json").json()["users"]
+    assert [u["login"] for u in listed] == ["admin", "beratung@kiss-beispielstadt.de"]
+    assert listed[1]["contact_points"] == ["kiss-beispielstadt"]
+
+    reset = cli("user", "reset", "admin", "--json").json()
+    assert reset["setup_url"] != admin["setup_url"]
+    assert cli("user", "disable", "admin").returncode == 0
+    assert cli("user", "list", "--json").json()["users"][0]["disabled"] is True
+    assert cli("user", "disable", "niemand").returncode == 2
+
+    entries = cli("audit", "--json").json()["audit"]
+    assert [e["action"] for e in entries][:4] == [
+        "account_disabled",
+        "account_reset",
+        "account_created",
+        "account_created",
+    ]
+    assert all(set(e) == {"at", "actor", "action", "target"} for e in entries)
+
+
+@pytest.fixture
+def smtp_receiver() -> Iterator[tuple[int, list[Any]]]:
+    """A local SMTP server on loopback that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, received
+    controller.stop()
+
+
+def test_setup_link_by_email(cli: Callable[..., CliResult], smtp_receiver: tuple[int, list[Any]]) -> None:
+    port, received = smtp_receiver
+    smtp = {"MEETKIT_SMTP_URL": f"smtp://127.0.0.1:{port}?from=meetkit@kiss.example"}
+    made = cli("user", "add", "beratung@kiss.example", "--admin", "--json", extra_env=smtp).json()
+    assert made["setup_url"] is None and made["emailed_to"] == "beratung@kiss.example"
+    assert len(received) == 1 and received[0].rcpt_tos == ["beratung@kiss.example"]
+    body = received[0].content.decode()
+    assert "https://treffen.example.org/staff/setup/" in body and "From: meetkit@kiss.example" in body
+
+    down = {"MEETKIT_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"}
+    shown = cli("user", "add", "zweite@kiss.example", "--admin", "--json", extra_env=down).json()
+    assert shown["setup_url"].startswith("https://treffen.example.org/staff/setup/")  # handed over instead
