@@ -38,6 +38,8 @@ BASE_ENV = {
 }
 
 
+pytest_plugins = ["tests.staff"]  # the staff tests' shared fixtures
+
 BACKENDS = ["sqlite", "postgresql"]
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
-from meetkit.services import accounts
+from meetkit.services import accounts, directory
 from meetkit.web.keys import DATABASE
 
 Client = TestClient[web.Request, web.Application]
@@ -129,3 +130,14 @@ async def ready_account(
     await browser.get(path)
     page = await browser.post(path, {"password": GOOD_PASSWORD, "password_repeat": GOOD_PASSWORD})
     assert page.status == 303, page.text
+
+
+@pytest.fixture
+async def seeded(client: Client, settings: Settings) -> Client:
+    """Two contact points, an admin and a staff member of the first."""
+    db = client.app[DATABASE]
+    await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
+    await directory.add_contact_point(db, "KISS Süd", slug="kiss-sued")
+    await ready_account(client, settings, "admin@example.org", admin=True)
+    await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
+    return client

@@ -11,22 +11,9 @@ import pyotp
 import pytest
 
 from meetkit.config import Settings
-from meetkit.services import directory
-from meetkit.web.keys import DATABASE
 from tests import dbtools
 from tests.conftest import CliResult, free_port
-from tests.staff import GOOD_PASSWORD, Client, StaffBrowser, ready_account
-
-
-@pytest.fixture
-async def seeded(client: Client, settings: Settings) -> Client:
-    """Two contact points, an admin and a staff member of the first."""
-    db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
-    await directory.add_contact_point(db, "KISS Süd", slug="kiss-sued")
-    await ready_account(client, settings, "admin@example.org", admin=True)
-    await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
-    return client
+from tests.staff import GOOD_PASSWORD, Client, StaffBrowser
 
 
 async def _turn_on_second_factor(browser: StaffBrowser) -> tuple[pyotp.TOTP, list[str]]:

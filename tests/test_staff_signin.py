@@ -19,19 +19,7 @@ from tests.staff import (
     Page,
     StaffBrowser,
     new_account,
-    ready_account,
 )
-
-
-@pytest.fixture
-async def seeded(client: Client, settings: Settings) -> Client:
-    """Two contact points, an admin and a staff member of the first."""
-    db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
-    await directory.add_contact_point(db, "KISS Süd", slug="kiss-sued")
-    await ready_account(client, settings, "admin@example.org", admin=True)
-    await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
-    return client
 
 
 def _sessions(settings: Settings) -> int:

@@ -14,7 +14,7 @@ from meetkit.cli.language import N_, _, translate_message
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.errors import MeetkitError
 from meetkit.services.dialin import assign_missing_pins
-from meetkit.storage.database import Database, database_for, without_password
+from meetkit.storage.database import Database, database_for, shown_url
 
 AsyncCommand = Callable[[argparse.Namespace, Settings, Database], Awaitable[int]]
 
@@ -63,7 +63,7 @@ def database_location(settings: Settings) -> str:
     """Where the configured database is (absolute path, or the URL without its password), for messages."""
     if settings.database_path is not None:
         return str(settings.database_path.absolute())
-    return without_password(settings.database_url)
+    return shown_url(settings.database_url)
 
 
 def require_database(settings: Settings) -> None:

@@ -16,7 +16,9 @@ from pathlib import Path
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from meetkit.storage import sqlite
-from meetkit.storage.endpoints import N_, ToolError, dialect_of, first_line, shown_url, sqlite_path
+from meetkit.storage.database import shown_url
+from meetkit.storage.endpoints import N_, ToolError, dialect_of, sqlite_path
+from meetkit.storage.postgres import first_line
 
 # SQLite copies this many pages (4 KiB each) per step and then pauses, so the server's own reads and writes
 # keep their share of the disk. The whole copy reads one snapshot: writes during it do not restart it.

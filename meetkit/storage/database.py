@@ -6,13 +6,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import ClassVar, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from meetkit.storage.cache import ReadCache
 from meetkit.storage.connection import Connection
 from meetkit.storage.migrate import utc_now
 
-__all__ = ["Database", "database_for", "utc_now", "without_password"]
+__all__ = ["Database", "database_for", "shown_url", "utc_now"]
 
 T = TypeVar("T")
 
@@ -71,10 +71,15 @@ def database_for(url: str) -> Database:
     return SqliteDatabase(Path(url.removeprefix("sqlite:///")))
 
 
-def without_password(url: str) -> str:
-    """The database URL as it may be shown or logged: any password replaced by `***`."""
-    parts = urlsplit(url)
-    if parts.password is None:
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: scheme, user, host, port and database, never a password."""
+    if url.startswith("sqlite:///"):
         return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        user = f"{parts.username}@" if parts.username else ""
+    except ValueError:
+        return url.split("://", 1)[0] + "://..."
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"

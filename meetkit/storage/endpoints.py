@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -13,8 +12,8 @@ from psycopg.conninfo import conninfo_to_dict
 from meetkit.domain.errors import MeetkitError
 from meetkit.storage import sqlite
 from meetkit.storage.connection import Connection
-from meetkit.storage.database import POSTGRES_SCHEMES
-from meetkit.storage.postgres import CONNECT_TIMEOUT_SECONDS, PgConnection
+from meetkit.storage.database import POSTGRES_SCHEMES, shown_url
+from meetkit.storage.postgres import CONNECT_TIMEOUT_SECONDS, PgConnection, first_line
 
 SQLITE_PREFIX = "sqlite:///"
 
@@ -74,20 +73,6 @@ def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix(SQLITE_PREFIX))
 
 
-def shown_url(url: str) -> str:
-    """A database URL as it may be printed: scheme, user, host, port and database, never a password."""
-    if url.startswith(SQLITE_PREFIX):
-        return url
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        user = f"{parts.username}@" if parts.username else ""
-    except ValueError:
-        return url.split("://", 1)[0] + "://..."
-    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
-
-
 def same_database(first: str, second: str) -> bool:
     """Whether two URLs name the same database (same file, or same host, port and database name)."""
     if dialect_of(first) != dialect_of(second):
@@ -118,9 +103,3 @@ def open_endpoint(url: str, *, must_exist: bool) -> Endpoint:
     except psycopg.Error as error:
         raise ToolError(UNREACHABLE, url=shown_url(url), reason=first_line(error)) from None
     return Endpoint(url, dialect, PgConnection(raw))
-
-
-def first_line(error: BaseException) -> str:
-    """The first non-empty line of an error's text (database errors add hints and details below it)."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return lines[0] if lines else type(error).__name__

@@ -146,7 +146,7 @@ class PostgresDatabase(Database):
             except psycopg.Error as error:
                 self._cache.invalidate()
                 if not interrupted and not self._stopping.is_set():
-                    log.warning("database notifications interrupted (%s); reconnecting", _first_line(error))
+                    log.warning("database notifications interrupted (%s); reconnecting", first_line(error))
                 interrupted = True
                 self._stopping.wait(0.5)
 
@@ -241,9 +241,10 @@ class PgConnection:
         return cursor
 
 
-def _first_line(error: BaseException) -> str:
-    """The first line of a driver error: the reason, without the hints and context that follow."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+def first_line(error: BaseException) -> str:
+    """The first non-empty line of an error's text (database errors add hints and details below it)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def _connect(url: str) -> PgConnection:
@@ -252,7 +253,7 @@ def _connect(url: str) -> PgConnection:
             url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS, row_factory=_row_factory
         )
     except psycopg.OperationalError as error:
-        log.warning("cannot connect to PostgreSQL: %s", _first_line(error))  # for the operator, not visitors
+        log.warning("cannot connect to PostgreSQL: %s", first_line(error))  # for the operator, not visitors
         raise Unavailable(UNAVAILABLE) from None
     raw.adapters.register_loader("numeric", _NumericLoader)
     return PgConnection(raw)

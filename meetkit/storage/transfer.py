@@ -11,9 +11,9 @@ from typing import Any
 import psycopg
 
 from meetkit.storage.connection import Connection
-from meetkit.storage.endpoints import N_, Endpoint, ToolError, first_line, open_endpoint, same_database
+from meetkit.storage.endpoints import N_, Endpoint, ToolError, open_endpoint, same_database
 from meetkit.storage.migrate import migrate
-from meetkit.storage.postgres import CHANNEL
+from meetkit.storage.postgres import CHANNEL, first_line
 from meetkit.storage.sqlite import BUMP_EPOCH
 
 # Tables about the database itself or its running processes, not about the installation: the target keeps
