@@ -37,6 +37,7 @@ PBX_LUA = f'wrk.headers["Authorization"] = "Bearer {PBX_SECRET}"\n'
 def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     """Create `count` groups in one process; return their (room, PIN) pairs."""
     from meetkit.config import load_settings, with_secret
+    from meetkit.domain.scope import OPERATOR
     from meetkit.services.directory import add_group
     from meetkit.storage.database import database_for
 
@@ -45,7 +46,7 @@ def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
         db = database_for(settings.database_url)
         await db.open()
         try:
-            groups = [(await add_group(db, settings, f"Gruppe {n}")).group for n in range(count)]
+            groups = [(await add_group(db, settings, OPERATOR, f"Gruppe {n}")).group for n in range(count)]
         finally:
             await db.close()
         return [(g.room, str(g.pin)) for g in groups]

@@ -46,6 +46,7 @@ def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     """Create `count` groups in one transaction (the CLI would take minutes); return (member code, room)."""
     from meetkit.config import load_settings, with_secret
     from meetkit.domain import ids
+    from meetkit.domain.scope import OPERATOR
     from meetkit.services.directory import add_contact_point
     from meetkit.storage import dialin, groups
     from meetkit.storage.database import database_for
@@ -56,7 +57,7 @@ def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
         db = database_for(settings.database_url)
         await db.open()
         try:
-            point = await add_contact_point(db, "KISS Bench")
+            point = await add_contact_point(db, OPERATOR, "KISS Bench")
 
             def insert(conn: object) -> list[tuple[str, str]]:
                 made = []

@@ -82,6 +82,7 @@ def _seed_more(env: dict[str, str], count: int) -> None:
     from pathlib import Path
 
     from meetkit.config import load_settings, with_secret
+    from meetkit.domain.scope import OPERATOR
     from meetkit.services.directory import add_group
     from meetkit.storage.database import database_for
 
@@ -90,7 +91,7 @@ def _seed_more(env: dict[str, str], count: int) -> None:
         db = database_for(settings.database_url)
         await db.open()
         for n in range(count):
-            await add_group(db, settings, f"Gruppe {n}", "kiss-bench")
+            await add_group(db, settings, OPERATOR, f"Gruppe {n}", "kiss-bench")
         await db.close()
 
     asyncio.run(seed())

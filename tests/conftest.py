@@ -20,6 +20,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings, load_settings, with_secret
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import api_tokens, directory
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
@@ -45,7 +46,10 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker for tests that look at SQLite's own files."""
-    config.addinivalue_line("markers", "sqlite_only: the test inspects SQLite files; it runs on SQLite only")
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: runs on SQLite only (it inspects SQLite files, or its subject is not storage)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -154,8 +158,8 @@ class SeededGroup:
 async def group(client: TestClient[web.Request, web.Application], settings: Settings) -> SeededGroup:
     """A contact point and one group in it."""
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Beispielstadt", phone="0911 234567")
-    issued = await directory.add_group(db, settings, "Angehörige Sucht", "kiss-beispielstadt")
+    await directory.add_contact_point(db, OPERATOR, "KISS Beispielstadt", phone="0911 234567")
+    issued = await directory.add_group(db, settings, OPERATOR, "Angehörige Sucht", "kiss-beispielstadt")
     code = issued.group.member_code
     return SeededGroup(
         id=issued.group.id,
@@ -170,7 +174,7 @@ async def group(client: TestClient[web.Request, web.Application], settings: Sett
 @pytest.fixture
 async def api_token(client: TestClient[web.Request, web.Application]) -> str:
     """A valid staff API token."""
-    _, token = await api_tokens.create_api_token(client.app[DATABASE], "tests")
+    _, token = await api_tokens.create_api_token(client.app[DATABASE], OPERATOR, "tests", None)
     return token
 
 

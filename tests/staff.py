@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, directory
 from meetkit.web.keys import DATABASE
 
@@ -136,8 +137,8 @@ async def ready_account(
 async def seeded(client: Client, settings: Settings) -> Client:
     """Two contact points, an admin and a staff member of the first."""
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
-    await directory.add_contact_point(db, "KISS Süd", slug="kiss-sued")
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="kiss-nord")
+    await directory.add_contact_point(db, OPERATOR, "KISS Süd", slug="kiss-sued")
     await ready_account(client, settings, "admin@example.org", admin=True)
     await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
     return client

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from meetkit.domain.scope import OPERATOR
 from meetkit.web.app import ROUTE_MODULES
 
 Client = TestClient[web.Request, web.Application]
@@ -28,7 +29,7 @@ async def test_revoked_token_stops_working(client: Client, api_token: str) -> No
     from meetkit.services.api_tokens import revoke_api_token
     from meetkit.web.keys import DATABASE
 
-    await revoke_api_token(client.app[DATABASE], 1)
+    await revoke_api_token(client.app[DATABASE], OPERATOR, 1)
     assert (await client.get("/api/v1/groups", headers=auth(api_token))).status == 401
 
 

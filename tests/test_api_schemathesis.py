@@ -71,7 +71,7 @@ def test_the_api_answers_as_documented(running_server: RunningServer, cli: Calla
     assert cli("group", "add", "Fuzzgruppe", "--contact-point", SLUG).returncode == 0
     assert cli("group", "schedule", "1", "--weekly", "do", "19:00").returncode == 0  # a real Schedule answer
     assert cli("device", "add", "Fuzztablet", "--contact-point", SLUG, "--no-qr").returncode == 0
-    token = cli("api-token", "add", "schemathesis", "--json").json()["token"]
+    token = cli("api-token", "add", "schemathesis", "--admin", "--json").json()["token"]
     config = schemathesis.Config.from_dict(
         {
             "auth": {"openapi": {"staffToken": {"bearer": token}}},

@@ -22,6 +22,7 @@ from aiohttp.test_utils import TestClient
 from meetkit.config import Settings
 from meetkit.domain import attendance as rules
 from meetkit.domain.attendance import GroupInfo, MeetingRecord
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory
 from meetkit.storage.database import database_for
 from meetkit.web.keys import DATABASE
@@ -183,9 +184,9 @@ def _seed(settings: Settings, month: dt.date) -> None:
     async def seed() -> None:
         db = database_for(settings.database_url)
         await db.open()
-        await directory.add_contact_point(db, "KISS Beispielstadt")
+        await directory.add_contact_point(db, OPERATOR, "KISS Beispielstadt")
         ids = [
-            (await directory.add_group(db, settings, name, "kiss-beispielstadt")).group.id
+            (await directory.add_group(db, settings, OPERATOR, name, "kiss-beispielstadt")).group.id
             for name in ("Angehörige", "Trauer", "Depression", "Ruhend")
         ]
         await attendance.record_headcount(db, ids[0], month, 5, 2, "leader")  # 7 = 0 online + 5 + 2
@@ -225,7 +226,7 @@ async def test_the_staff_api_report_withholds_the_same_and_refuses_odd_min_count
     client: Client, group: SeededGroup, api_token: str, settings: Settings
 ) -> None:
     db = client.app[DATABASE]
-    other = (await directory.add_group(db, settings, "Trauer", "kiss-beispielstadt")).group.id
+    other = (await directory.add_group(db, settings, OPERATOR, "Trauer", "kiss-beispielstadt")).group.id
     today = rules.local_today()
     await attendance.record_headcount(db, group.id, today, 5, 2, "leader")
     await attendance.record_headcount(db, other, today, 9, 0, "leader")

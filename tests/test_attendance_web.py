@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.domain.attendance import local_today
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory
 from meetkit.storage.database import database_for
 from meetkit.web.keys import DATABASE
@@ -113,10 +114,10 @@ def test_report_from_the_command_line(cli: Any, tmp_path: Path, settings: Settin
     async def seed() -> None:
         db = database_for(settings.database_url)
         await db.open()
-        await directory.add_contact_point(db, "KISS Beispielstadt")
-        await directory.add_contact_point(db, "SHG Nord")
-        big = await directory.add_group(db, settings, "Angehörige Sucht", "kiss-beispielstadt")
-        small = await directory.add_group(db, settings, "Kleine Gruppe", "shg-nord")
+        await directory.add_contact_point(db, OPERATOR, "KISS Beispielstadt")
+        await directory.add_contact_point(db, OPERATOR, "SHG Nord")
+        big = await directory.add_group(db, settings, OPERATOR, "Angehörige Sucht", "kiss-beispielstadt")
+        small = await directory.add_group(db, settings, OPERATOR, "Kleine Gruppe", "shg-nord")
         await attendance.record_headcount(db, big.group.id, month, 7, 1, "leader")
         await attendance.record_headcount(db, big.group.id, month + dt.timedelta(days=1), 5, 0, "kiosk")
         await attendance.record_headcount(db, small.group.id, month, 2, 0, "leader")

@@ -138,7 +138,7 @@ def test_a_backup_while_the_server_takes_writes_restores_every_acknowledged_reco
     tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> None:
-    token = ok(cli("api-token", "add", "Verwaltung", "--json"))["token"]
+    token = ok(cli("api-token", "add", "Verwaltung", "--admin", "--json"))["token"]
     seed_many_groups(settings)
     writer = Writer(running_server, token)
     writer.start()

@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.domain.attendance import local_today
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import devices, schedules
 from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup
@@ -40,12 +41,12 @@ async def test_pages_with_secrets_are_no_store(
 ) -> None:
     db = client.app[DATABASE]
     _, device_token = await devices.pair_device(
-        db, (await devices.add_device(db, "Tablet", "kiss-beispielstadt")).pairing_token
+        db, (await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt")).pairing_token
     )
-    pairing = (await devices.add_device(db, "Tablet 2", "kiss-beispielstadt")).pairing_token
+    pairing = (await devices.add_device(db, OPERATOR, "Tablet 2", "kiss-beispielstadt")).pairing_token
     today = local_today()  # the kiosk shows (and draws QR codes for) the groups that meet today
     await schedules.set_schedule(
-        db, str(group.id), frequency="weekly", weekday=today.weekday(), start=dt.time(12)
+        db, OPERATOR, str(group.id), frequency="weekly", weekday=today.weekday(), start=dt.time(12)
     )
     values = {
         "code": group.member_code,

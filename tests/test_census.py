@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.jitsi.census import CensusError, CensusPoller, CensusRoom, parse_census
 from meetkit.services import attendance, directory
 from meetkit.web.app import create_app
@@ -166,7 +167,7 @@ async def test_the_app_polls_the_census_and_keeps_counts_of_its_own_rooms(
         create_app(dataclasses.replace(settings, census_url=url, census_interval=0.05))
     )
     db = client.app[DATABASE]
-    ours = (await directory.add_group(db, settings, "Gruppe")).group
+    ours = (await directory.add_group(db, settings, OPERATOR, "Gruppe")).group
     created = str((int(time.time()) - 600) * 1000)
     census: dict[str, Any] = census_of((f"{ours.room}@{MUC}", 3), ("fremder-raum@" + MUC, 9))
     census["room_census"][0]["created_time"] = created

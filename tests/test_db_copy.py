@@ -158,8 +158,8 @@ def seed_installation(cli: Cli, server: RunningServer) -> dict[str, Any]:
     )
     assert status == 303, status
 
-    ok(cli("api-token", "add", "Verwaltung", "--json"))
-    old_token = ok(cli("api-token", "add", "Altes Skript", "--json"))
+    ok(cli("api-token", "add", "Verwaltung", "--admin", "--json"))
+    old_token = ok(cli("api-token", "add", "Altes Skript", "--admin", "--json"))
     assert cli("api-token", "revoke", str(old_token["id"])).returncode == 0
     return {
         "old": rotated,
@@ -272,12 +272,12 @@ def test_a_target_that_holds_data_is_refused_and_left_unchanged(
     stored = stored_data(target_settings)
 
     message = refused(cli("db", "copy", "--to", target))
-    assert "enthält schon Daten (Tabellen: support_groups)" in message
+    assert "enthält schon Daten (Tabellen: audit_log, support_groups)" in message  # "group add" is audited
     assert "es wurde nichts verändert" in message
     assert stored_data(target_settings) == stored
 
     english = refused(cli("db", "copy", "--to", target, extra_env={"LANG": "en_GB.UTF-8"}))
-    assert "already holds data (tables: support_groups)" in english
+    assert "already holds data (tables: audit_log, support_groups)" in english
     assert stored_data(target_settings) == stored
 
 

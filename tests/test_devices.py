@@ -15,6 +15,7 @@ from PIL import Image
 
 from meetkit.domain import ids
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
+from meetkit.domain.scope import OPERATOR
 from meetkit.qr import qr_text
 from meetkit.services import devices, directory
 from meetkit.storage.sqlite import SqliteDatabase as Database
@@ -29,7 +30,7 @@ NOW = dt.datetime(2026, 4, 2, 16, 0, tzinfo=dt.UTC)
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = Database(tmp_path / "meetkit.db")
     await database.open()
-    await directory.add_contact_point(database, "KISS Beispielstadt")
+    await directory.add_contact_point(database, OPERATOR, "KISS Beispielstadt")
     yield database
     await database.close()
 
@@ -56,7 +57,7 @@ def decode_terminal_qr(text: str) -> str:
 
 
 async def test_pairing_is_one_time_and_stores_only_hashes(db: Database) -> None:
-    issued = await devices.add_device(db, "Tablet Raum 2", "kiss-beispielstadt", now=NOW)
+    issued = await devices.add_device(db, OPERATOR, "Tablet Raum 2", "kiss-beispielstadt", now=NOW)
     assert issued.device.status(NOW) == "pairing"
     assert (await devices.pairing_device(db, issued.pairing_token, now=NOW)).id == issued.device.id
     device, token = await devices.pair_device(db, issued.pairing_token, now=NOW)
@@ -77,20 +78,20 @@ async def test_pairing_is_one_time_and_stores_only_hashes(db: Database) -> None:
 
 
 async def test_pairing_link_expires(db: Database) -> None:
-    issued = await devices.add_device(db, "Tablet", "kiss-beispielstadt", valid_minutes=30, now=NOW)
+    issued = await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt", valid_minutes=30, now=NOW)
     assert issued.device.pairing_expires_at == "2026-04-02T16:30:00Z"
     late = NOW + dt.timedelta(minutes=30)
     with pytest.raises(NotFound, match="abgelaufen"):
         await devices.pair_device(db, issued.pairing_token, now=late)
     assert issued.device.status(late) == "unpaired"
     with pytest.raises(InvalidInput, match="1 bis"):
-        await devices.add_device(db, "Tablet", "kiss-beispielstadt", valid_minutes=0)
+        await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt", valid_minutes=0)
 
 
 async def test_new_pairing_replaces_the_tablet(db: Database) -> None:
-    first = await devices.add_device(db, "Tablet", "kiss-beispielstadt", now=NOW)
+    first = await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt", now=NOW)
     _, old_token = await devices.pair_device(db, first.pairing_token, now=NOW)
-    again = await devices.new_pairing(db, "Tablet", now=NOW)
+    again = await devices.new_pairing(db, OPERATOR, "Tablet", now=NOW)
     await devices.device_for_token(db, old_token)  # still works until the new link is used
     _, new_token = await devices.pair_device(db, again.pairing_token, now=NOW)
     with pytest.raises(NotFound):
@@ -99,35 +100,35 @@ async def test_new_pairing_replaces_the_tablet(db: Database) -> None:
 
 
 async def test_revoke_stops_token_and_open_pairing(db: Database) -> None:
-    issued = await devices.add_device(db, "Tablet", "kiss-beispielstadt", now=NOW)
+    issued = await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt", now=NOW)
     _, token = await devices.pair_device(db, issued.pairing_token, now=NOW)
-    reopened = await devices.new_pairing(db, str(issued.device.id), now=NOW)
-    revoked = await devices.revoke_device(db, str(issued.device.id))
+    reopened = await devices.new_pairing(db, OPERATOR, str(issued.device.id), now=NOW)
+    revoked = await devices.revoke_device(db, OPERATOR, str(issued.device.id))
     assert revoked.revoked and revoked.status(NOW) == "revoked"
     with pytest.raises(Unauthorized, match="abgemeldet"):
         await devices.device_for_token(db, token)
     with pytest.raises(NotFound):
         await devices.pair_device(db, reopened.pairing_token, now=NOW)
     with pytest.raises(InvalidInput, match="schon abgemeldet"):
-        await devices.revoke_device(db, "Tablet")
+        await devices.revoke_device(db, OPERATOR, "Tablet")
     with pytest.raises(InvalidInput, match="abgemeldet"):
-        await devices.new_pairing(db, "Tablet")
+        await devices.new_pairing(db, OPERATOR, "Tablet")
 
 
 async def test_lookups_and_validation(db: Database) -> None:
     with pytest.raises(NotFound, match="Keine Kontaktstelle"):
-        await devices.add_device(db, "Tablet", "gibt-es-nicht")
+        await devices.add_device(db, OPERATOR, "Tablet", "gibt-es-nicht")
     with pytest.raises(InvalidInput, match="leer"):
-        await devices.add_device(db, "  ", "kiss-beispielstadt")
-    await devices.add_device(db, "Tablet", "kiss-beispielstadt")
-    await devices.add_device(db, "Tablet", "kiss-beispielstadt")
+        await devices.add_device(db, OPERATOR, "  ", "kiss-beispielstadt")
+    await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt")
+    await devices.add_device(db, OPERATOR, "Tablet", "kiss-beispielstadt")
     with pytest.raises(InvalidInput, match="Mehrere Tablets"):
-        await devices.find_device(db, "Tablet")
+        await devices.find_device(db, OPERATOR, "Tablet")
     with pytest.raises(NotFound):
-        await devices.find_device(db, "77")
+        await devices.find_device(db, OPERATOR, "77")
     with pytest.raises(NotFound):
         await devices.device_for_token(db, "unknown-token")
-    listed = await devices.list_devices(db, "kiss-beispielstadt")
+    listed = await devices.list_devices(db, OPERATOR, "kiss-beispielstadt")
     assert [d.name for d, _ in listed] == ["Tablet", "Tablet"]
     assert all(cp is not None and cp.slug == "kiss-beispielstadt" for _, cp in listed)
 

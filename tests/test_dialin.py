@@ -15,6 +15,7 @@ from yarl import URL
 
 from meetkit.config import Settings
 from meetkit.domain.failure_budget import BUDGETS, SecretKind
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import dialin as dialin_service
 from meetkit.services import directory
 from meetkit.storage.database import database_for
@@ -319,7 +320,7 @@ async def test_malformed_pins_count_as_failures_too(client: Client, group: Seede
 async def test_rotation_gives_a_new_pin_and_the_old_one_stops_at_once(
     client: Client, settings: Settings, group: SeededGroup
 ) -> None:
-    issued = await directory.rotate_group(client.app[DATABASE], settings, str(group.id))
+    issued = await directory.rotate_group(client.app[DATABASE], settings, OPERATOR, str(group.id))
     new_pin = issued.group.pin
     assert new_pin is not None and new_pin != group.pin and len(new_pin) == settings.pin_digits
     old = await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)
@@ -337,7 +338,7 @@ async def test_pins_are_random_unique_and_have_the_configured_length(
     client = await aiohttp_client(create_app(replace(settings, pin_digits=10)))
     db = client.app[DATABASE]
     pins = [
-        (await directory.add_group(db, replace(settings, pin_digits=10), f"G{n}")).group.pin
+        (await directory.add_group(db, replace(settings, pin_digits=10), OPERATOR, f"G{n}")).group.pin
         for n in range(40)
     ]
     assert all(p is not None and len(p) == 10 and p.isdigit() and p[0] != "0" for p in pins)
@@ -355,7 +356,9 @@ async def _groups_without_dialin(settings: Settings, count: int) -> list[int]:
     await db.open()
     try:
         no_dialin = replace(settings, dialin_numbers=())
-        return [(await directory.add_group(db, no_dialin, f"Alt {n}")).group.id for n in range(count)]
+        return [
+            (await directory.add_group(db, no_dialin, OPERATOR, f"Alt {n}")).group.id for n in range(count)
+        ]
     finally:
         await db.close()
 
@@ -365,7 +368,7 @@ async def test_groups_from_before_dial_in_get_a_pin_when_the_service_starts(
 ) -> None:
     ids = await _groups_without_dialin(settings, 3)
     client = await aiohttp_client(create_app(settings))
-    found = await directory.list_groups(client.app[DATABASE])
+    found = await directory.list_groups(client.app[DATABASE], OPERATOR)
     pins = [g.pin for g in found if g.id in ids]
     assert len(pins) == 3 and all(p is not None and len(p) == settings.pin_digits for p in pins)
     assert len(set(pins)) == 3
@@ -378,10 +381,10 @@ async def test_a_group_without_pin_gets_one_lazily_when_jitsi_asks(
 ) -> None:
     """E.g. created by a CLI run that had no dial-in settings while the service was running."""
     db = client.app[DATABASE]
-    issued = await directory.add_group(db, replace(settings, dialin_numbers=()), "Später")
+    issued = await directory.add_group(db, replace(settings, dialin_numbers=()), OPERATOR, "Später")
     assert issued.group.pin is None
     body = await (await raw_get(client, jitsi_mapper_target(issued.group.room))).json()
-    stored = await directory.find_group(db, str(issued.group.id))
+    stored = await directory.find_group(db, OPERATOR, str(issued.group.id))
     assert stored.pin is not None and body["id"] == int(stored.pin)
     again = await (await raw_get(client, jitsi_mapper_target(issued.group.room))).json()
     assert again["id"] == body["id"]
@@ -389,7 +392,7 @@ async def test_a_group_without_pin_gets_one_lazily_when_jitsi_asks(
 
 async def test_concurrent_first_look_ups_agree_on_one_pin(client: Client, settings: Settings) -> None:
     db = client.app[DATABASE]
-    issued = await directory.add_group(db, replace(settings, dialin_numbers=()), "Gleichzeitig")
+    issued = await directory.add_group(db, replace(settings, dialin_numbers=()), OPERATOR, "Gleichzeitig")
     answers = await asyncio.gather(
         *(raw_get(client, jitsi_mapper_target(issued.group.room)) for _ in range(10))
     )
@@ -543,7 +546,7 @@ async def test_a_rotation_in_this_process_reaches_warm_answers_at_once(
     for _ in range(3):
         assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 200
         assert (await raw_get(client, jitsi_mapper_target(group.room))).status == 200
-    issued = await directory.rotate_group(client.app[DATABASE], settings, str(group.id))
+    issued = await directory.rotate_group(client.app[DATABASE], settings, OPERATOR, str(group.id))
     assert (await client.get(f"/jitsi/conference-mapper?id={group.pin}", headers=PBX)).status == 404
     assert (await raw_get(client, jitsi_mapper_target(group.room))).status == 404
     body = await (await raw_get(client, jitsi_mapper_target(issued.group.room))).json()

@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.domain.attendance import iso_utc, round_time
+from meetkit.domain.scope import OPERATOR
 from meetkit.jitsi.events import parse_event
 from meetkit.services import attendance, directory
 from meetkit.web.app import create_app
@@ -62,7 +63,7 @@ async def test_a_meeting_from_webhooks_becomes_one_session(
 async def test_duplicated_and_reordered_webhooks_give_the_same_session(
     client: Client, group: SeededGroup, settings: Settings
 ) -> None:
-    other = await directory.add_group(client.app[DATABASE], settings, "Zweite Gruppe")
+    other = await directory.add_group(client.app[DATABASE], settings, OPERATOR, "Zweite Gruppe")
     events = meeting(group.room, START, people(5))
     await send_all(client, events)
     shuffled = [(path, {**body, "room_name": other.group.room}) for path, body in events]
@@ -92,7 +93,7 @@ async def test_a_restart_in_the_middle_of_a_meeting_keeps_the_session(
     aiohttp_client: ClientFactory, settings: Settings
 ) -> None:
     before = await aiohttp_client(create_app(settings))
-    issued = await directory.add_group(before.app[DATABASE], settings, "Gruppe")
+    issued = await directory.add_group(before.app[DATABASE], settings, OPERATOR, "Gruppe")
     events = meeting(issued.group.room, START, people(3))
     await send_all(before, events[:4])  # created, three joined
     await before.close()

@@ -40,7 +40,7 @@ async def test_a_link_renewed_on_one_instance_is_dead_on_the_other_at_once(
 ) -> None:
     first = start_server(env, tmp_path, name="first")
     second = start_server(env, tmp_path, name="second")
-    token = cli("api-token", "add", "t", "--json").json()["token"]
+    token = cli("api-token", "add", "t", "--admin", "--json").json()["token"]
     staff = {"Authorization": f"Bearer {token}"}
     pbx = {"Authorization": f"Bearer {env['MEETKIT_PBX_SECRET']}"}
     try:
@@ -157,7 +157,7 @@ async def test_failures_on_one_instance_use_up_the_budget_on_the_other(
     allowed = BUDGETS[SecretKind.MEMBER_CODE].limits[0].failures
     first = start_server(env, tmp_path, name="first")
     second = start_server(env, tmp_path, name="second")
-    token = cli("api-token", "add", "t", "--json").json()["token"]
+    token = cli("api-token", "add", "t", "--admin", "--json").json()["token"]
     try:
         async with aiohttp.ClientSession() as session:
             staff = {"Authorization": f"Bearer {token}"}

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.domain.errors import NotFound
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import devices, directory, kiosk, schedules
 from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
@@ -40,10 +41,11 @@ async def _group(
     client: Client, settings: Settings, name: str, cp: str, weekday: int, start: str, place: str
 ) -> int:
     db = client.app[DATABASE]
-    issued = await directory.add_group(db, settings, name, cp)
+    issued = await directory.add_group(db, settings, OPERATOR, name, cp)
     hour, minute = map(int, start.split(":"))
     await schedules.set_schedule(
         db,
+        OPERATOR,
         str(issued.group.id),
         frequency="weekly",
         weekday=weekday,
@@ -56,7 +58,7 @@ async def _group(
 
 async def _paired(client: Client, name: str, cp: str) -> tuple[int, str]:
     db = client.app[DATABASE]
-    issued = await devices.add_device(db, name, cp)
+    issued = await devices.add_device(db, OPERATOR, name, cp)
     device, token = await devices.pair_device(db, issued.pairing_token)
     return device.id, token
 
@@ -65,8 +67,8 @@ async def _paired(client: Client, name: str, cp: str) -> tuple[int, str]:
 async def kiosks(client: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Kiosks:
     monkeypatch.setattr(kiosk, "now_utc", lambda: NOW.astimezone(dt.UTC))
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="nord")
-    await directory.add_contact_point(db, "KISS Süd", slug="sued", show_group_names=False)
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="nord")
+    await directory.add_contact_point(db, OPERATOR, "KISS Süd", slug="sued", show_group_names=False)
     ids = {
         "Angehörige": await _group(client, settings, "Angehörige", "nord", 3, "19:00", "Raum 2"),
         "Trauer": await _group(client, settings, "Trauer", "nord", 3, "17:00", ""),
@@ -84,8 +86,8 @@ async def kiosks(client: Client, settings: Settings, monkeypatch: pytest.MonkeyP
 
 async def test_pairing_flow_sets_a_strict_cookie_and_uses_the_link_up(client: Client) -> None:
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="nord")
-    issued = await devices.add_device(db, "Tablet Raum 2", "nord")
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="nord")
+    issued = await devices.add_device(db, OPERATOR, "Tablet Raum 2", "nord")
     path = f"/kiosk/pair/{issued.pairing_token}"
 
     page = await client.get(path)
@@ -180,7 +182,7 @@ async def test_join_options_carry_room_jwt_and_privacy_config(
     assert response.headers["Cache-Control"] == "no-store"
     data = await response.json()
     db = client.app[DATABASE]
-    room = (await directory.find_group(db, str(group_id))).room
+    room = (await directory.find_group(db, OPERATOR, str(group_id))).room
     assert data["script"] == "https://meet.example.org/external_api.js"
     assert data["domain"] == "meet.example.org"
     options = data["options"]
@@ -245,7 +247,7 @@ async def test_member_qr_for_latecomers(client: Client, kiosks: Kiosks) -> None:
 
 
 async def test_revoked_device_gets_a_clear_page_and_no_data(client: Client, kiosks: Kiosks) -> None:
-    await devices.revoke_device(client.app[DATABASE], str(kiosks.nord_device_id))
+    await devices.revoke_device(client.app[DATABASE], OPERATOR, str(kiosks.nord_device_id))
     page = await client.get(f"/kiosk/{kiosks.nord_token}")
     assert page.status == 403
     html = await page.text()
@@ -265,7 +267,7 @@ async def test_revoked_device_gets_a_clear_page_and_no_data(client: Client, kios
 
 async def test_todays_meetings_mark_the_next_one(client: Client, kiosks: Kiosks) -> None:
     db = client.app[DATABASE]
-    nord = await directory.get_contact_point(db, "nord")
+    nord = await directory.get_contact_point(db, OPERATOR, "nord")
     early = await kiosk.todays_meetings(db, nord, now=dt.datetime(2026, 4, 2, 8, 0, tzinfo=BERLIN))
     assert [(m.title, m.state) for m in early] == [
         ("Frühstück", "next"),
@@ -285,11 +287,12 @@ async def test_headcount_round_trip_into_attendance(
 ) -> None:
     """Real time: attendance accepts only today's (not future) dates."""
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="nord")
-    issued = await directory.add_group(db, settings, "Heute", "nord")
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="nord")
+    issued = await directory.add_group(db, settings, OPERATOR, "Heute", "nord")
     today = dt.datetime.now(BERLIN).date()
     await schedules.set_schedule(
         db,
+        OPERATOR,
         str(issued.group.id),
         frequency="weekly",
         weekday=today.weekday(),
@@ -323,7 +326,7 @@ async def test_join_without_jwt_configuration_has_no_token(
     monkeypatch.setattr(kiosk, "now_utc", lambda: NOW.astimezone(dt.UTC))
     client = await aiohttp_client(create_app(replace(settings, jwt_app_id=None, jwt_secret=None)))
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="nord")
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="nord")
     group_id = await _group(client, settings, "Trauer", "nord", 3, "17:00", "")
     _, token = await _paired(client, "Tablet", "nord")
     data = await (await client.post(f"/kiosk/{token}/join.json", json={"group_id": group_id})).json()
@@ -335,8 +338,8 @@ async def test_after_a_renewal_the_kiosk_joins_the_groups_new_room(
 ) -> None:
     group_id = kiosks.groups["Angehörige"]
     db = client.app[DATABASE]
-    old_room = (await directory.find_group(db, str(group_id))).room
-    new_room = (await directory.rotate_group(db, settings, str(group_id))).group.room
+    old_room = (await directory.find_group(db, OPERATOR, str(group_id))).room
+    new_room = (await directory.rotate_group(db, settings, OPERATOR, str(group_id))).group.room
     data = await (
         await client.post(f"/kiosk/{kiosks.nord_token}/join.json", json={"group_id": group_id})
     ).json()

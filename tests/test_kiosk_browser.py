@@ -29,6 +29,7 @@ from PIL import Image
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.links import member_url
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import devices, directory, schedules
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
@@ -117,17 +118,18 @@ async def _seed(settings: Settings) -> dict[str, Any]:
         )
         if start.date() != now.date():
             start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        await directory.add_contact_point(db, "KISS Nord", slug="nord")
-        await directory.add_contact_point(db, "KISS Süd", slug="sued", show_group_names=False)
+        await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="nord")
+        await directory.add_contact_point(db, OPERATOR, "KISS Süd", slug="sued", show_group_names=False)
         found: dict[str, int] = {}
         rooms: dict[str, str] = {}
         member_urls: dict[str, str] = {}
         for name, cp, place in (("Angehörige", "nord", "Raum 2"), ("Depression", "sued", "Saal")):
-            issued = await directory.add_group(db, settings, name, cp)
+            issued = await directory.add_group(db, settings, OPERATOR, name, cp)
             found[name], rooms[name] = issued.group.id, issued.group.room
             member_urls[name] = member_url(settings.public_url, issued.group.member_code)
             await schedules.set_schedule(
                 db,
+                OPERATOR,
                 str(issued.group.id),
                 frequency="weekly",
                 weekday=now.weekday(),
@@ -135,9 +137,9 @@ async def _seed(settings: Settings) -> dict[str, Any]:
                 duration_minutes=120,
                 place=place,
             )
-        nord = await devices.add_device(db, "Tablet Nord", "nord")
+        nord = await devices.add_device(db, OPERATOR, "Tablet Nord", "nord")
         nord_device, nord_token = await devices.pair_device(db, nord.pairing_token)
-        sued = await devices.add_device(db, "Tablet Süd", "sued")
+        sued = await devices.add_device(db, OPERATOR, "Tablet Süd", "sued")
         _, sued_token = await devices.pair_device(db, sued.pairing_token)
         return {
             "groups": found,
@@ -366,7 +368,7 @@ def test_other_contact_point_and_revoked_device(page: Any, site: Site) -> None:
         db = database_for(site.settings.database_url)
         await db.open()
         try:
-            await devices.revoke_device(db, str(site.nord_device))
+            await devices.revoke_device(db, OPERATOR, str(site.nord_device))
         finally:
             await db.close()
 

@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory
 from meetkit.web.keys import DATABASE
 from tests.conftest import JWT_SECRET, SeededGroup
@@ -68,8 +69,8 @@ async def test_member_code_is_forgiving_about_case_and_dashes(client: Client, gr
 
 async def test_hidden_group_names_stay_hidden(client: Client, settings: Settings) -> None:
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Diskret", show_group_names=False)
-    issued = await directory.add_group(db, settings, "Anonyme Alkoholiker Nord", "kiss-diskret")
+    await directory.add_contact_point(db, OPERATOR, "KISS Diskret", show_group_names=False)
+    issued = await directory.add_group(db, settings, OPERATOR, "Anonyme Alkoholiker Nord", "kiss-diskret")
     html = await (await client.get(f"/j/{issued.group.member_code}")).text()
     assert "Alkoholiker" not in html and "Ihr Gruppenraum" in html
 
@@ -110,7 +111,7 @@ async def test_without_jwt_secret_start_redirects_without_token(
 
     plain = with_secret(load_settings({**env, "JITSI_JWT_SECRET": ""}, env_file="/nonexistent"))
     client: Client = await aiohttp_client(create_app(plain))  # type: ignore[operator]
-    issued = await directory.add_group(client.app[DATABASE], plain, "Gruppe")
+    issued = await directory.add_group(client.app[DATABASE], plain, OPERATOR, "Gruppe")
     response = await client.post(f"/l/{issued.leader_token}/start", allow_redirects=False)
     assert response.status == 303 and "jwt" not in hash_params(response.headers["Location"])
     page = await (await client.get(f"/l/{issued.leader_token}")).text()
@@ -120,7 +121,7 @@ async def test_without_jwt_secret_start_redirects_without_token(
 async def test_rotation_retires_old_links_with_a_page_that_says_whom_to_ask(
     client: Client, group: SeededGroup, settings: Settings
 ) -> None:
-    issued = await directory.rotate_group(client.app[DATABASE], settings, str(group.id))
+    issued = await directory.rotate_group(client.app[DATABASE], settings, OPERATOR, str(group.id))
     old_member = await client.get(group.member_path)
     assert old_member.status == 404
     text = await old_member.text()

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from meetkit.config import load_settings, with_secret
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import api_tokens, directory
 from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
@@ -44,9 +45,9 @@ async def test_requests_fail_with_503_while_postgres_is_away_and_recover_by_them
     settings = with_secret(load_settings(environment, env_file=tmp_path / "no.env"))
     client = await aiohttp_client(create_app(settings))
     db = client.app[DATABASE]
-    _, token = await api_tokens.create_api_token(db, "t")
+    _, token = await api_tokens.create_api_token(db, OPERATOR, "t", None)
     staff = {"Authorization": f"Bearer {token}"}
-    await directory.add_contact_point(db, "KISS")
+    await directory.add_contact_point(db, OPERATOR, "KISS")
     assert (await client.post("/api/v1/groups", json={"name": "Vorher"}, headers=staff)).status == 201
 
     own_cluster.pause()

@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient
 from meetkit.config import Settings
 from meetkit.domain import ids
 from meetkit.domain.attendance import iso_utc, local_date
+from meetkit.domain.scope import OPERATOR
 from meetkit.jitsi.census import CensusRoom
 from meetkit.services import attendance, directory
 from meetkit.web.keys import DATABASE
@@ -113,17 +114,17 @@ async def test_a_retired_room_is_never_issued_again(
     client: Client, group: SeededGroup, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = client.app[DATABASE]
-    other = (await directory.add_group(db, settings, "Zweite Gruppe")).group
-    first = (await directory.rotate_group(db, settings, str(group.id))).group
+    other = (await directory.add_group(db, settings, OPERATOR, "Zweite Gruppe")).group
+    first = (await directory.rotate_group(db, settings, OPERATOR, str(group.id))).group
     assert first.room != group.room
 
     draws = iter(
         [group.room, other.room, first.room, "frisc-hraum-aaaaa-00001", group.room, "frisc-hraum-aaaaa-00002"]
     )
     monkeypatch.setattr(ids, "new_room_name", lambda: next(draws))
-    third = (await directory.add_group(db, settings, "Dritte Gruppe")).group
+    third = (await directory.add_group(db, settings, OPERATOR, "Dritte Gruppe")).group
     assert third.room == "frisc-hraum-aaaaa-00001"  # retired, then another group's, then its own: skipped
-    again = (await directory.rotate_group(db, settings, str(group.id))).group
+    again = (await directory.rotate_group(db, settings, OPERATOR, str(group.id))).group
     assert again.room == "frisc-hraum-aaaaa-00002"
 
 
@@ -134,13 +135,13 @@ async def test_the_meeting_running_while_the_leader_renews_still_counts_for_the_
     events = meeting(group.room, START, people(4))
     for path, body in events[:5]:  # created, four joined
         assert await send(client, path, body)
-    await directory.rotate_group(db, settings, str(group.id))
+    await directory.rotate_group(db, settings, OPERATOR, str(group.id))
     for path, body in events[5:]:  # the meeting goes on in the old room: left, ..., destroyed
         assert await send(client, path, body)
     [row] = sessions(settings)
     assert row["group_id"] == group.id and row["peak_online"] == 4 and row["ended_at"] is not None
     month = local_date(START).strftime("%Y-%m")
-    report = await attendance.monthly_report(db, month)
+    report = await attendance.monthly_report(db, OPERATOR, month)
     [line] = [g for cp in report.contact_points for g in cp.groups if g.group.id == group.id]
     assert line.totals.meetings == 1 and line.totals.participants == 4
 
@@ -149,7 +150,7 @@ async def test_an_old_room_used_long_after_the_renewal_counts_for_nobody(
     client: Client, group: SeededGroup, settings: Settings
 ) -> None:
     db = client.app[DATABASE]
-    await directory.rotate_group(db, settings, str(group.id))
+    await directory.rotate_group(db, settings, OPERATOR, str(group.id))
     backdate_retirement(settings, group.room, 10 * 3600)  # renewed 10 hours ago: the old meeting is over
     recorded = [await send(client, path, body) for path, body in meeting(group.room, START, people(3))]
     assert not any(recorded) and sessions(settings) == []
@@ -165,7 +166,7 @@ async def test_the_census_follows_the_group_into_its_new_room(
     rooms = attendance.RoomDirectory()  # the poller keeps one for its whole life
     now = int(time.time())
     assert await attendance.ingest_census(db, [CensusRoom(group.room, 3, now - 900)], now - 600, rooms) == 1
-    renewed = (await directory.rotate_group(db, settings, str(group.id))).group
+    renewed = (await directory.rotate_group(db, settings, OPERATOR, str(group.id))).group
     both = [CensusRoom(group.room, 2, now - 900), CensusRoom(renewed.room, 5, now - 120)]
     assert await attendance.ingest_census(db, both, now - 60, rooms) == 1  # one group, two rooms
     assert await attendance.ingest_census(db, [CensusRoom(renewed.room, 4, now - 120)], now, rooms) == 1

@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory, schedules
 from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup
@@ -104,7 +105,7 @@ async def test_openapi_documents_schedules(client: Client) -> None:
 async def test_calendar_feed_over_http(client: Client, group: SeededGroup) -> None:
     db = client.app[DATABASE]
     await schedules.set_schedule(
-        db, str(group.id), frequency="weekly", weekday=0, start=dt.time(19), place="Raum 1"
+        db, OPERATOR, str(group.id), frequency="weekly", weekday=0, start=dt.time(19), place="Raum 1"
     )
     response = await client.get(group.member_path + "/calendar.ics")
     assert response.status == 200
@@ -121,9 +122,11 @@ async def test_calendar_feed_over_http(client: Client, group: SeededGroup) -> No
 
 async def test_calendar_feed_neutral_when_names_are_hidden(client: Client, settings: Settings) -> None:
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "Diskret", slug="diskret", show_group_names=False)
-    issued = await directory.add_group(db, settings, "Depression Nord", "diskret")
-    await schedules.set_schedule(db, str(issued.group.id), frequency="weekly", weekday=1, start=dt.time(18))
+    await directory.add_contact_point(db, OPERATOR, "Diskret", slug="diskret", show_group_names=False)
+    issued = await directory.add_group(db, settings, OPERATOR, "Depression Nord", "diskret")
+    await schedules.set_schedule(
+        db, OPERATOR, str(issued.group.id), frequency="weekly", weekday=1, start=dt.time(18)
+    )
     code = issued.group.member_code
     body = await (await client.get(f"/j/{code}/calendar.ics")).text()
     assert "Depression" not in body and "SUMMARY:Gruppentreffen" in body
@@ -134,7 +137,7 @@ async def test_member_page_shows_the_next_three_dates(client: Client, group: See
     assert "Die nächsten Treffen" not in before  # no schedule, no section
     db = client.app[DATABASE]
     view = await schedules.set_schedule(
-        db, str(group.id), frequency="weekly", weekday=2, start=dt.time(18, 30), place="Raum <2>"
+        db, OPERATOR, str(group.id), frequency="weekly", weekday=2, start=dt.time(18, 30), place="Raum <2>"
     )
     html = await (await client.get(group.member_path)).text()
     assert "Die nächsten Treffen" in html

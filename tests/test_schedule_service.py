@@ -12,6 +12,7 @@ import pytest
 
 from meetkit.config import Settings
 from meetkit.domain.errors import InvalidInput, LinkRenewed, NotFound
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory, schedules
 from meetkit.storage.sqlite import SqliteDatabase as Database
 
@@ -29,8 +30,8 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def group_id(db: Database, settings: Settings) -> int:
-    await directory.add_contact_point(db, "KISS Beispielstadt")
-    issued = await directory.add_group(db, settings, "Trauergruppe", "kiss-beispielstadt")
+    await directory.add_contact_point(db, OPERATOR, "KISS Beispielstadt")
+    issued = await directory.add_group(db, settings, OPERATOR, "Trauergruppe", "kiss-beispielstadt")
     return issued.group.id
 
 
@@ -57,7 +58,7 @@ async def test_migration_creates_tables_with_checks(db: Database) -> None:
 
 async def test_set_and_show_weekly_with_next_dates_across_dst(db: Database, group_id: int) -> None:
     view = await schedules.set_schedule(
-        db, str(group_id), frequency="weekly", weekday=6, start=dt.time(10), place="Raum 2", now=NOW
+        db, OPERATOR, str(group_id), frequency="weekly", weekday=6, start=dt.time(10), place="Raum 2", now=NOW
     )
     assert view.schedule is not None and view.schedule.duration_minutes == schedules.DEFAULT_DURATION
     assert [o.day for o in view.upcoming] == [dt.date(2026, 3, 22), dt.date(2026, 3, 29), dt.date(2026, 4, 5)]
@@ -79,54 +80,67 @@ async def test_set_and_show_weekly_with_next_dates_across_dst(db: Database, grou
     next_dates = data["next"]
     assert isinstance(next_dates, list)
     assert next_dates[1]["start"] == "2026-03-29T10:00:00+02:00"
-    shown = await schedules.get_schedule(db, "Trauergruppe", now=NOW)
+    shown = await schedules.get_schedule(db, OPERATOR, "Trauergruppe", now=NOW)
     assert shown.upcoming == view.upcoming
 
 
 async def test_partial_change_keeps_rule_and_exceptions(db: Database, group_id: int) -> None:
     ref = str(group_id)
-    await schedules.set_schedule(db, ref, frequency="monthly", weekday=3, nth=5, start=dt.time(19), now=NOW)
-    await schedules.add_date(db, ref, dt.date(2026, 5, 28), now=NOW)
-    view = await schedules.set_schedule(db, ref, duration_minutes=120, place="Saal", now=NOW)
+    await schedules.set_schedule(
+        db, OPERATOR, ref, frequency="monthly", weekday=3, nth=5, start=dt.time(19), now=NOW
+    )
+    await schedules.add_date(db, OPERATOR, ref, dt.date(2026, 5, 28), now=NOW)
+    view = await schedules.set_schedule(db, OPERATOR, ref, duration_minutes=120, place="Saal", now=NOW)
     assert view.schedule is not None
     assert (view.schedule.nth, view.schedule.duration_minutes, view.schedule.place) == (5, 120, "Saal")
     assert view.schedule.extra_dates == {dt.date(2026, 5, 28)}
-    removed_place = await schedules.set_schedule(db, ref, place="", now=NOW)
+    removed_place = await schedules.set_schedule(db, OPERATOR, ref, place="", now=NOW)
     assert removed_place.schedule is not None and removed_place.schedule.place is None
     with pytest.raises(InvalidInput, match="nur zusammen mit dem Rhythmus"):
-        await schedules.set_schedule(db, ref, weekday=2)
+        await schedules.set_schedule(db, OPERATOR, ref, weekday=2)
 
 
 async def test_partial_change_without_a_schedule_explains(db: Database, group_id: int) -> None:
     with pytest.raises(InvalidInput, match="noch keinen Termin-Rhythmus"):
-        await schedules.set_schedule(db, str(group_id), place="Raum 1")
+        await schedules.set_schedule(db, OPERATOR, str(group_id), place="Raum 1")
     with pytest.raises(InvalidInput, match="Wochentag und Uhrzeit"):
-        await schedules.set_schedule(db, str(group_id), frequency="weekly")
+        await schedules.set_schedule(db, OPERATOR, str(group_id), frequency="weekly")
 
 
 async def test_cancel_and_add_rules(db: Database, group_id: int) -> None:
     ref = str(group_id)
     await schedules.set_schedule(
-        db, ref, frequency="biweekly", weekday=3, anchor=dt.date(2026, 3, 26), start=dt.time(18, 30), now=NOW
+        db,
+        OPERATOR,
+        ref,
+        frequency="biweekly",
+        weekday=3,
+        anchor=dt.date(2026, 3, 26),
+        start=dt.time(18, 30),
+        now=NOW,
     )
-    view = await schedules.cancel_date(db, ref, dt.date(2026, 4, 9), now=NOW)
+    view = await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 4, 9), now=NOW)
     assert [o.day for o in view.upcoming] == [dt.date(2026, 3, 26), dt.date(2026, 4, 23), dt.date(2026, 5, 7)]
     with pytest.raises(InvalidInput, match="schon abgesagt"):
-        await schedules.cancel_date(db, ref, dt.date(2026, 4, 9), now=NOW)
+        await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 4, 9), now=NOW)
     with pytest.raises(InvalidInput, match="kein Treffen geplant"):
-        await schedules.cancel_date(db, ref, dt.date(2026, 4, 2), now=NOW)  # the off week
+        await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 4, 2), now=NOW)  # the off week
     with pytest.raises(InvalidInput, match="schon ein Treffen"):
-        await schedules.add_date(db, ref, dt.date(2026, 3, 26), now=NOW)
+        await schedules.add_date(db, OPERATOR, ref, dt.date(2026, 3, 26), now=NOW)
     with pytest.raises(InvalidInput, match="Vergangenheit"):
-        await schedules.cancel_date(db, ref, dt.date(2026, 3, 12), now=NOW)
+        await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 3, 12), now=NOW)
 
-    restored = await schedules.add_date(db, ref, dt.date(2026, 4, 9), now=NOW)  # takes back the cancellation
+    restored = await schedules.add_date(
+        db, OPERATOR, ref, dt.date(2026, 4, 9), now=NOW
+    )  # takes back the cancellation
     assert restored.schedule is not None and restored.schedule.cancelled_dates == frozenset()
     assert dt.date(2026, 4, 9) in [o.day for o in restored.upcoming]
 
-    extra = await schedules.add_date(db, ref, dt.date(2026, 3, 30), now=NOW)
+    extra = await schedules.add_date(db, OPERATOR, ref, dt.date(2026, 3, 30), now=NOW)
     assert extra.upcoming[1].day == dt.date(2026, 3, 30) and extra.upcoming[1].extra
-    dropped = await schedules.cancel_date(db, ref, dt.date(2026, 3, 30), now=NOW)  # an extra date just goes
+    dropped = await schedules.cancel_date(
+        db, OPERATOR, ref, dt.date(2026, 3, 30), now=NOW
+    )  # an extra date just goes
     assert dropped.schedule is not None and dropped.schedule.extra_dates == frozenset()
     assert dropped.schedule.cancelled_dates == frozenset()
 
@@ -134,33 +148,34 @@ async def test_cancel_and_add_rules(db: Database, group_id: int) -> None:
 async def test_exceptions_need_a_schedule_and_clear_removes_all(db: Database, group_id: int) -> None:
     ref = str(group_id)
     with pytest.raises(InvalidInput, match="zuerst einen festlegen"):
-        await schedules.add_date(db, ref, dt.date(2026, 4, 1), now=NOW)
-    await schedules.set_schedule(db, ref, frequency="weekly", weekday=2, start=dt.time(9), now=NOW)
-    await schedules.cancel_date(db, ref, dt.date(2026, 3, 25), now=NOW)
-    cleared = await schedules.clear_schedule(db, ref)
+        await schedules.add_date(db, OPERATOR, ref, dt.date(2026, 4, 1), now=NOW)
+    await schedules.set_schedule(db, OPERATOR, ref, frequency="weekly", weekday=2, start=dt.time(9), now=NOW)
+    await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 3, 25), now=NOW)
+    cleared = await schedules.clear_schedule(db, OPERATOR, ref)
     assert cleared.schedule is None
     count = await db.read(lambda conn: conn.execute("SELECT COUNT(*) FROM schedule_exceptions").fetchone()[0])
     assert count == 0
     with pytest.raises(NotFound):
-        await schedules.clear_schedule(db, ref)
+        await schedules.clear_schedule(db, OPERATOR, ref)
     assert await schedules.next_dates(db, group_id, now=NOW) == []
 
 
 async def test_unknown_group(db: Database, group_id: int) -> None:
     with pytest.raises(NotFound):
-        await schedules.get_schedule(db, "999")
+        await schedules.get_schedule(db, OPERATOR, "999")
 
 
 async def test_calendar_feed_follows_the_name_setting_and_the_member_code(
     db: Database, settings: Settings
 ) -> None:
-    await directory.add_contact_point(db, "Offen", slug="offen")
-    await directory.add_contact_point(db, "Diskret", slug="diskret", show_group_names=False)
-    shown = await directory.add_group(db, settings, "Angehörige Sucht", "offen")
-    hidden = await directory.add_group(db, settings, "Depression Nord", "diskret")
+    await directory.add_contact_point(db, OPERATOR, "Offen", slug="offen")
+    await directory.add_contact_point(db, OPERATOR, "Diskret", slug="diskret", show_group_names=False)
+    shown = await directory.add_group(db, settings, OPERATOR, "Angehörige Sucht", "offen")
+    hidden = await directory.add_group(db, settings, OPERATOR, "Depression Nord", "diskret")
     for issued in (shown, hidden):
         await schedules.set_schedule(
             db,
+            OPERATOR,
             str(issued.group.id),
             frequency="weekly",
             weekday=0,
@@ -179,14 +194,14 @@ async def test_calendar_feed_follows_the_name_setting_and_the_member_code(
     assert f"UID:{uid}-20260323@meetkit" in open_feed
     assert uid != schedules.uid_stem(settings, hidden.group.id)
 
-    rotated = await directory.rotate_group(db, settings, str(shown.group.id))
+    rotated = await directory.rotate_group(db, settings, OPERATOR, str(shown.group.id))
     with pytest.raises(LinkRenewed):
         await schedules.calendar_feed(db, settings, shown.group.member_code, now=NOW)
     assert "BEGIN:VEVENT" in await schedules.calendar_feed(db, settings, rotated.group.member_code, now=NOW)
 
 
 async def test_calendar_feed_without_schedule_is_empty_but_valid(db: Database, settings: Settings) -> None:
-    issued = await directory.add_group(db, settings, "Ohne Termine")
+    issued = await directory.add_group(db, settings, OPERATOR, "Ohne Termine")
     feed = await schedules.calendar_feed(db, settings, issued.group.member_code, now=NOW)
     assert feed.startswith("BEGIN:VCALENDAR\r\n") and feed.endswith("END:VCALENDAR\r\n")
     assert "BEGIN:VEVENT" not in feed

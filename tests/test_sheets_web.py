@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory
 from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup
@@ -87,8 +88,8 @@ async def test_hidden_group_names_stay_off_the_sheet(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "Diskrete Stelle", show_group_names=False)
-    issued = await directory.add_group(db, settings, "Geheimes Thema", "diskrete-stelle")
+    await directory.add_contact_point(db, OPERATOR, "Diskrete Stelle", show_group_names=False)
+    issued = await directory.add_group(db, settings, OPERATOR, "Geheimes Thema", "diskrete-stelle")
     pdf = await (await client.get(f"/l/{issued.leader_token}/sheet.pdf")).read()
     text = pdf_text(pdf, tmp_path)
     assert "Geheimes Thema" not in text and "Unsere Selbsthilfegruppe" in text
@@ -98,12 +99,12 @@ async def test_staff_api_downloads_a_contact_points_sheets(
     client: Client, settings: Settings, api_token: str, tmp_path: Path
 ) -> None:
     db = client.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", phone="040 123456")
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", phone="040 123456")
     urls = []
     for i in range(3):
-        issued = await directory.add_group(db, settings, f"Gruppe Nord {i}", "kiss-nord")
+        issued = await directory.add_group(db, settings, OPERATOR, f"Gruppe Nord {i}", "kiss-nord")
         urls.append(f"{PUBLIC}/j/{issued.group.member_code[:5]}-{issued.group.member_code[5:]}")
-    await directory.add_group(db, settings, "Andere Stelle", None)
+    await directory.add_group(db, settings, OPERATOR, "Andere Stelle", None)
     auth = {"Authorization": f"Bearer {api_token}"}
 
     response = await client.get("/api/v1/contact-points/kiss-nord/sheets.pdf", headers=auth)

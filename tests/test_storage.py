@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from meetkit.config import Settings, load_settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.storage.database import Database, database_for
 from meetkit.storage.migrate import migrate
 from meetkit.storage.sqlite import CACHE_RECHECK_SECONDS, SqliteDatabase
@@ -73,7 +74,7 @@ async def test_killing_the_server_loses_nothing_committed(
     cli: Any, running_server: Any, env: dict[str, str], tmp_path: Path
 ) -> None:
     """Create groups over the API against a real server, SIGKILL it, and find every acknowledged group."""
-    token = cli("api-token", "add", "t", "--json").json()["token"]
+    token = cli("api-token", "add", "t", "--admin", "--json").json()["token"]
     acknowledged: list[int] = []
 
     async def create(session: aiohttp.ClientSession, n: int) -> None:
@@ -162,5 +163,5 @@ async def test_a_colliding_random_value_is_drawn_again_on_both_backends(
 
     codes = iter([group.member_code, "zzzzzzzzzz"])
     monkeypatch.setattr(ids, "new_member_code", lambda: next(codes))
-    issued = await directory.add_group(client.app[DATABASE], settings, "Zweite Gruppe")
+    issued = await directory.add_group(client.app[DATABASE], settings, OPERATOR, "Zweite Gruppe")
     assert issued.group.member_code == "zzzzzzzzzz"

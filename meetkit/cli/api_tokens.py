@@ -9,7 +9,9 @@ from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
-from meetkit.services import api_tokens
+from meetkit.domain.models import ApiToken
+from meetkit.domain.scope import OPERATOR
+from meetkit.services import api_tokens, directory
 from meetkit.storage.database import Database
 
 
@@ -22,6 +24,15 @@ def register(subparsers: Any) -> None:
         "add", help=_("ein Token anlegen (nur einmal gezeigt; gespeichert wird nur ein Hash)")
     )
     add.add_argument("name", metavar="NAME", help=_("wer oder was es benutzt, z. B. „Verwaltung KISS“"))
+    scope = add.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--admin", action="store_true", help=_("sieht und ändert alle Kontaktstellen"))
+    scope.add_argument(
+        "--contact-point",
+        action="append",
+        metavar="SLUG",
+        dest="contact_points",
+        help=_("nur diese Kontaktstelle (mehrfach angeben für mehrere)"),
+    )
     add_json_flag(add)
     add.set_defaults(handler=add_token)
 
@@ -36,10 +47,11 @@ def register(subparsers: Any) -> None:
 
 async def add_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a staff API token."""
-    record, token = await api_tokens.create_api_token(db, args.name)
+    slugs = None if args.admin else tuple(args.contact_points)
+    record, token = await api_tokens.create_api_token(db, OPERATOR, args.name, slugs)
     emit(
         args,
-        {"id": record.id, "name": record.name, "token": token},
+        {"id": record.id, "name": record.name, "scope": _scope_json(record, slugs), "token": token},
         [token, "", _("Jetzt sicher aufbewahren: meetkit speichert nur einen Hash davon.")],
     )
     return 0
@@ -47,21 +59,32 @@ async def add_token(args: argparse.Namespace, settings: Settings, db: Database) 
 
 async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List staff API tokens."""
-    found = await api_tokens.list_api_tokens(db)
+    found = await api_tokens.list_api_tokens(db, OPERATOR)
+    slugs = {c.id: c.slug for c in await directory.list_contact_points(db, OPERATOR)}
     data = [
-        {"id": t.id, "name": t.name, "created_at": t.created_at, "revoked_at": t.revoked_at} for t in found
+        {
+            "id": t.id,
+            "name": t.name,
+            "scope": _scope_json(t, _slugs_of(t, slugs)),
+            "created_at": t.created_at,
+            "revoked_at": t.revoked_at,
+        }
+        for t in found
     ]
     emit(
         args,
         {"api_tokens": data},
-        [f"{t.id}\t{t.name}\t{_token_state(t.created_at, t.revoked_at)}" for t in found],
+        [
+            f"{t.id}\t{t.name}\t{_scope_text(_slugs_of(t, slugs))}\t{_token_state(t.created_at, t.revoked_at)}"
+            for t in found
+        ],
     )
     return 0
 
 
 async def revoke_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a staff API token."""
-    await api_tokens.revoke_api_token(db, args.id)
+    await api_tokens.revoke_api_token(db, OPERATOR, args.id)
     print(_("API-Token {number} ist widerrufen.").format(number=args.id))
     return 0
 
@@ -70,3 +93,15 @@ def _token_state(created_at: str, revoked_at: str | None) -> str:
     if revoked_at:
         return _("widerrufen am {time}").format(time=local_time(revoked_at))
     return _("aktiv seit {time}").format(time=local_time(created_at))
+
+
+def _slugs_of(token: ApiToken, slugs: dict[int, str]) -> tuple[str, ...] | None:
+    return None if token.contact_point_ids is None else tuple(slugs[i] for i in token.contact_point_ids)
+
+
+def _scope_json(token: ApiToken, slugs: tuple[str, ...] | None) -> dict[str, object]:
+    return {"admin": token.is_admin, "contact_points": list(slugs or ())}
+
+
+def _scope_text(slugs: tuple[str, ...] | None) -> str:
+    return _("Admin (alle Kontaktstellen)") if slugs is None else ", ".join(slugs)

@@ -8,6 +8,7 @@ from typing import Any
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import _
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory
 from meetkit.storage.database import Database
 
@@ -39,7 +40,12 @@ def register(subparsers: Any) -> None:
 async def add_contact_point(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a contact point."""
     created = await directory.add_contact_point(
-        db, args.name, slug=args.slug, phone=args.phone, show_group_names=not args.hide_group_names
+        db,
+        OPERATOR,
+        args.name,
+        slug=args.slug,
+        phone=args.phone,
+        show_group_names=not args.hide_group_names,
     )
     emit(args, directory.contact_point_json(created), [f"{created.id}\t{created.slug}\t{created.name}"])
     return 0
@@ -47,7 +53,7 @@ async def add_contact_point(args: argparse.Namespace, settings: Settings, db: Da
 
 async def list_contact_points(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List contact points."""
-    found = await directory.list_contact_points(db)
+    found = await directory.list_contact_points(db, OPERATOR)
     emit(
         args,
         {"contact_points": [directory.contact_point_json(cp) for cp in found]},

@@ -11,6 +11,7 @@ from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.devices import PAIRING_MINUTES
+from meetkit.domain.scope import OPERATOR
 from meetkit.qr import qr_svg_document, qr_text
 from meetkit.services import devices
 from meetkit.services.devices import IssuedPairing
@@ -112,21 +113,23 @@ def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPa
 
 async def add_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Register a tablet and print its pairing link."""
-    issued = await devices.add_device(db, args.name, args.contact_point, valid_minutes=args.valid_minutes)
+    issued = await devices.add_device(
+        db, OPERATOR, args.name, args.contact_point, valid_minutes=args.valid_minutes
+    )
     _emit_pairing(args, settings, issued)
     return 0
 
 
 async def pair_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print a fresh pairing link for an existing tablet."""
-    issued = await devices.new_pairing(db, args.device, valid_minutes=args.valid_minutes)
+    issued = await devices.new_pairing(db, OPERATOR, args.device, valid_minutes=args.valid_minutes)
     _emit_pairing(args, settings, issued)
     return 0
 
 
 async def list_devices(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List tablets with their status."""
-    found = await devices.list_devices(db, args.contact_point)
+    found = await devices.list_devices(db, OPERATOR, args.contact_point)
     data = [devices.device_json(d, cp) for d, cp in found]
     emit(
         args,
@@ -138,7 +141,7 @@ async def list_devices(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def revoke_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a tablet."""
-    device = await devices.revoke_device(db, args.device)
+    device = await devices.revoke_device(db, OPERATOR, args.device)
     emit(
         args,
         devices.device_json(device),

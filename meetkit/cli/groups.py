@@ -9,6 +9,7 @@ from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory
 from meetkit.storage.database import Database
 
@@ -70,7 +71,7 @@ def _lines(data: dict[str, Any]) -> list[str]:
 
 async def add_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a group and print its links (the leader link is shown only now)."""
-    issued = await directory.add_group(db, settings, args.name, args.contact_point)
+    issued = await directory.add_group(db, settings, OPERATOR, args.name, args.contact_point)
     data = directory.group_json(settings, issued.group, issued.leader_token)
     notice = _("Den Link für die Leitung vertraulich weitergeben: er wird nur jetzt angezeigt.")
     emit(args, data, [*_lines(data), "", notice])
@@ -79,7 +80,7 @@ async def add_group(args: argparse.Namespace, settings: Settings, db: Database) 
 
 async def list_groups(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List groups."""
-    found = await directory.list_groups(db, args.contact_point)
+    found = await directory.list_groups(db, OPERATOR, args.contact_point)
     data = [directory.group_json(settings, group) for group in found]
     emit(args, {"groups": data}, [f"{g['id']}\t{g['name']}\t{g['member_url']}" for g in data])
     return 0
@@ -87,7 +88,7 @@ async def list_groups(args: argparse.Namespace, settings: Settings, db: Database
 
 async def show_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Show one group."""
-    group = await directory.find_group(db, args.group)
+    group = await directory.find_group(db, OPERATOR, args.group)
     data = directory.group_json(settings, group)
     emit(args, data, _lines(data))
     return 0
@@ -95,7 +96,7 @@ async def show_group(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def rotate_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Renew a group's links and PIN and print the new ones."""
-    issued = await directory.rotate_group(db, settings, args.group)
+    issued = await directory.rotate_group(db, settings, OPERATOR, args.group)
     data = directory.group_json(settings, issued.group, issued.leader_token)
     notice = _(
         "Der alte Link für Mitglieder, der alte Link für die Leitung und die alte PIN gelten nicht mehr."

@@ -13,6 +13,7 @@ from meetkit.cli.language import _, cli_language
 from meetkit.cli.times import month_name
 from meetkit.config import Settings
 from meetkit.domain.attendance import report_json
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance
 from meetkit.storage.database import Database
 
@@ -59,7 +60,7 @@ def register(subparsers: Any) -> None:
 
 async def report(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print or write the report."""
-    found = await attendance.monthly_report(db, args.month, args.contact_point, args.min_count)
+    found = await attendance.monthly_report(db, OPERATOR, args.month, args.contact_point, args.min_count)
     fmt = "json" if args.json else args.format
     if fmt == "json":
         text = json.dumps(report_json(found), ensure_ascii=False, indent=2) + "\n"

@@ -11,6 +11,7 @@ from meetkit.cli.times import local_date, weekday_date
 from meetkit.config import Settings
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import schedules
 from meetkit.services.schedules import ScheduleView
 from meetkit.storage.database import Database
@@ -135,7 +136,7 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
     if args.clear:
         if rule or args.cancel or args.add:
             raise InvalidInput("--clear lässt sich mit nichts anderem verbinden.")
-        cleared = await schedules.clear_schedule(db, args.group)
+        cleared = await schedules.clear_schedule(db, OPERATOR, args.group)
         emit(
             args,
             schedules.view_json(cleared),
@@ -144,15 +145,15 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
         return 0
     view = None
     if rule:
-        view = await schedules.set_schedule(db, args.group, count=count, **rule)
+        view = await schedules.set_schedule(db, OPERATOR, args.group, count=count, **rule)
     cancel_days = [sched.parse_date(d) for d in args.cancel]
     add_days = [sched.parse_date(d) for d in args.add]
     for day in cancel_days:
-        view = await schedules.cancel_date(db, args.group, day, count=count)
+        view = await schedules.cancel_date(db, OPERATOR, args.group, day, count=count)
     for day in add_days:
-        view = await schedules.add_date(db, args.group, day, count=count)
+        view = await schedules.add_date(db, OPERATOR, args.group, day, count=count)
     if view is None:
-        view = await schedules.get_schedule(db, args.group, count=count)
+        view = await schedules.get_schedule(db, OPERATOR, args.group, count=count)
     emit(args, schedules.view_json(view), _lines(view))
     return 0
 

@@ -10,6 +10,7 @@ from typing import Any
 from meetkit.cli.common import CommandError, add_json_flag, emit, os_error_reason
 from meetkit.cli.language import _
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 from meetkit.sheets import LANGS, LAYOUTS, SheetData, SheetRenderer
 from meetkit.sheets.pdf import render_document
 from meetkit.sheets.pool import CHUNK_SIZE
@@ -108,14 +109,14 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
 async def write_sheet(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Write one group's sheet."""
     writable_target(args.output)  # fail before looking anything up
-    sheet = await group_sheet(db, settings, args.group, args.lang)
+    sheet = await group_sheet(db, settings, OPERATOR, args.group, args.lang)
     return await _write(args, [sheet], _("Einladungsblatt"))
 
 
 async def write_sheets(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Write the sheets of all groups (of one contact point) into one PDF."""
     writable_target(args.output)
-    sheets = await contact_point_sheets(db, settings, args.contact_point, args.lang)
+    sheets = await contact_point_sheets(db, settings, OPERATOR, args.contact_point, args.lang)
     if not sheets:
         if args.contact_point:
             raise CommandError(

@@ -39,3 +39,9 @@ class ApiToken:
     name: str
     created_at: str
     revoked_at: str | None
+    contact_point_ids: tuple[int, ...] | None = None  # None: an admin token that sees every contact point
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this token sees and changes every contact point."""
+        return self.contact_point_ids is None

@@ -41,6 +41,9 @@ class Scope:
 
 
 OPERATOR = Scope(CLI_ACTOR, None)
+# Whoever holds a group's leader link acts on that group alone: the page resolved the group from the link
+# before it calls a service, so the scope need not narrow further.
+LEADER_LINK = Scope("(Leitungs-Link)", None)
 
 
 def admin_scope(actor: str) -> Scope:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from meetkit.domain import attendance as rules
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.schedules import TIMEZONE
+from meetkit.domain.scope import Scope
 from meetkit.jitsi.census import CensusRoom
 from meetkit.rendering import environment
 from meetkit.services import directory
@@ -191,17 +192,22 @@ class EventIngestor:
 
 
 async def monthly_report(
-    db: Database, month: str, contact_point_slug: str | None = None, min_count: int | None = None
+    db: Database,
+    scope: Scope,
+    month: str,
+    contact_point_slug: str | None = None,
+    min_count: int | None = None,
 ) -> rules.Report:
-    """Build the anonymous report of a month, state-wide or for one contact point."""
+    """Build the anonymous report of a month: state-wide (admins), the scope's or one contact point's."""
     parsed = rules.parse_month(month)
     if min_count is not None and not 1 <= min_count <= 100:
         raise InvalidInput("--min-count muss eine Zahl von 1 bis 100 sein.")
 
     def query(conn: Connection) -> rules.Report:
-        contact_point_id = directory.contact_point_id(conn, contact_point_slug)
-        groups_ = storage.report_groups(conn, contact_point_id)
-        ids = [g.id for g in groups_] if contact_point_id is not None else None
+        contact_point_id = directory.contact_point_id(conn, scope, contact_point_slug)
+        covered = scope.contact_point_ids if contact_point_id is None else frozenset({contact_point_id})
+        groups_ = storage.report_groups(conn, covered)
+        ids = [g.id for g in groups_] if covered is not None else None
         meetings = storage.meetings_between(conn, parsed.first, parsed.last, ids)
         return rules.build_report(parsed, groups_, meetings, min_count)
 

@@ -18,7 +18,9 @@ from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
 from meetkit.domain.numbers import is_ascii_number, parse_id
+from meetkit.domain.scope import Scope
 from meetkit.services import directory
+from meetkit.services.audit import record_in
 from meetkit.storage import contact_points, devices
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
@@ -89,6 +91,7 @@ def _minutes(valid_minutes: int) -> int:
 
 async def add_device(
     db: Database,
+    scope: Scope,
     name: str,
     contact_point_slug: str,
     *,
@@ -101,16 +104,17 @@ async def add_device(
     token = ids.new_secret_token()
 
     def insert(conn: Connection) -> Device:
-        contact_point = contact_points.by_slug(conn, contact_point_slug)
-        if contact_point is None:
-            raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{contact_point_slug}'.")
-        return devices.insert(conn, contact_point.id, name, ids.hash_secret(token), expires)
+        contact_point = directory.scoped_contact_point(conn, scope, contact_point_slug)
+        device = devices.insert(conn, contact_point.id, name, ids.hash_secret(token), expires)
+        record_in(conn, scope.actor, "device_added", f"#{device.id} {device.name}")
+        return device
 
     return IssuedPairing(await db.write(insert), token)
 
 
 async def new_pairing(
     db: Database,
+    scope: Scope,
     reference: str | int,
     *,
     valid_minutes: int = PAIRING_MINUTES,
@@ -121,10 +125,11 @@ async def new_pairing(
     token = ids.new_secret_token()
 
     def change(conn: Connection) -> Device:
-        device = _find(conn, reference)
+        device = scoped_device(conn, scope, reference)
         if device.revoked:
             raise InvalidInput(f"Das Tablet '{device.name}' ist abgemeldet; bitte ein neues anlegen.")
         devices.open_pairing(conn, device.id, ids.hash_secret(token), expires)
+        record_in(conn, scope.actor, "device_pairing_opened", f"#{device.id} {device.name}")
         found = devices.by_id(conn, device.id)
         assert found is not None
         return found
@@ -196,14 +201,15 @@ async def contact_point_of(db: Database, device: Device) -> ContactPoint:
     return found
 
 
-async def revoke_device(db: Database, reference: str | int) -> Device:
+async def revoke_device(db: Database, scope: Scope, reference: str | int) -> Device:
     """Revoke a device: its kiosk page and any open pairing link stop working at once."""
 
     def change(conn: Connection) -> Device:
-        device = _find(conn, reference)
+        device = scoped_device(conn, scope, reference)
         if device.revoked:
             raise InvalidInput(f"Das Tablet '{device.name}' ist schon abgemeldet.")
         devices.revoke(conn, device.id)
+        record_in(conn, scope.actor, "device_revoked", f"#{device.id} {device.name}")
         found = devices.by_id(conn, device.id)
         assert found is not None
         return found
@@ -212,31 +218,34 @@ async def revoke_device(db: Database, reference: str | int) -> Device:
 
 
 async def list_devices(
-    db: Database, contact_point_slug: str | None = None
+    db: Database, scope: Scope, contact_point_slug: str | None = None
 ) -> list[tuple[Device, ContactPoint | None]]:
-    """Return all devices (or one contact point's) with their contact points."""
+    """Return the devices within the scope (or one contact point's) with their contact points."""
 
     def query(conn: Connection) -> list[tuple[Device, ContactPoint | None]]:
-        contact_point_id = directory.contact_point_id(conn, contact_point_slug)
+        contact_point_id = directory.contact_point_id(conn, scope, contact_point_slug)
         points = {c.id: c for c in contact_points.all_(conn)}
-        return [(d, points.get(d.contact_point_id)) for d in devices.all_(conn, contact_point_id)]
+        found = devices.all_(conn, contact_point_id)
+        return [(d, points.get(d.contact_point_id)) for d in found if scope.allows(d.contact_point_id)]
 
     return await db.read(query)
 
 
-async def find_device(db: Database, reference: str | int) -> Device:
-    """Return the device named by id or by its unique name."""
-    return await db.read(lambda conn: _find(conn, reference))
+async def find_device(db: Database, scope: Scope, reference: str | int) -> Device:
+    """Return the device named by id or by its unique name within the scope."""
+    return await db.read(lambda conn: scoped_device(conn, scope, reference))
 
 
-def _find(conn: Connection, reference: str | int) -> Device:
+def scoped_device(conn: Connection, scope: Scope, reference: str | int) -> Device:
+    """The device named by id or unique name; devices outside the scope are reported like unknown ones."""
     reference = str(reference).strip()
     if is_ascii_number(reference):
         found = devices.by_id(conn, parse_id(reference, "Tablet"))
-        if found is None:
+        if found is None or not scope.allows(found.contact_point_id):
             raise NotFound(f"Kein Tablet mit der Nummer {reference}.")
         return found
-    matches = devices.by_name(conn, clean_name(reference, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH))
+    named = devices.by_name(conn, clean_name(reference, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH))
+    matches = [d for d in named if scope.allows(d.contact_point_id)]
     if not matches:
         raise NotFound(f"Kein Tablet mit dem Namen '{reference}'.")
     if len(matches) > 1:

@@ -13,6 +13,8 @@ from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import clean_name, clean_phone, clean_slug, slugify
 from meetkit.domain.numbers import is_ascii_number, parse_id
+from meetkit.domain.scope import Scope
+from meetkit.services.audit import record_in
 from meetkit.storage import contact_points, dialin, groups
 from meetkit.storage.connection import Connection, is_unique_violation, savepoint
 from meetkit.storage.database import Database
@@ -77,13 +79,15 @@ def contact_point_json(contact_point: ContactPoint) -> dict[str, object]:
 
 async def add_contact_point(
     db: Database,
+    scope: Scope,
     name: str,
     *,
     slug: str | None = None,
     phone: str | None = None,
     show_group_names: bool = True,
 ) -> ContactPoint:
-    """Create a contact point; its slug comes from the name unless given."""
+    """Create a contact point (admins only); its slug comes from the name unless given."""
+    scope.require_admin()
     name = clean_name(name, "Der Name der Kontaktstelle")
     slug = clean_slug(slug) if slug else slugify(name)
     phone = clean_phone(phone) if phone else None
@@ -91,34 +95,38 @@ async def add_contact_point(
     def insert(conn: Connection) -> ContactPoint:
         if contact_points.by_slug(conn, slug) is not None:
             raise Conflict(f"Eine Kontaktstelle mit der Kurzbezeichnung '{slug}' gibt es schon.")
-        return contact_points.insert(conn, slug, name, phone, show_group_names)
+        created = contact_points.insert(conn, slug, name, phone, show_group_names)
+        record_in(conn, scope.actor, "contact_point_created", slug)
+        return created
 
     return await db.write(insert)
 
 
-async def list_contact_points(db: Database) -> list[ContactPoint]:
-    """Return all contact points."""
-    return await db.read(contact_points.all_)
+async def list_contact_points(db: Database, scope: Scope) -> list[ContactPoint]:
+    """Return the contact points within the scope (all for admins)."""
+    return [c for c in await db.read(contact_points.all_) if scope.allows(c.id)]
 
 
-async def get_contact_point(db: Database, slug: str) -> ContactPoint:
-    """Return the contact point with this slug or raise NotFound."""
-    found = await db.read(lambda conn: contact_points.by_slug(conn, slug))
-    if found is None:
-        raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{slug}'.")
-    return found
+async def get_contact_point(db: Database, scope: Scope, slug: str) -> ContactPoint:
+    """Return the contact point with this slug or raise NotFound (also outside the scope)."""
+    return await db.read(lambda conn: scoped_contact_point(conn, scope, slug))
 
 
 async def add_group(
-    db: Database, settings: Settings, name: str, contact_point_slug: str | None = None
+    db: Database, settings: Settings, scope: Scope, name: str, contact_point_slug: str | None = None
 ) -> IssuedGroup:
-    """Create a group with a fresh random room, member code, leader token and (with dial-in) PIN."""
+    """Create a group with a fresh random room, member code, leader token and (with dial-in) PIN.
+
+    Without a contact point the group belongs to the actor's only contact point; only admins make groups
+    that belong to none."""
     name = clean_name(name, "Der Gruppenname")
     leader_token = ids.new_secret_token()
 
     def insert(conn: Connection) -> Group:
-        owner_id = contact_point_id(conn, contact_point_slug)
-        return _retry_collisions(
+        owner_id = contact_point_id(conn, scope, contact_point_slug)
+        if owner_id is None and not scope.is_admin:
+            owner_id = _only_contact_point(scope)
+        created = _retry_collisions(
             conn,
             lambda: groups.insert(
                 conn,
@@ -130,27 +138,29 @@ async def add_group(
                 pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
             ),
         )
+        record_in(conn, scope.actor, "group_created", f"#{created.id} {created.name}")
+        return created
 
     return IssuedGroup(await db.write(insert), leader_token)
 
 
-async def list_groups(db: Database, contact_point_slug: str | None = None) -> list[Group]:
-    """Return all groups, or those of one contact point."""
+async def list_groups(db: Database, scope: Scope, contact_point_slug: str | None = None) -> list[Group]:
+    """Return the groups within the scope, or those of one contact point."""
 
     def query(conn: Connection) -> list[Group]:
         if contact_point_slug is None:
-            return groups.all_(conn)
-        return groups.all_(conn, contact_point_id(conn, contact_point_slug))
+            return [g for g in groups.all_(conn) if scope.allows(g.contact_point_id)]
+        return groups.all_(conn, contact_point_id(conn, scope, contact_point_slug))
 
     return await db.read(query)
 
 
-async def find_group(db: Database, reference: str | int) -> Group:
-    """Return the group named by id or by its unique name, or raise NotFound/InvalidInput."""
-    return await db.read(lambda conn: _find_group(conn, reference))
+async def find_group(db: Database, scope: Scope, reference: str | int) -> Group:
+    """Return the group named by id or by its unique name within the scope, or raise NotFound/InvalidInput."""
+    return await db.read(lambda conn: scoped_group(conn, scope, reference))
 
 
-async def rotate_group(db: Database, settings: Settings, reference: str | int) -> IssuedGroup:
+async def rotate_group(db: Database, settings: Settings, scope: Scope, reference: str | int) -> IssuedGroup:
     """Give a group a new room, member code, leader token and PIN; the old ones stop working at once.
 
     The room changes too: members join Jitsi as guests with the room URL alone, so whoever kept an old
@@ -159,9 +169,9 @@ async def rotate_group(db: Database, settings: Settings, reference: str | int) -
     leader_token = ids.new_secret_token()
 
     def renew(conn: Connection) -> Group:
-        group = _find_group(conn, reference)
+        group = scoped_group(conn, scope, reference)
         old_leader_hash = groups.leader_token_hash_of(conn, group.id)
-        return _retry_collisions(
+        renewed = _retry_collisions(
             conn,
             lambda: groups.renew_secrets(
                 conn,
@@ -174,6 +184,8 @@ async def rotate_group(db: Database, settings: Settings, reference: str | int) -
                 pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
             ),
         )
+        record_in(conn, scope.actor, "group_rotated", f"#{group.id} {group.name}")
+        return renewed
 
     return IssuedGroup(await db.write(renew), leader_token)
 
@@ -227,24 +239,29 @@ def _renewed_or_unknown(conn: Connection, kind: str, secret_hash: str) -> NotFou
     )
 
 
-def contact_point_id(conn: Connection, slug: str | None) -> int | None:
+def contact_point_id(conn: Connection, scope: Scope, slug: str | None) -> int | None:
     """Return the id of the contact point with this slug (None for None), or raise NotFound."""
-    if slug is None:
-        return None
+    return None if slug is None else scoped_contact_point(conn, scope, slug).id
+
+
+def scoped_contact_point(conn: Connection, scope: Scope, slug: str) -> ContactPoint:
+    """The contact point with this slug; one outside the scope is reported exactly like an unknown one."""
     found = contact_points.by_slug(conn, slug)
-    if found is None:
+    if found is None or not scope.allows(found.id):
         raise NotFound(f"Keine Kontaktstelle mit der Kurzbezeichnung '{slug}'.")
-    return found.id
+    return found
 
 
-def _find_group(conn: Connection, reference: str | int) -> Group:
+def scoped_group(conn: Connection, scope: Scope, reference: str | int) -> Group:
+    """The group named by id or unique name; groups outside the scope are reported exactly like unknown ones."""
     reference = str(reference).strip()
     if is_ascii_number(reference):
         found = groups.by_id(conn, parse_id(reference, "Gruppe"))
-        if found is None:
+        if found is None or not scope.allows(found.contact_point_id):
             raise NotFound(f"Keine Gruppe mit der Nummer {reference}.")
         return found
-    matches = groups.by_name(conn, clean_name(reference, "Der Gruppenname"))
+    named = groups.by_name(conn, clean_name(reference, "Der Gruppenname"))
+    matches = [g for g in named if scope.allows(g.contact_point_id)]
     if not matches:
         raise NotFound(f"Keine Gruppe mit dem Namen '{reference}'.")
     if len(matches) > 1:
@@ -268,3 +285,10 @@ def _retry_collisions(conn: Connection, make: Callable[[], T]) -> T:
             if not is_unique_violation(error):
                 raise
     return make()
+
+
+def _only_contact_point(scope: Scope) -> int:
+    """The one contact point of a staff scope, for requests that name none."""
+    if scope.contact_point_ids is not None and len(scope.contact_point_ids) == 1:
+        return next(iter(scope.contact_point_ids))
+    raise InvalidInput("Bitte die Kontaktstelle angeben, zu der die Gruppe gehört.")

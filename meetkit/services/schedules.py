@@ -12,6 +12,7 @@ from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.models import Group
 from meetkit.domain.schedules import Occurrence, Schedule
+from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.storage import schedules as storage
 from meetkit.storage.connection import Connection
@@ -75,16 +76,22 @@ def view_json(view: ScheduleView) -> dict[str, object]:
 
 
 async def get_schedule(
-    db: Database, reference: str | int, *, count: int = NEXT_DATES, now: dt.datetime | None = None
+    db: Database,
+    scope: Scope,
+    reference: str | int,
+    *,
+    count: int = NEXT_DATES,
+    now: dt.datetime | None = None,
 ) -> ScheduleView:
     """Return a group's schedule and next `count` dates."""
-    group = await directory.find_group(db, reference)
+    group = await directory.find_group(db, scope, reference)
     schedule = await db.read(lambda conn: storage.get(conn, group.id))
     return _view(group, schedule, count, now)
 
 
 async def set_schedule(
     db: Database,
+    scope: Scope,
     reference: str | int,
     *,
     frequency: str | None = None,
@@ -101,7 +108,7 @@ async def set_schedule(
 
     A place of "" removes the place. Extra and cancelled dates are kept.
     """
-    group = await directory.find_group(db, reference)
+    group = await directory.find_group(db, scope, reference)
 
     def change(conn: Connection) -> Schedule:
         current = storage.get(conn, group.id)
@@ -146,9 +153,9 @@ async def set_schedule(
     return _view(group, await db.write(change), count, now)
 
 
-async def clear_schedule(db: Database, reference: str | int) -> ScheduleView:
+async def clear_schedule(db: Database, scope: Scope, reference: str | int) -> ScheduleView:
     """Remove a group's schedule with all its extra and cancelled dates."""
-    group = await directory.find_group(db, reference)
+    group = await directory.find_group(db, scope, reference)
     if not await db.write(lambda conn: storage.delete(conn, group.id)):
         raise NotFound("Diese Gruppe hat keinen Termin-Rhythmus.")
     return ScheduleView(group, None, ())
@@ -156,6 +163,7 @@ async def clear_schedule(db: Database, reference: str | int) -> ScheduleView:
 
 async def cancel_date(
     db: Database,
+    scope: Scope,
     reference: str | int,
     day: dt.date,
     *,
@@ -163,7 +171,7 @@ async def cancel_date(
     now: dt.datetime | None = None,
 ) -> ScheduleView:
     """Cancel the meeting on `day` (a regular or an extra one)."""
-    group = await directory.find_group(db, reference)
+    group = await directory.find_group(db, scope, reference)
     moment = now or now_utc()
     _not_in_past(day, moment)
 
@@ -184,6 +192,7 @@ async def cancel_date(
 
 async def add_date(
     db: Database,
+    scope: Scope,
     reference: str | int,
     day: dt.date,
     *,
@@ -191,7 +200,7 @@ async def add_date(
     now: dt.datetime | None = None,
 ) -> ScheduleView:
     """Add a single meeting on `day`, or take back the cancellation of a regular one."""
-    group = await directory.find_group(db, reference)
+    group = await directory.find_group(db, scope, reference)
     moment = now or now_utc()
     _not_in_past(day, moment)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from meetkit.config import Settings
 from meetkit.domain.links import member_url
+from meetkit.domain.scope import Scope
 from meetkit.services import directory, schedules
 from meetkit.services.directory import GroupView
 from meetkit.sheets.data import DialInNumber, Lang, SheetData
@@ -29,19 +30,19 @@ async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: La
     )
 
 
-async def group_sheet(db: Database, settings: Settings, reference: str, lang: Lang) -> SheetData:
+async def group_sheet(
+    db: Database, settings: Settings, scope: Scope, reference: str, lang: Lang
+) -> SheetData:
     """The sheet of the group named by number or unique name (NotFound/InvalidInput otherwise)."""
-    group = await directory.find_group(db, reference)
+    group = await directory.find_group(db, scope, reference)
     return await sheet_data(db, settings, await directory.group_view(db, group.id), lang)
 
 
 async def contact_point_sheets(
-    db: Database, settings: Settings, contact_point_slug: str | None, lang: Lang
+    db: Database, settings: Settings, scope: Scope, contact_point_slug: str | None, lang: Lang
 ) -> list[SheetData]:
-    """The sheets of every group of a contact point (of all groups without a slug), by group number."""
-    if contact_point_slug is not None:
-        await directory.get_contact_point(db, contact_point_slug)  # NotFound with a clear message
-    found = await directory.list_groups(db, contact_point_slug)
+    """The sheets of every group of a contact point (of all groups in the scope without one), by number."""
+    found = await directory.list_groups(db, scope, contact_point_slug)
     return [
         await sheet_data(db, settings, await directory.group_view(db, group.id), lang)
         for group in sorted(found, key=lambda g: g.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -88,17 +88,19 @@ def last_meetings(conn: Connection, group_id: int, limit: int) -> list[MeetingRe
     return [_meeting(r) for r in rows]
 
 
-def report_groups(conn: Connection, contact_point_id: int | None = None) -> list[GroupInfo]:
-    """Return the groups a report covers, with their contact point's slug and name."""
+def report_groups(conn: Connection, contact_point_ids: Collection[int] | None = None) -> list[GroupInfo]:
+    """Return the groups a report covers (all, or those of these contact points) with their contact point."""
     sql = (
         "SELECT g.id, g.name, c.slug, c.name AS cp_name FROM support_groups g"
         " LEFT JOIN contact_points c ON c.id = g.contact_point_id"
     )
-    rows = (
-        conn.execute(sql + " WHERE g.contact_point_id = ?", (contact_point_id,))
-        if contact_point_id is not None
-        else conn.execute(sql)
-    )
+    if contact_point_ids is None:
+        rows = conn.execute(sql)
+    elif not contact_point_ids:
+        return []
+    else:
+        marks = ", ".join("?" for _ in contact_point_ids)
+        rows = conn.execute(sql + f" WHERE g.contact_point_id IN ({marks})", tuple(contact_point_ids))
     return [GroupInfo(r["id"], r["name"], r["slug"], r["cp_name"]) for r in rows]
 
 

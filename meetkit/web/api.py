@@ -18,9 +18,9 @@ from meetkit.web.apimodels import (
     NewContactPoint,
     NewGroup,
 )
-from meetkit.web.apiroutes import PREFIX, ApiRoutes
+from meetkit.web.apiroutes import PREFIX, ApiRoutes, api_scope
 from meetkit.web.bearer import bearer_token
-from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.keys import API_SCOPE, DATABASE, SETTINGS
 from meetkit.web.lookups import check_budget, count_failure
 
 PUBLIC_API_PATHS = frozenset({f"{PREFIX}/openapi.json"})
@@ -35,17 +35,18 @@ async def require_staff_token(request: web.Request, handler: Handler) -> web.Str
     if request.path.startswith(PREFIX + "/") and request.path not in PUBLIC_API_PATHS:
         client = await check_budget(request, SecretKind.API_TOKEN)
         try:
-            await api_tokens.check_api_token(request.app[DATABASE], bearer_token(request))
+            scope = await api_tokens.scope_for_api_token(request.app[DATABASE], bearer_token(request))
         except Exception:
             await count_failure(request, SecretKind.API_TOKEN, client)
             raise
+        request[API_SCOPE] = scope
     return await handler(request)
 
 
 @api_routes.get("/contact-points", name="api_contact_points")
 async def list_contact_points(request: web.Request) -> ContactPointList:
     """List contact points."""
-    found = await directory.list_contact_points(request.app[DATABASE])
+    found = await directory.list_contact_points(request.app[DATABASE], api_scope(request))
     return ContactPointList.model_validate(
         {"contact_points": [directory.contact_point_json(c) for c in found]}
     )
@@ -56,6 +57,7 @@ async def add_contact_point(request: web.Request, body: NewContactPoint) -> Cont
     """Create a contact point."""
     created = await directory.add_contact_point(
         request.app[DATABASE],
+        api_scope(request),
         body.name,
         slug=body.slug,
         phone=body.phone,
@@ -68,7 +70,7 @@ async def add_contact_point(request: web.Request, body: NewContactPoint) -> Cont
 async def list_groups(request: web.Request, query: GroupsQuery) -> GroupList:
     """List groups, optionally of one contact point."""
     settings = request.app[SETTINGS]
-    found = await directory.list_groups(request.app[DATABASE], query.contact_point)
+    found = await directory.list_groups(request.app[DATABASE], api_scope(request), query.contact_point)
     return GroupList.model_validate({"groups": [directory.group_json(settings, g) for g in found]})
 
 
@@ -76,14 +78,16 @@ async def list_groups(request: web.Request, query: GroupsQuery) -> GroupList:
 async def add_group(request: web.Request, body: NewGroup) -> IssuedGroup:
     """Create a group (the answer carries the leader_url, shown only once)."""
     settings = request.app[SETTINGS]
-    issued = await directory.add_group(request.app[DATABASE], settings, body.name, body.contact_point)
+    issued = await directory.add_group(
+        request.app[DATABASE], settings, api_scope(request), body.name, body.contact_point
+    )
     return IssuedGroup.model_validate(directory.group_json(settings, issued.group, issued.leader_token))
 
 
 @api_routes.get("/groups/{id}", name="api_group")
 async def get_group(request: web.Request, path: GroupPath) -> Group:
     """Show a group."""
-    group = await directory.find_group(request.app[DATABASE], path.id)
+    group = await directory.find_group(request.app[DATABASE], api_scope(request), path.id)
     return Group.model_validate(directory.group_json(request.app[SETTINGS], group))
 
 
@@ -91,5 +95,5 @@ async def get_group(request: web.Request, path: GroupPath) -> Group:
 async def rotate_group(request: web.Request, path: GroupPath) -> IssuedGroup:
     """Renew member link, leader link and PIN; the old ones stop working at once."""
     settings = request.app[SETTINGS]
-    issued = await directory.rotate_group(request.app[DATABASE], settings, path.id)
+    issued = await directory.rotate_group(request.app[DATABASE], settings, api_scope(request), path.id)
     return IssuedGroup.model_validate(directory.group_json(settings, issued.group, issued.leader_token))

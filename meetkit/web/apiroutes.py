@@ -16,8 +16,10 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from aiohttp import web
 
+from meetkit.domain.scope import Scope
 from meetkit.web.apiinput import read_body, read_path, read_query
 from meetkit.web.apimodels import Answer, PathParams, QueryParams, RequestBody
+from meetkit.web.keys import API_SCOPE
 
 PREFIX = "/api/v1"
 
@@ -133,6 +135,11 @@ def _validating(
 
     handle.__doc__ = handler.__doc__
     return handle
+
+
+def api_scope(request: web.Request) -> Scope:
+    """What the request's staff API token may see and change (set by web/api.py's token middleware)."""
+    return request[API_SCOPE]
 
 
 def answer(model: Answer, status: int = 200) -> web.Response:

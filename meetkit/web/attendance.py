@@ -8,7 +8,7 @@ from meetkit.domain import attendance as rules
 from meetkit.domain.errors import InvalidInput
 from meetkit.services import attendance
 from meetkit.web.apimodels import AttendanceReport, ReportQuery
-from meetkit.web.apiroutes import ApiRoutes
+from meetkit.web.apiroutes import ApiRoutes, api_scope
 from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE
@@ -58,7 +58,7 @@ REPORT_DESCRIPTION = (
 async def attendance_report(request: web.Request, query: ReportQuery) -> AttendanceReport | web.Response:
     """Anonymous monthly attendance report: meetings and participants per group and contact point."""
     report = await attendance.monthly_report(
-        request.app[DATABASE], query.month, query.contact_point, query.min_count
+        request.app[DATABASE], api_scope(request), query.month, query.contact_point, query.min_count
     )
     if query.format == "csv":
         return web.Response(text=attendance.report_csv(report), content_type="text/csv", charset="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from meetkit.config import Settings
+from meetkit.domain.scope import Scope
 from meetkit.jitsi.census import CensusPoller
 from meetkit.services.attendance import EventIngestor
 from meetkit.services.failure_budget import FailureBudget
@@ -22,4 +23,5 @@ CENSUS_POLLER = web.AppKey("census_poller", CensusPoller)  # only with MEETKIT_C
 SHEET_RENDERER = web.AppKey("sheet_renderer", SheetRenderer)  # PDF worker processes (web/sheets.py)
 SIGN_IN = web.AppKey("sign_in", SignInService)  # staff sign-in, sessions and the password hasher
 STAFF_SESSION = web.RequestKey("staff_session", Current)  # the request's staff session (web/staff_session.py)
+API_SCOPE = web.RequestKey("api_scope", Scope)  # what the request's API token may see (web/api.py)
 NEW_FORM_COOKIE = web.RequestKey("new_form_cookie", str)  # a form cookie to set on this response

@@ -26,7 +26,7 @@ from meetkit.jitsi.urls import PRIVACY_CONFIG
 from meetkit.qr import qr_svg_document
 from meetkit.services import devices, kiosk
 from meetkit.web import apimodels as models
-from meetkit.web.apiroutes import ApiRoutes
+from meetkit.web.apiroutes import ApiRoutes, api_scope
 from meetkit.web.i18n import request_language
 from meetkit.web.jsonbody import read_object
 from meetkit.web.keys import DATABASE, SETTINGS
@@ -288,7 +288,7 @@ async def kiosk_member_qr(request: web.Request) -> web.Response:
 @api_routes.get("/devices", name="api_devices", errors=(404,))
 async def api_devices(request: web.Request, query: models.DevicesQuery) -> models.DeviceList:
     """List kiosk tablets (never their tokens), optionally of one contact point."""
-    found = await devices.list_devices(request.app[DATABASE], query.contact_point)
+    found = await devices.list_devices(request.app[DATABASE], api_scope(request), query.contact_point)
     return models.DeviceList.model_validate({"devices": [devices.device_json(d, cp) for d, cp in found]})
 
 
@@ -306,7 +306,11 @@ def _pairing(settings: Settings, issued: devices.IssuedPairing) -> models.Device
 async def api_device_add(request: web.Request, body: models.NewDevice) -> models.DevicePairing:
     """Register a tablet; the answer carries its one-time pairing_url, shown only once."""
     issued = await devices.add_device(
-        request.app[DATABASE], body.name, body.contact_point, valid_minutes=body.valid_minutes
+        request.app[DATABASE],
+        api_scope(request),
+        body.name,
+        body.contact_point,
+        valid_minutes=body.valid_minutes,
     )
     return _pairing(request.app[SETTINGS], issued)
 
@@ -316,12 +320,14 @@ async def api_device_pairing(
     request: web.Request, path: models.DevicePath, body: models.NewPairing
 ) -> models.DevicePairing:
     """A new one-time pairing link; once used, the tablet's previous token stops working."""
-    issued = await devices.new_pairing(request.app[DATABASE], path.id, valid_minutes=body.valid_minutes)
+    issued = await devices.new_pairing(
+        request.app[DATABASE], api_scope(request), path.id, valid_minutes=body.valid_minutes
+    )
     return _pairing(request.app[SETTINGS], issued)
 
 
 @api_routes.post("/devices/{id}/revoke", name="api_device_revoke", errors=(400,))
 async def api_device_revoke(request: web.Request, path: models.DevicePath) -> models.Device:
     """Revoke a tablet: its kiosk page and any open pairing link stop working at once."""
-    device = await devices.revoke_device(request.app[DATABASE], path.id)
+    device = await devices.revoke_device(request.app[DATABASE], api_scope(request), path.id)
     return models.Device.model_validate(devices.device_json(device))

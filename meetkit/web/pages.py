@@ -13,6 +13,7 @@ from meetkit.domain.failure_budget import SecretKind
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.schedules import Occurrence
+from meetkit.domain.scope import LEADER_LINK
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
@@ -130,6 +131,6 @@ async def leader_renew(request: web.Request) -> web.Response:
     form = await read_form(request)
     if form.get("confirm") != "yes":
         raise InvalidInput("Bitte bestätigen Sie, dass die alten Links ungültig werden sollen.")
-    issued = await directory.rotate_group(db, settings, str(view.group.id))
+    issued = await directory.rotate_group(db, settings, LEADER_LINK, str(view.group.id))
     lang = request_language(request)
     raise web.HTTPSeeOther(f"{leader_url('', issued.leader_token)}?renewed=1&lang={lang}")

@@ -9,7 +9,7 @@ from meetkit.domain.errors import NotFound
 from meetkit.domain.failure_budget import SecretKind
 from meetkit.services import schedules
 from meetkit.web.apimodels import DateInput, GroupPath, GroupSchedule, NextQuery, ScheduleInput
-from meetkit.web.apiroutes import ApiRoutes
+from meetkit.web.apiroutes import ApiRoutes, api_scope
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import check_budget, count_failure
 
@@ -46,7 +46,9 @@ def _answer(view: schedules.ScheduleView) -> GroupSchedule:
 @api_routes.get("/groups/{id}/schedule", name="api_schedule")
 async def api_schedule(request: web.Request, path: GroupPath, query: NextQuery) -> GroupSchedule:
     """Show a group's schedule and next dates."""
-    return _answer(await schedules.get_schedule(request.app[DATABASE], path.id, count=query.next))
+    return _answer(
+        await schedules.get_schedule(request.app[DATABASE], api_scope(request), path.id, count=query.next)
+    )
 
 
 @api_routes.put("/groups/{id}/schedule", name="api_schedule_set")
@@ -60,6 +62,7 @@ async def api_schedule_set(
         weekday = anchor.weekday()
     view = await schedules.set_schedule(
         request.app[DATABASE],
+        api_scope(request),
         path.id,
         frequency=body.frequency,
         weekday=weekday,
@@ -76,7 +79,7 @@ async def api_schedule_set(
 @api_routes.delete("/groups/{id}/schedule", name="api_schedule_clear")
 async def api_schedule_clear(request: web.Request, path: GroupPath) -> GroupSchedule:
     """Remove a group's schedule with its extra and cancelled dates."""
-    return _answer(await schedules.clear_schedule(request.app[DATABASE], path.id))
+    return _answer(await schedules.clear_schedule(request.app[DATABASE], api_scope(request), path.id))
 
 
 @api_routes.post("/groups/{id}/schedule/cancel", name="api_schedule_cancel")
@@ -85,7 +88,9 @@ async def api_schedule_cancel(
 ) -> GroupSchedule:
     """Cancel the meeting on one date (a regular or an extra one)."""
     day = sched.parse_date(body.date)
-    return _answer(await schedules.cancel_date(request.app[DATABASE], path.id, day, count=query.next))
+    return _answer(
+        await schedules.cancel_date(request.app[DATABASE], api_scope(request), path.id, day, count=query.next)
+    )
 
 
 @api_routes.post("/groups/{id}/schedule/add", name="api_schedule_add")
@@ -94,4 +99,6 @@ async def api_schedule_add(
 ) -> GroupSchedule:
     """Add an extra meeting on one date, or take back a cancellation."""
     day = sched.parse_date(body.date)
-    return _answer(await schedules.add_date(request.app[DATABASE], path.id, day, count=query.next))
+    return _answer(
+        await schedules.add_date(request.app[DATABASE], api_scope(request), path.id, day, count=query.next)
+    )

@@ -13,7 +13,7 @@ from meetkit.sheets import LAYOUTS, Lang, Layout, SheetData, SheetRenderer
 from meetkit.sheets.html import BROWSER_STYLESHEETS, render_html
 from meetkit.sheets.source import contact_point_sheets, sheet_data
 from meetkit.web.apimodels import SheetsPath, SheetsQuery
-from meetkit.web.apiroutes import ApiRoutes
+from meetkit.web.apiroutes import ApiRoutes, api_scope
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
 from meetkit.web.lookups import leader_view
@@ -96,7 +96,7 @@ async def contact_point_sheets_pdf(
 ) -> web.Response:
     """Invitation sheets of all groups of a contact point in one PDF (one group per page)."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    sheets = await contact_point_sheets(db, settings, path.slug, query.lang)
+    sheets = await contact_point_sheets(db, settings, api_scope(request), path.slug, query.lang)
     if not sheets:
         raise InvalidInput("Diese Kontaktstelle hat noch keine Gruppen.")
     body = await request.app[SHEET_RENDERER].batch(sheets, None, query.layout)
