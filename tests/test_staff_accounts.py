@@ -39,6 +39,9 @@ async def test_second_factor_sign_in_with_code_and_recovery_code(seeded: Client,
     totp, codes = await _turn_on_second_factor(browser)
     stored = dbtools.rows(settings, "SELECT code_hash FROM staff_recovery_codes")
     assert len(stored) == 10 and not {r["code_hash"] for r in stored} & set(codes)  # kept hashed
+    (sealed,) = dbtools.rows(settings, "SELECT totp_secret FROM staff_accounts WHERE totp_secret IS NOT NULL")
+    assert sealed["totp_secret"].startswith("sealed1:") and totp.secret not in sealed["totp_secret"]
+    assert totp.secret.encode() not in dbtools.database_bytes(settings)  # not in the database in any form
     await browser.get("/staff/")
     await browser.post("/staff/logout")
 

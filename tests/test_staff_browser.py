@@ -24,6 +24,7 @@ from aiohttp import web
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.scope import OPERATOR
+from meetkit.domain.sealing import SecretBox
 from meetkit.services import accounts, directory
 from meetkit.services.passwords import PasswordHasher
 from meetkit.storage.database import database_for
@@ -54,8 +55,8 @@ async def _seed(settings: Settings) -> tuple[str, str]:
     await db.open()
     hasher = PasswordHasher()
     try:
-        await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
-        await directory.add_contact_point(db, "KISS Süd", slug="kiss-sued")
+        await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="kiss-nord")
+        await directory.add_contact_point(db, OPERATOR, "KISS Süd", slug="kiss-sued")
         for login, admin, cps in (
             ("admin@example.org", True, []),
             ("nord@example.org", False, ["kiss-nord"]),
@@ -67,8 +68,9 @@ async def _seed(settings: Settings) -> tuple[str, str]:
             token = link.url.rsplit("/", 1)[1]
             await accounts.complete_setup(db, hasher, token, GOOD_PASSWORD, GOOD_PASSWORD)
         zwei = next(a for a in await accounts.list_accounts(db, OPERATOR) if a.login == "zwei@example.org")
-        secret, _ = await accounts.begin_second_factor(db, zwei)
-        await accounts.confirm_second_factor(db, zwei, pyotp.TOTP(secret).at(time.time() - 30))
+        box = SecretBox(settings.secret, "totp")  # as the server seals TOTP secrets
+        secret, _ = await accounts.begin_second_factor(db, box, zwei)
+        await accounts.confirm_second_factor(db, box, zwei, pyotp.TOTP(secret).at(time.time() - 30))
         _, link = await accounts.add_account(
             db, settings, OPERATOR, "neu@example.org", None, admin=True, contact_point_slugs=[]
         )

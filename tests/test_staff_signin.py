@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import time
+import types
 
 import pytest
 
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, directory
+from meetkit.web import staff_session
 from meetkit.web.keys import DATABASE
 from tests import dbtools
 from tests.staff import (
@@ -27,7 +29,7 @@ def _sessions(settings: Settings) -> int:
 
 
 async def test_setup_link_sets_the_password_once(client: Client, settings: Settings) -> None:
-    await directory.add_contact_point(client.app[DATABASE], "KISS Nord", slug="kiss-nord")
+    await directory.add_contact_point(client.app[DATABASE], OPERATOR, "KISS Nord", slug="kiss-nord")
     path = await new_account(client, settings, "Beratung@Example.org", contact_points=("kiss-nord",))
     browser = StaffBrowser(client)
     page = await browser.get(path)
@@ -212,14 +214,24 @@ async def test_disable_and_reset_end_sessions_at_once(seeded: Client, settings: 
     assert (await admin.sign_in("admin@example.org")).status == 401  # the old password is gone
 
 
-async def test_idle_and_absolute_timeouts(seeded: Client, settings: Settings) -> None:
+async def test_idle_and_absolute_timeouts(
+    seeded: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     browser = StaffBrowser(seeded)
     await browser.sign_in("nord@example.org")
     dbtools.execute(settings, "UPDATE staff_sessions SET last_seen_at = '2000-01-01T00:00:00Z'")
     assert (await browser.get("/staff/")).location == "/staff/login?ended=1"
     await browser.sign_in("nord@example.org")
-    assert (await browser.get("/staff/")).status == 200
-    dbtools.execute(settings, "UPDATE staff_sessions SET created_at = '2000-01-01T00:00:00Z'")
+    assert (await browser.get("/staff/")).status == 200  # now the session is in the read cache as well
+
+    def clock(hours: float) -> None:
+        later = time.time() + hours * 3600
+        monkeypatch.setattr(staff_session, "time", types.SimpleNamespace(time=lambda: later))
+
+    for step in range(1, 27):  # active all day, a request every 27 minutes (within the idle timeout) ...
+        clock(0.45 * step)
+        assert (await browser.get("/staff/")).status == 200, step
+    clock(12.1)  # ... until the absolute lifetime of 12 hours ends the session
     assert (await browser.get("/staff/")).location == "/staff/login?ended=1"
     assert _sessions(settings) == 0
 

@@ -20,6 +20,7 @@ from meetkit.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
 from meetkit.domain.scope import Scope
+from meetkit.domain.sealing import SecretBox
 from meetkit.services import mail
 from meetkit.services.audit import record_in
 from meetkit.services.passwords import PasswordHasher
@@ -141,7 +142,7 @@ async def disable_account(db: Database, scope: Scope, login: str) -> StaffAccoun
         staff_sessions.delete_for_account(conn, account.id)
         return account
 
-    return await db.write(disable, invalidates_cache=False)
+    return await db.write(disable)  # its sessions end: cached ones too
 
 
 async def reset_account(db: Database, settings: Settings, scope: Scope, login: str) -> SetupLink:
@@ -161,7 +162,7 @@ async def reset_account(db: Database, settings: Settings, scope: Scope, login: s
         record_in(conn, scope.actor, "account_reset", login)
         return account
 
-    account = await db.write(reset, invalidates_cache=False)
+    account = await db.write(reset)  # its sessions end: cached ones too
     return await _hand_over(settings, account, token, expires_at)
 
 
@@ -198,7 +199,7 @@ async def complete_setup(
         staff_sessions.delete_for_account(conn, account.id)
         record_in(conn, account.login, "password_set")
 
-    await db.write(store, invalidates_cache=False)
+    await db.write(store)  # its sessions end: cached ones too
     return account
 
 
@@ -215,25 +216,36 @@ async def change_password(
         staff_sessions.delete_for_account(conn, account.id)
         record_in(conn, account.login, "password_changed")
 
-    await db.write(store, invalidates_cache=False)
+    await db.write(store)  # its sessions end: cached ones too
 
 
-async def begin_second_factor(db: Database, account: StaffAccount) -> tuple[str, str]:
-    """Start turning on TOTP: a new secret waits for its first code; returns (secret, otpauth URI)."""
+async def begin_second_factor(db: Database, box: SecretBox, account: StaffAccount) -> tuple[str, str]:
+    """Start turning on TOTP: a new secret waits (sealed) for its first code; returns (secret, otpauth URI)."""
     secret = second_factor.new_totp_secret()
-    await db.write(lambda conn: accounts.set_pending_totp(conn, account.id, secret), invalidates_cache=False)
+    sealed = box.seal(secret, totp_owner(account.id))
+    await db.write(lambda conn: accounts.set_pending_totp(conn, account.id, sealed), invalidates_cache=False)
     return secret, second_factor.provisioning_uri(secret, account.login)
 
 
-async def pending_second_factor(db: Database, account: StaffAccount) -> tuple[str, str] | None:
+async def pending_second_factor(
+    db: Database, box: SecretBox, account: StaffAccount
+) -> tuple[str, str] | None:
     """The secret (and URI) that waits for its first code, if any."""
     creds = await db.read(lambda conn: accounts.credentials(conn, account.login))
     if creds is None or creds.totp_pending_secret is None:
         return None
-    return creds.totp_pending_secret, second_factor.provisioning_uri(creds.totp_pending_secret, account.login)
+    secret = box.open(creds.totp_pending_secret, totp_owner(account.id))
+    return secret, second_factor.provisioning_uri(secret, account.login)
 
 
-async def confirm_second_factor(db: Database, account: StaffAccount, typed_code: str) -> list[str]:
+def totp_owner(account_id: int) -> str:
+    """What a sealed TOTP secret is bound to: its account."""
+    return f"staff_account:{account_id}"
+
+
+async def confirm_second_factor(
+    db: Database, box: SecretBox, account: StaffAccount, typed_code: str
+) -> list[str]:
     """Turn TOTP on once a code from the app matches; returns the recovery codes, shown this once."""
     code = second_factor.clean_code(typed_code)
     codes = second_factor.new_recovery_codes()
@@ -242,14 +254,15 @@ async def confirm_second_factor(db: Database, account: StaffAccount, typed_code:
         creds = accounts.credentials(conn, account.login)
         if creds is None or creds.totp_pending_secret is None:
             raise InvalidInput(NO_PENDING_FACTOR)
-        step = second_factor.accepted_step(creds.totp_pending_secret, code, 0, time.time())
+        secret = box.open(creds.totp_pending_secret, totp_owner(account.id))
+        step = second_factor.accepted_step(secret, code, 0, time.time())
         if step is None:
             raise InvalidInput(second_factor.WRONG_CODE)
-        accounts.set_totp(conn, account.id, creds.totp_pending_secret, step)
+        accounts.set_totp(conn, account.id, box.seal(secret, totp_owner(account.id)), step)
         accounts.replace_recovery_codes(conn, account.id, [recovery_hash(c) for c in codes])
         record_in(conn, account.login, "second_factor_on")
 
-    await db.write(confirm, invalidates_cache=False)
+    await db.write(confirm)  # cached sessions show whether the account has a second factor
     return codes
 
 
@@ -266,7 +279,7 @@ async def disable_second_factor(
         accounts.replace_recovery_codes(conn, account.id, [])
         record_in(conn, account.login, "second_factor_off")
 
-    await db.write(turn_off, invalidates_cache=False)
+    await db.write(turn_off)  # cached sessions show whether the account has a second factor
 
 
 async def recovery_codes_left(db: Database, account: StaffAccount) -> int:

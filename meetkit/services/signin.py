@@ -19,7 +19,8 @@ from meetkit.domain.accounts import (
     parse_iso,
 )
 from meetkit.domain.errors import RateLimited, Unauthorized
-from meetkit.services.accounts import recovery_hash
+from meetkit.domain.sealing import SecretBox
+from meetkit.services.accounts import recovery_hash, totp_owner
 from meetkit.services.audit import record_in
 from meetkit.services.passwords import PasswordHasher
 from meetkit.storage import accounts, staff_sessions
@@ -45,6 +46,15 @@ class Current:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveSession:
+    """A session as the read cache keeps it: who, and the times its timeouts run from."""
+
+    current: Current
+    created: float
+    last_seen: float
+
+
+@dataclass(frozen=True, slots=True)
 class SignIn:
     """A new session id for the cookie; `complete` is False while the second step (the code) is due."""
 
@@ -60,6 +70,7 @@ class SignInService:
         self.hasher = hasher
         self._key = hashlib.sha256(("staff-login:" + secret).encode()).digest()
         self.idle_seconds = idle_minutes * 60
+        self.box = SecretBox(secret, "totp")  # TOTP secrets are stored sealed (domain/sealing.py)
 
     def login_key(self, login: str) -> str:
         """The keyed hash under which a typed login name's failures are counted (names are not stored)."""
@@ -106,7 +117,8 @@ class SignInService:
             if creds is None or creds.totp_secret is None:
                 return False
             if second_factor.is_totp_code(code):
-                step = second_factor.accepted_step(creds.totp_secret, code, creds.totp_last_step, now)
+                secret = self.box.open(creds.totp_secret, totp_owner(account.id))
+                step = second_factor.accepted_step(secret, code, creds.totp_last_step, now)
                 if step is None or not accounts.use_totp_step(conn, account.id, step):
                     return False
                 how = "login"
@@ -120,7 +132,7 @@ class SignInService:
             record_in(conn, account.login, how)
             return True
 
-        if not await self.db.write(complete, invalidates_cache=False):
+        if not await self.db.write(complete):  # the pending session ends: cached sessions must go
             await self._fail(login_key, account.login, "second_factor_failed", now)
             raise Unauthorized(second_factor.WRONG_CODE)
         return session_id
@@ -135,10 +147,28 @@ class SignInService:
         return session_id
 
     async def current(self, session_id: str | None, now: float) -> Current | None:
-        """The live session behind a cookie value, or None (unknown, ended, idle too long, too old, disabled)."""
+        """The live session behind a cookie value, or None (unknown, ended, idle too long, too old, disabled).
+
+        Sessions are read through the read cache, one entry per session and minute: every write that ends a
+        session or changes what its account may do empties the cache, and last_seen_at is written at most
+        once a minute anyway."""
         if not session_id or len(session_id) > 100:
             return None
         id_hash = hash_session_id(session_id)
+        key = ("staff_session", id_hash, int(now // TOUCH_EVERY_SECONDS))
+        live = self.db.cache_get(key, LiveSession)
+        if live is None:
+            live = await self._read_session(id_hash, now)
+            if live is None:
+                return None
+            self.db.cache_put(key, live)
+        if self._ran_out(live, now):
+            await self.db.write(lambda conn: staff_sessions.delete(conn, id_hash))
+            return None
+        return live.current
+
+    async def _read_session(self, id_hash: str, now: float) -> LiveSession | None:
+        """The stored session and its account; its last_seen_at moved on when a minute has passed."""
 
         def look(conn: Connection) -> tuple[staff_sessions.SessionRow, StaffAccount] | None:
             row = staff_sessions.by_hash(conn, id_hash)
@@ -149,16 +179,20 @@ class SignInService:
         if found is None:
             return None
         row, account = found
-        created, seen = parse_iso(row.created_at), parse_iso(row.last_seen_at)
-        too_old = now - created > (SESSION_ABSOLUTE_HOURS * 3600 if row.signed_in else SECOND_STEP_SECONDS)
-        if too_old or now - seen > self.idle_seconds:
-            await self.db.write(lambda conn: staff_sessions.delete(conn, id_hash), invalidates_cache=False)
-            return None
-        if now - seen >= TOUCH_EVERY_SECONDS:
+        live = LiveSession(
+            Current(account, id_hash, row.signed_in), parse_iso(row.created_at), parse_iso(row.last_seen_at)
+        )
+        if not self._ran_out(live, now) and now - live.last_seen >= TOUCH_EVERY_SECONDS:
             await self.db.write(
                 lambda conn: staff_sessions.touch(conn, id_hash, iso(now)), invalidates_cache=False
             )
-        return Current(account, id_hash, row.signed_in)
+            live = LiveSession(live.current, live.created, now)
+        return live
+
+    def _ran_out(self, live: LiveSession, now: float) -> bool:
+        """Whether a session is past its absolute lifetime (or the second step's) or idle too long."""
+        lifetime = SESSION_ABSOLUTE_HOURS * 3600 if live.current.signed_in else SECOND_STEP_SECONDS
+        return now - live.created > lifetime or now - live.last_seen > self.idle_seconds
 
     async def sign_out(self, current: Current) -> None:
         """End this session."""
@@ -168,7 +202,7 @@ class SignInService:
             if current.signed_in:
                 record_in(conn, current.account.login, "logout")
 
-        await self.db.write(end, invalidates_cache=False)
+        await self.db.write(end)  # every process must forget the session at once
 
     async def prune(self, now: float) -> int:
         """Delete sessions that ran out."""

@@ -43,7 +43,11 @@ async def _account_page(
 ) -> web.Response:
     db = request.app[DATABASE]
     account = await accounts.own_account(db, current_session(request).account)
-    pending = await accounts.pending_second_factor(db, account) if not account.has_second_factor else None
+    pending = (
+        await accounts.pending_second_factor(db, request.app[SIGN_IN].box, account)
+        if not account.has_second_factor
+        else None
+    )
     return render(
         request,
         "account.html",
@@ -91,7 +95,9 @@ async def change_password(request: web.Request) -> web.StreamResponse:
 @routes.post("/staff/account/second-factor", name="staff_second_factor_on")
 async def second_factor_on(request: web.Request) -> web.StreamResponse:
     """Start turning on the second factor: show the QR code for the authenticator app."""
-    await accounts.begin_second_factor(request.app[DATABASE], current_session(request).account)
+    await accounts.begin_second_factor(
+        request.app[DATABASE], request.app[SIGN_IN].box, current_session(request).account
+    )
     raise web.HTTPSeeOther(with_lang(request, "/staff/account"))
 
 
@@ -101,7 +107,10 @@ async def second_factor_confirm(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     try:
         codes = await accounts.confirm_second_factor(
-            request.app[DATABASE], current_session(request).account, form_text(form, "code")
+            request.app[DATABASE],
+            request.app[SIGN_IN].box,
+            current_session(request).account,
+            form_text(form, "code"),
         )
     except InvalidInput as error:
         return await _account_page(request, error=error)
