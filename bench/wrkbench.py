@@ -215,5 +215,7 @@ def parse_wrk(label: str, output: str) -> WrkResult:
 
 
 def temporary_data_dir() -> str:
-    """Return a fresh directory for a benchmark's database."""
-    return tempfile.mkdtemp(prefix="meetkit-bench-")
+    """Return a fresh data directory whose SQLite database `meetkit db init` has made (commands never make one)."""
+    path = tempfile.mkdtemp(prefix="meetkit-bench-")
+    meetkit({"MEETKIT_DATA_DIR": path, "MEETKIT_PUBLIC_URL": "http://127.0.0.1:8080"}, "db", "init")
+    return path

@@ -263,3 +263,20 @@ async def test_change_password_ends_other_sessions(seeded: Client, settings: Set
     assert (await laptop.get("/staff/")).status == 200
     assert (await phone.get("/staff/")).location == "/staff/login?ended=1"
     assert (await StaffBrowser(seeded).sign_in("nord@example.org", OTHER_GOOD_PASSWORD)).status == 303
+
+
+async def test_the_cached_start_page_stays_each_persons_own_and_shows_changes_at_once(seeded: Client) -> None:
+    member, admin = StaffBrowser(seeded), StaffBrowser(seeded)
+    await member.sign_in("nord@example.org")
+    await admin.sign_in("admin@example.org")
+    for _ in range(2):  # the second round comes from the read cache
+        mine, theirs = await member.get("/staff/"), await admin.get("/staff/")
+        assert "KISS Nord" in mine.text and "KISS Süd" not in mine.text and "KISS Süd" in theirs.text
+        assert mine.csrf() != theirs.csrf()  # each session its own form token
+    assert 'lang="en"' in (await member.get("/staff/?lang=en")).text
+    await directory.add_contact_point(seeded.app[DATABASE], OPERATOR, "KISS West", slug="kiss-west")
+    assert "KISS West" in (await admin.get("/staff/")).text
+    ended_cookie = member.cookies["meetkit_staff"]
+    await member.post("/staff/logout")
+    member.cookies["meetkit_staff"] = ended_cookie  # the signed-out session's cookie, sent again
+    assert (await member.get("/staff/")).location == "/staff/login?ended=1"  # not the cached page

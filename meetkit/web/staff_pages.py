@@ -11,7 +11,15 @@ from meetkit.domain.errors import InvalidInput, Unauthorized
 from meetkit.qr import qr_svg
 from meetkit.services import accounts
 from meetkit.web.keys import DATABASE, SIGN_IN
-from meetkit.web.staff_session import current_session, form_text, render, scope, set_session_cookie, with_lang
+from meetkit.web.staff_session import (
+    cached_page,
+    current_session,
+    form_text,
+    render,
+    scope,
+    set_session_cookie,
+    with_lang,
+)
 
 routes = web.RouteTableDef()
 
@@ -30,8 +38,12 @@ async def root(request: web.Request) -> web.StreamResponse:
 @routes.get("/staff/", name="staff_home")
 async def home(request: web.Request) -> web.StreamResponse:
     """The start page: the contact points this person may see."""
-    found = await accounts.visible_contact_points(request.app[DATABASE], scope(request))
-    return render(request, "home.html", contact_points=found)
+
+    async def make() -> web.Response:
+        found = await accounts.visible_contact_points(request.app[DATABASE], scope(request))
+        return render(request, "home.html", contact_points=found)
+
+    return await cached_page(request, "home", make)
 
 
 async def _account_page(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp_jinja2
@@ -191,4 +191,22 @@ def render(
     response = aiohttp_jinja2.render_template(f"staff/{template}", request, context, status=status)
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
+
+
+async def cached_page(
+    request: web.Request, page: str, make: Callable[[], Awaitable[web.Response]]
+) -> web.Response:
+    """A signed-in page kept in the read cache per session and language until a change empties it.
+
+    Only for pages that show nothing but stored state (which invalidating writes change) and the session's own
+    CSRF token: the start page is asked for most, and rendering it costs more than everything else together."""
+    key = ("staff_page", page, current_session(request).id_hash, request_language(request))
+    db = request.app[DATABASE]
+    body = db.cache_get(key, bytes)
+    if body is not None:
+        return web.Response(body=body, content_type="text/html", charset="utf-8")
+    response = await make()
+    if response.status == 200 and isinstance(response.body, bytes):
+        db.cache_put(key, response.body)
     return response
