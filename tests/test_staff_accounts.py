@@ -203,3 +203,31 @@ def test_setup_link_by_email(cli: Callable[..., CliResult], smtp_receiver: tuple
     down = {"MEETKIT_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"}
     shown = cli("user", "add", "zweite@kiss.example", "--admin", "--json", extra_env=down).json()
     assert shown["setup_url"].startswith("https://treffen.example.org/staff/setup/")  # handed over instead
+
+
+async def test_admins_create_contact_points_in_the_browser(seeded: Client, settings: Settings) -> None:
+    admin = StaffBrowser(seeded)
+    await admin.sign_in("admin@example.org")
+    await admin.get("/staff/")
+    made = await admin.post(
+        "/staff/admin/contact-points",
+        {"name": "KISS West", "phone": "0911 123456", "hide_group_names": "yes"},
+    )
+    assert made.status == 303 and made.location == "/staff/"
+    home = await admin.get("/staff/")
+    assert "KISS West" in home.text and "kiss-west" in home.text
+    (stored,) = dbtools.rows(
+        settings, "SELECT name, phone, show_group_names FROM contact_points WHERE slug = 'kiss-west'"
+    )
+    assert stored["phone"] == "0911 123456" and not stored["show_group_names"]
+    audited = dbtools.rows(
+        settings, "SELECT actor, target FROM audit_log WHERE action = 'contact_point_created'"
+    )
+    assert audited[-1] == {"actor": "admin@example.org", "target": "kiss-west"}
+
+    again = await admin.post("/staff/admin/contact-points", {"name": "KISS West Zwei", "slug": "kiss-west"})
+    assert again.status == 409 and "kiss-west" in (again.alert() or "")
+    assert 'value="KISS West Zwei"' in again.text  # what was typed stays in the form
+    empty = await admin.post("/staff/admin/contact-points", {"name": "  "})
+    assert empty.status == 400 and empty.alert()
+    assert len(dbtools.rows(settings, "SELECT id FROM contact_points")) == 3  # nothing half-written

@@ -235,6 +235,7 @@ def test_every_staff_page_is_axe_clean(browser: Any, site: Site, width: int) -> 
         page.goto(site.url + path)
         assert _axe_violations(page) == [], path
         _assert_targets_and_fit(page, width)
+        shot(page, f"staff-admin-{path.strip('/').replace('/', '-')}-{width}")
     start = page.get_by_role("button", name="Zwei-Faktor-Anmeldung einrichten")
     if start.count():  # the first width's run started it already
         start.click()

@@ -123,6 +123,7 @@ STAFF_ROUTES = {
     "staff_account_reset": "admin",
     "staff_settings": "admin",
     "staff_audit": "admin",
+    "staff_contact_point_add": "admin",
 }
 
 

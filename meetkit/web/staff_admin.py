@@ -1,4 +1,4 @@
-"""Admin pages: staff accounts (create, disable, reset), the compulsory second factor, the audit log."""
+"""Admin pages: contact points and staff accounts (create, disable, reset), the second factor, the audit log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from aiohttp import web
 
 from meetkit.domain.errors import MeetkitError
 from meetkit.domain.numbers import parse_id
-from meetkit.services import accounts, audit
+from meetkit.services import accounts, audit, directory
 from meetkit.services.accounts import SetupLink
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.staff_session import form_text, render, scope, with_lang
@@ -96,3 +96,24 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
     """The latest staff actions: who, what, when."""
     entries = await audit.latest(request.app[DATABASE], scope(request))
     return render(request, "audit.html", entries=entries)
+
+
+@routes.post("/staff/admin/contact-points", name="staff_contact_point_add")
+async def add_contact_point(request: web.Request) -> web.StreamResponse:
+    """Create a contact point (admins only); a mistake shows on the start page with what was typed."""
+    form = await request.post()
+    typed = {name: form_text(form, name) for name in ("name", "slug", "phone", "hide_group_names")}
+    db, who = request.app[DATABASE], scope(request)
+    try:
+        await directory.add_contact_point(
+            db,
+            who,
+            typed["name"],
+            slug=typed["slug"] or None,
+            phone=typed["phone"] or None,
+            show_group_names=typed["hide_group_names"] != "yes",
+        )
+    except MeetkitError as error:
+        found = await accounts.visible_contact_points(db, who)
+        return render(request, "home.html", error=error, contact_points=found, typed=typed)
+    raise web.HTTPSeeOther(with_lang(request, "/staff/"))

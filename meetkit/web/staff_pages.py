@@ -41,7 +41,7 @@ async def home(request: web.Request) -> web.StreamResponse:
 
     async def make() -> web.Response:
         found = await accounts.visible_contact_points(request.app[DATABASE], scope(request))
-        return render(request, "home.html", contact_points=found)
+        return render(request, "home.html", contact_points=found, typed={})
 
     return await cached_page(request, "home", make)
 
