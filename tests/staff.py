@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -37,7 +38,7 @@ class Page:
     def alert(self) -> str | None:
         """The error message shown on the page, if any."""
         found = re.search(r'role="alert">([^<]+)<', self.text)
-        return found.group(1) if found else None
+        return html.unescape(found.group(1)) if found else None
 
     def csrf(self) -> str:
         """The page's CSRF token."""

@@ -231,3 +231,14 @@ async def test_admins_create_contact_points_in_the_browser(seeded: Client, setti
     empty = await admin.post("/staff/admin/contact-points", {"name": "  "})
     assert empty.status == 400 and empty.alert()
     assert len(dbtools.rows(settings, "SELECT id FROM contact_points")) == 3  # nothing half-written
+
+
+async def test_a_domain_message_with_values_reads_in_english_on_an_english_page(seeded: Client) -> None:
+    admin = StaffBrowser(seeded)
+    await admin.sign_in("admin@example.org")
+    await admin.get("/staff/?lang=en")
+    taken = await admin.post(
+        "/staff/admin/contact-points?lang=en", {"name": "Noch eine", "slug": "kiss-nord"}
+    )
+    assert taken.status == 409
+    assert taken.alert() == "A contact point with the slug 'kiss-nord' exists already."

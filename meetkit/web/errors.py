@@ -22,7 +22,7 @@ from meetkit.domain.errors import (
     Unauthorized,
     Unavailable,
 )
-from meetkit.rendering import gettext_for
+from meetkit.messages import translate_message
 from meetkit.web.i18n import request_language
 
 log = logging.getLogger("meetkit.web")
@@ -104,7 +104,7 @@ def error_response(
         context = {
             "lang": lang,
             "status": status,
-            "message": gettext_for(lang)(message),
+            "message": translate_message(message, lang),
             "renewed": isinstance(error, LinkRenewed),
             "contact_point_name": error.contact_point_name if isinstance(error, LinkRenewed) else None,
             "contact_point_phone": error.contact_point_phone if isinstance(error, LinkRenewed) else None,

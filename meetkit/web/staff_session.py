@@ -16,7 +16,7 @@ from meetkit.domain import ids
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import Forbidden, MeetkitError, RateLimited
 from meetkit.domain.scope import Scope, scope_of
-from meetkit.rendering import gettext_for
+from meetkit.messages import translate_message
 from meetkit.services import accounts
 from meetkit.services.passwords import PasswordHasher
 from meetkit.services.signin import Current, SignInService
@@ -186,7 +186,7 @@ def render(
     """Render a staff page; with `error`, show its message (translated) and answer with its status."""
     context = page_context(request, **extra)
     if error is not None:
-        context["error"] = gettext_for(context["lang"])(error.message)
+        context["error"] = translate_message(error.message, context["lang"])
         status = status_for(error)
     response = aiohttp_jinja2.render_template(f"staff/{template}", request, context, status=status)
     if isinstance(error, RateLimited):
