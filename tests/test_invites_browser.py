@@ -161,8 +161,13 @@ def test_a_leader_creates_the_group_on_a_phone_and_runs_it(
     assert guest.startswith("https://treffen.example.org/g/")
     assert _axe_violations(page) == []
     _targets_and_fit(page)
-    page.goto(url + "/l/" + page.url.split("/l/")[1].split("/")[0].split("?")[0] + "/card")
+    member = page.locator("#member-link").input_value().replace("https://treffen.example.org", url)
+    leader_path = "/l/" + page.url.split("/l/")[1].split("?")[0].split("/")[0]
+    page.goto(url + leader_path + "/card")
     assert page.locator(".qr-box svg").count() == 1 and _axe_violations(page) == []
+    page.goto(member)  # the member page's links (the tel: link was 31 px) are 48 px too
+    assert page.locator("a.number").count() == 1 and _axe_violations(page) == []
+    _targets_and_fit(page)
     page.goto(url + invitation)
     assert "schon benutzt" in page.inner_text("main") and "0911 234567" in page.inner_text("main")
     assert _axe_violations(page) == []
