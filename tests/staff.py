@@ -71,7 +71,7 @@ class StaffBrowser:
                     self.cookies[name] = morsel.value
                 else:
                     self.cookies.pop(name, None)
-        page = Page(response.status, await response.text(), response.headers)
+        page = Page(response.status, await response.text(errors="replace"), response.headers)  # PDFs too
         if method == "GET" and page.status == 200:
             self.last = page
         return page

@@ -19,7 +19,7 @@ import pytest
 
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import accounts, api_tokens, devices, directory
+from meetkit.services import accounts, api_tokens, devices, directory, invitations
 from meetkit.web.keys import DATABASE, SETTINGS
 from tests.conftest import CliResult
 from tests.dbtools import rows
@@ -124,6 +124,8 @@ STAFF_ROUTES = {
     "staff_settings": "admin",
     "staff_audit": "admin",
     "staff_contact_point_add": "admin",
+    # leader invitations (issue 12): the list shows one's own contact points only (tests/test_invites_staff.py)
+    "staff_invitations": "signed-in",
 }
 
 
@@ -168,6 +170,7 @@ SNAPSHOT_TABLES = (
     "schedule_exceptions",
     "devices",
     "audit_log",
+    "leader_invitations",
 )
 
 
@@ -244,6 +247,8 @@ class StaffWorld:
 
     sued_group: int
     target_account: int  # an account the admin probes disable and reset (neither the admin nor the member)
+    sued_invitation: int  # leader invitations (issue 12): an open one of kiss-sued, and its token
+    sued_invitation_token: str
 
 
 @dataclass(frozen=True)
@@ -258,7 +263,18 @@ class StaffProbe:
 
 # Staff pages about one contact point's groups, tablets, sheets, loans or reports: one probe each, in the
 # order they run (a page that changes something comes after the pages that only read it).
-STAFF_PROBES: dict[str, StaffProbe] = {}
+STAFF_PROBES: dict[str, StaffProbe] = {
+    # leader invitations (issue 12)
+    "staff_invitation_add": StaffProbe(
+        "POST", lambda w: "/staff/invitations", lambda w: {"contact_point": "kiss-sued"}
+    ),
+    "staff_invitation_letter": StaffProbe(
+        "POST", lambda w: "/staff/invitations/letter", lambda w: {"invite_token": w.sued_invitation_token}
+    ),
+    "staff_invitation_withdraw": StaffProbe(
+        "POST", lambda w: f"/staff/invitations/{w.sued_invitation}/withdraw", own_status=303
+    ),
+}
 
 
 async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
@@ -266,7 +282,8 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
     sued = await directory.add_group(db, settings, OPERATOR, "Trauercafé Süd", "kiss-sued")
     await new_account(client, settings, "ziel@example.org", contact_points=("kiss-sued",))
     target = next(a for a in await accounts.list_accounts(db, OPERATOR) if a.login == "ziel@example.org")
-    return StaffWorld(sued.group.id, target.id)
+    invited = await invitations.create_invitation(db, settings, OPERATOR, "kiss-sued")
+    return StaffWorld(sued.group.id, target.id, invited.invitation.id, invited.token)
 
 
 def _fill(template: str, world: StaffWorld) -> str:

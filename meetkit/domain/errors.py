@@ -52,5 +52,14 @@ class LinkRenewed(NotFound):
         self.contact_point_phone = contact_point_phone
 
 
+class LinkUsedUp(NotFound):
+    """A one-time or dated link (invitation, hand-over, guest link) that no longer works; says whom to call."""
+
+    def __init__(self, message: str, contact_point_name: str | None, contact_point_phone: str | None) -> None:
+        super().__init__(message)
+        self.contact_point_name = contact_point_name
+        self.contact_point_phone = contact_point_phone
+
+
 class Unavailable(MeetkitError):
     """A service meetkit needs (the database) cannot be reached right now; trying again later may work."""

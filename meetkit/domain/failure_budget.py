@@ -19,6 +19,9 @@ class SecretKind(StrEnum):
     EVENTS_SECRET = "events_secret"  # noqa: S105 - Prosody's event webhooks
     PBX_PIN = "pbx_pin"  # the PBX's PIN look-up (and its bearer secret)
     STAFF_LOGIN = "staff_login"  # staff sign-in (not used yet)
+    INVITATION = "invitation"  # a leader's invitation to create the group's link
+    GUEST_LINK = "guest_link"  # a guest's link for one meeting date
+    HANDOVER = "handover"  # a one-time link that hands a group to a new leader
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,10 @@ BUDGETS: dict[SecretKind, Budget] = {
     # limit caps guessing at 3,600 a day (deploy/phone/README.md has the figures).
     SecretKind.PBX_PIN: Budget((Limit(30, MINUTE), Limit(150, HOUR))),
     SecretKind.STAFF_LOGIN: Budget((Limit(10, 15 * MINUTE),)),
+    # Links from a letter, an e-mail or a leader's message: clicked or scanned, rarely typed.
+    SecretKind.INVITATION: Budget((Limit(20, 10 * MINUTE),)),
+    SecretKind.GUEST_LINK: Budget((Limit(20, 10 * MINUTE),)),
+    SecretKind.HANDOVER: Budget((Limit(20, 10 * MINUTE),)),
 }
 
 # Failures older than this count for no budget and are deleted.

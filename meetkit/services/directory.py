@@ -126,22 +126,29 @@ async def add_group(
         owner_id = contact_point_id(conn, scope, contact_point_slug)
         if owner_id is None and not scope.is_admin:
             owner_id = _only_contact_point(scope)
-        created = _retry_collisions(
-            conn,
-            lambda: groups.insert(
-                conn,
-                name=name,
-                contact_point_id=owner_id,
-                room=groups.fresh_room(conn),
-                member_code=ids.new_member_code(),
-                leader_token_hash=ids.hash_secret(leader_token),
-                pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
-            ),
-        )
+        created = insert_group_in(conn, settings, name, owner_id, leader_token)
         record_in(conn, scope.actor, "group_created", f"#{created.id} {created.name}")
         return created
 
     return IssuedGroup(await db.write(insert), leader_token)
+
+
+def insert_group_in(
+    conn: Connection, settings: Settings, name: str, owner_id: int | None, leader_token: str
+) -> Group:
+    """Insert a group with a fresh random room, member code and (with dial-in) PIN inside a write."""
+    return _retry_collisions(
+        conn,
+        lambda: groups.insert(
+            conn,
+            name=name,
+            contact_point_id=owner_id,
+            room=groups.fresh_room(conn),
+            member_code=ids.new_member_code(),
+            leader_token_hash=ids.hash_secret(leader_token),
+            pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
+        ),
+    )
 
 
 async def list_groups(db: Database, scope: Scope, contact_point_slug: str | None = None) -> list[Group]:

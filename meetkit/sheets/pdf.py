@@ -71,3 +71,14 @@ def render_document(sheets: Sequence[SheetData], layout: Layout = "a4", lang: La
 def render_pdf(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None) -> bytes:
     """One PDF with one page per sheet (or per page of four cards)."""
     return bytes(render_document(sheets, layout, lang).write_pdf())
+
+
+def render_html_pdf(html: str) -> bytes:
+    """A PDF of any page written for the sheet stylesheet (the invitation letter), with the sheets' fonts."""
+    from weasyprint import HTML
+
+    fonts, css = _engine()
+    document = HTML(string=html, base_url=TEMPLATE_DIR.as_uri() + "/").render(
+        stylesheets=css, font_config=fonts
+    )
+    return bytes(document.write_pdf())

@@ -11,8 +11,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from meetkit.sheets import pdf
+from meetkit.sheets import letter, pdf
 from meetkit.sheets.data import Lang, Layout, SheetData
+from meetkit.sheets.letter import LetterData
 
 CHUNK_SIZE = 25  # sheets per WeasyPrint document in a batch: amortises fonts, bounds memory
 
@@ -101,6 +102,16 @@ class SheetRenderer:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    async def letter(self, data: LetterData) -> bytes:
+        """Render a leader's invitation letter in a worker (a fresh pool if a worker died)."""
+        loop = asyncio.get_running_loop()
+        pool = self._executor()
+        try:
+            return await loop.run_in_executor(pool, letter.letter_pdf, data)
+        except BrokenProcessPool:
+            self._discard_broken(pool)
+            raise
 
     async def batch(
         self,

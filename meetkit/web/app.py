@@ -19,13 +19,17 @@ from meetkit.web import (
     attendance,
     dialin,
     events,
+    guest_links,
     health,
+    invitations,
     kiosk,
+    leader,
     pages,
     schedules,
     sheets,
     staff_admin,
     staff_auth,
+    staff_invitations,
     staff_pages,
 )
 from meetkit.web.accesslog import access_log_flusher
@@ -55,6 +59,10 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_auth,
     staff_pages,
     staff_admin,
+    invitations,
+    leader,
+    guest_links,
+    staff_invitations,
 ]
 
 

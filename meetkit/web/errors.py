@@ -16,6 +16,7 @@ from meetkit.domain.errors import (
     Forbidden,
     InvalidInput,
     LinkRenewed,
+    LinkUsedUp,
     MeetkitError,
     NotFound,
     RateLimited,
@@ -101,13 +102,15 @@ def error_response(
         response = web.json_response({"error": message}, status=status)
     else:
         lang = request_language(request)
+        with_contact = error if isinstance(error, LinkRenewed | LinkUsedUp) else None
         context = {
             "lang": lang,
             "status": status,
             "message": translate_message(message, lang),
             "renewed": isinstance(error, LinkRenewed),
-            "contact_point_name": error.contact_point_name if isinstance(error, LinkRenewed) else None,
-            "contact_point_phone": error.contact_point_phone if isinstance(error, LinkRenewed) else None,
+            "used_up": isinstance(error, LinkUsedUp),
+            "contact_point_name": with_contact.contact_point_name if with_contact else None,
+            "contact_point_phone": with_contact.contact_point_phone if with_contact else None,
         }
         response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     if status == 401:

@@ -27,6 +27,9 @@ KIND_OF_PARAMETER = {
     "token": SecretKind.LEADER_TOKEN,
     "device_token": SecretKind.DEVICE_TOKEN,
     "pairing_token": SecretKind.DEVICE_TOKEN,
+    "invite_token": SecretKind.INVITATION,
+    "guest_token": SecretKind.GUEST_LINK,
+    "handover_token": SecretKind.HANDOVER,
 }
 PRUNE_EVERY_SECONDS = 600.0
 

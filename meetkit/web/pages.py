@@ -23,6 +23,7 @@ from meetkit.web.errors import show_invalid_input_on
 from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.leader_extras import leader_extras
 from meetkit.web.lookups import check_budget, guarded, leader_view
 
 routes = web.RouteTableDef()
@@ -80,10 +81,11 @@ async def member_page(request: web.Request) -> web.Response:
 @aiohttp_jinja2.template("leader.html")
 async def leader_page(request: web.Request) -> dict[str, object]:
     """The leader's page: start the meeting, share the member link, renew links."""
-    return await _leader_context(request, await leader_view(request))
+    return await leader_context(request, await leader_view(request))
 
 
-async def _leader_context(request: web.Request, view: GroupView) -> dict[str, object]:
+async def leader_context(request: web.Request, view: GroupView) -> dict[str, object]:
+    """Everything the leader page shows."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     return {
         "lang": request_language(request),
@@ -96,6 +98,7 @@ async def _leader_context(request: web.Request, view: GroupView) -> dict[str, ob
         "counted": request.query.get("counted") == "1",
         **phone_context(settings, view),
         **await attendance.leader_context(db, view.group.id),
+        **await leader_extras(request, view),
     }
 
 
@@ -105,7 +108,7 @@ def show_headcount_errors_on_leader_page(
     """Let wrong input of this request show the leader page again, with the message and `entered` by the form."""
 
     async def form_page(message: str, status: int) -> web.StreamResponse:
-        context = await _leader_context(request, view)
+        context = await leader_context(request, view)
         context.update(attendance_error=message, attendance_entered=entered)
         return aiohttp_jinja2.render_template("leader.html", request, context, status=status)
 

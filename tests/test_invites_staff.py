@@ -1,0 +1,103 @@
+"""Staff make, print, e-mail and withdraw leader invitations (staff page and `meetkit leader-invite`)."""
+
+from __future__ import annotations
+
+import email
+import re
+from collections.abc import Callable
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+
+from meetkit.config import Settings
+from tests.conftest import CliResult
+from tests.dbtools import rows
+from tests.staff import Client, StaffBrowser
+from tests.test_staff_accounts import smtp_receiver  # noqa: F401 - the fixture
+
+
+async def test_staff_make_print_and_withdraw_invitations(seeded: Client, settings: Settings) -> None:
+    staff = StaffBrowser(seeded)
+    assert (await staff.sign_in("nord@example.org")).status == 303
+    page = await staff.get("/staff/invitations")
+    assert page.status == 200 and "KISS Nord" in page.text and "KISS Süd" not in page.text
+    bad = await staff.post("/staff/invitations", {"contact_point": "kiss-nord", "valid_days": "0"})
+    assert bad.status == 400 and bad.alert() == "Eine Einladung gilt 1 bis 90 Tage."
+    made = await staff.post("/staff/invitations", {"contact_point": "kiss-nord", "valid_days": "7"})
+    found = re.search(r"<code>https://treffen\.example\.org/invite/([^<]+)</code>", made.text)
+    assert made.status == 200 and found is not None and "<svg" in made.text
+    token = found.group(1)
+    letter = await staff.request(
+        "POST", "/staff/invitations/letter", {"invite_token": token, "csrf_token": made.csrf()}
+    )
+    assert letter.status == 200 and letter.headers["Content-Type"] == "application/pdf"
+    listed = await staff.get("/staff/invitations")
+    invitation_id = re.search(r"/staff/invitations/(\d+)/withdraw", listed.text)
+    assert invitation_id is not None
+    withdrawn = await staff.post(f"/staff/invitations/{invitation_id.group(1)}/withdraw")
+    assert withdrawn.status == 303
+    dead = await seeded.get(f"/invite/{token}")
+    assert dead.status == 404 and "zurückgezogen" in await dead.text()
+    assert {r["action"] for r in rows(settings, "SELECT action FROM audit_log")} >= {
+        "leader_invited",
+        "leader_invitation_withdrawn",
+    }
+
+
+@pytest.mark.sqlite_only  # the command line's part; the services run on both backends above
+def test_leader_invite_on_the_command_line(
+    cli: Callable[..., CliResult],
+    tmp_path: Path,
+    smtp_receiver: tuple[int, list[Any]],  # noqa: F811
+) -> None:
+    assert (
+        cli("contact-point", "add", "KISS Nord", "--slug", "kiss-nord", "--phone", "0911 234567").returncode
+        == 0
+    )
+    letter = tmp_path / "brief.pdf"
+    made = cli("leader-invite", "--contact-point", "kiss-nord", "--letter", str(letter), "--json")
+    assert made.returncode == 0, made.stderr
+    data = made.json()
+    assert data["invite_url"].startswith("https://treffen.example.org/invite/") and data["emailed_to"] is None
+    pdf = pdfium.PdfDocument(letter.read_bytes())
+    text = pdf[0].get_textpage().get_text_range()
+    assert "KISS Nord" in text and data["invite_url"].removeprefix("https://")[:30] in text.replace(
+        "\r\n", ""
+    )
+    pdf.close()
+    for args, message in (
+        (("--valid-days", "0"), "meetkit: Fehler: Eine Einladung gilt 1 bis 90 Tage."),
+        (
+            ("--contact-point", "gibt-es-nicht"),
+            "meetkit: Fehler: Keine Kontaktstelle mit der Kurzbezeichnung 'gibt-es-nicht'.",
+        ),
+        (
+            ("--email", "keine-adresse"),
+            "meetkit: Fehler: Diese E-Mail-Adresse sieht nicht richtig aus. Bitte prüfen Sie sie.",
+        ),
+    ):
+        refused = cli("leader-invite", "--contact-point", "kiss-nord", *args)
+        assert refused.returncode == 2 and refused.stderr.strip() == message
+    port, received = smtp_receiver
+    smtp = {"MEETKIT_SMTP_URL": f"smtp://127.0.0.1:{port}?from=meetkit@kiss.example"}
+    mailed = cli(
+        "leader-invite",
+        "--contact-point",
+        "kiss-nord",
+        "--email",
+        "leitung@example.org",
+        "--json",
+        extra_env=smtp,
+    )
+    assert mailed.json()["emailed_to"] == "leitung@example.org"
+    body = email.message_from_bytes(received[0].content, policy=default).get_body().get_content()  # type: ignore[union-attr]
+    assert mailed.json()["invite_url"] in body and "0911 234567" in body
+    english = cli(
+        "leader-invite", "--contact-point", "kiss-nord", "--no-qr", extra_env={"LANG": "en_GB.UTF-8"}
+    )
+    assert english.stdout.startswith("Invitation 3 for KISS Nord, valid once until")
+    listed = cli("group", "list", "--json").json()["groups"]
+    assert listed == []  # nothing but invitations was made
