@@ -71,3 +71,20 @@ def render_document(sheets: Sequence[SheetData], layout: Layout = "a4", lang: La
 def render_pdf(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None) -> bytes:
     """One PDF with one page per sheet (or per page of four cards)."""
     return bytes(render_document(sheets, layout, lang).write_pdf())
+
+
+@functools.lru_cache(maxsize=4)
+def _stylesheet(path: str) -> CSS:
+    """A page's own stylesheet, parsed once per process."""
+    from weasyprint import CSS
+
+    return CSS(filename=path, font_config=_engine()[0])
+
+
+def render_page_pdf(html: str, stylesheet: str) -> bytes:
+    """A PDF of one of meetkit's other printed pages (the loan form) with the sheet font and its stylesheet."""
+    from weasyprint import HTML
+
+    fonts, css = _engine()
+    document = HTML(string=html, base_url=TEMPLATE_DIR.as_uri() + "/")
+    return bytes(document.write_pdf(stylesheets=[css[0], _stylesheet(stylesheet)], font_config=fonts))

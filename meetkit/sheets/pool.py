@@ -102,6 +102,19 @@ class SheetRenderer:
                     raise
         raise AssertionError("unreachable")
 
+    async def page_pdf(self, html: str, stylesheet: Path) -> bytes:
+        """Render another printed page (the loan form) in a worker, like a sheet; retried once likewise."""
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            pool = self._executor()
+            try:
+                return await loop.run_in_executor(pool, pdf.render_page_pdf, html, str(stylesheet))
+            except BrokenProcessPool:
+                self._discard_broken(pool)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     async def batch(
         self,
         sheets: Sequence[SheetData],

@@ -19,6 +19,7 @@ from meetkit.web import (
     attendance,
     dialin,
     events,
+    group_tablet,
     health,
     kiosk,
     pages,
@@ -26,6 +27,9 @@ from meetkit.web import (
     sheets,
     staff_admin,
     staff_auth,
+    staff_inventory,
+    staff_loan_report,
+    staff_loans,
     staff_pages,
 )
 from meetkit.web.accesslog import access_log_flusher
@@ -55,6 +59,10 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_auth,
     staff_pages,
     staff_admin,
+    staff_loan_report,  # before staff_loans: /staff/loans/report is no loan number
+    staff_loans,
+    staff_inventory,
+    group_tablet,
 ]
 
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput, Unauthorized
 from meetkit.qr import qr_svg
-from meetkit.services import accounts
+from meetkit.services import accounts, loans
 from meetkit.web.keys import DATABASE, SIGN_IN
 from meetkit.web.staff_session import current_session, form_text, render, scope, set_session_cookie, with_lang
 
@@ -29,9 +29,11 @@ async def root(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/staff/", name="staff_home")
 async def home(request: web.Request) -> web.StreamResponse:
-    """The start page: the contact points this person may see."""
-    found = await accounts.visible_contact_points(request.app[DATABASE], scope(request))
-    return render(request, "home.html", contact_points=found)
+    """The start page: the contact points this person may see, and loans whose device is overdue."""
+    db = request.app[DATABASE]
+    found = await accounts.visible_contact_points(db, scope(request))
+    overdue = await loans.overdue_loans(db, scope(request))
+    return render(request, "home.html", contact_points=found, overdue_loans=overdue)
 
 
 async def _account_page(
