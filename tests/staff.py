@@ -70,8 +70,8 @@ class StaffBrowser:
                     self.cookies[name] = morsel.value
                 else:
                     self.cookies.pop(name, None)
-        page = Page(response.status, await response.text(), response.headers)
-        if method == "GET" and page.status == 200:
+        page = Page(response.status, await response.text(errors="replace"), response.headers)  # PDFs too
+        if method == "GET" and page.status == 200 and response.content_type == "text/html":  # not downloads
             self.last = page
         return page
 
