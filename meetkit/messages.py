@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from meetkit.rendering import DEFAULT_LANGUAGE, translations
 
-PATTERN_CATALOG = "cli.po"  # English for domain messages with values: `{name}` marks each value
+# English for domain messages with values (`{name}` marks each value) comes from every feature's catalog.
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TRANSLATED_VALUES = frozenset({"label", "weekday", "other_weekday", "day", "rule"})  # German text, not data
 _WEEKDAYS = re.compile(r"\b(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b")
@@ -41,16 +41,22 @@ def translate_message(message: str, lang: str) -> str:
 
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str, int]]:
-    """The catalog's messages with `{name}` values as patterns, the most specific (most literal text) first."""
+    """Every catalog's messages with `{name}` values as patterns, the most specific (most literal text) first."""
     found = []
-    with (resources.files("meetkit") / "locale" / "en" / PATTERN_CATALOG).open("rb") as po:
-        for entry in read_po(po, locale="en"):
-            if not isinstance(entry.id, str) or not entry.string or not _PLACEHOLDER.search(entry.id):
-                continue
-            parts = _PLACEHOLDER.split(entry.id)  # literal, name, literal, name, ..., literal
-            regex = "".join(
-                re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-            )
-            literal = sum(len(part) for part in parts[::2])
-            found.append((re.compile(regex, re.DOTALL), str(entry.string), literal))
+    folder = resources.files("meetkit") / "locale" / "en"
+    for catalog in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if not catalog.name.endswith(".po"):
+            continue
+        with catalog.open("rb") as po:
+            for entry in read_po(po, locale="en"):
+                if not isinstance(entry.id, str) or not entry.string or not _PLACEHOLDER.search(entry.id):
+                    continue
+                parts = _PLACEHOLDER.split(entry.id)  # literal, name, literal, name, ..., literal
+                if len(set(parts[1::2])) != len(parts[1::2]):
+                    continue  # a name twice is no pattern
+                regex = "".join(
+                    re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+                )
+                literal = sum(len(part) for part in parts[::2])
+                found.append((re.compile(regex, re.DOTALL), str(entry.string), literal))
     return sorted(found, key=lambda item: -item[2])

@@ -72,7 +72,7 @@ class StaffBrowser:
                 else:
                     self.cookies.pop(name, None)
         page = Page(response.status, await response.text(errors="replace"), response.headers)  # PDFs too
-        if method == "GET" and page.status == 200:
+        if method == "GET" and page.status == 200 and response.content_type == "text/html":  # not downloads
             self.last = page
         return page
 

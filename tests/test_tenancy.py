@@ -19,7 +19,7 @@ import pytest
 
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import accounts, api_tokens, devices, directory, invitations
+from meetkit.services import accounts, api_tokens, devices, directory, inventory, invitations, loans
 from meetkit.web.keys import DATABASE, SETTINGS
 from tests.conftest import CliResult
 from tests.dbtools import rows
@@ -126,6 +126,9 @@ STAFF_ROUTES = {
     "staff_contact_point_add": "admin",
     # leader invitations (issue 12): the list shows one's own contact points only (tests/test_invites_staff.py)
     "staff_invitations": "signed-in",
+    # loans (issue 17): lists and forms that show only one's own contact points' devices and loans
+    "staff_inventory": "signed-in",
+    "staff_loans": "signed-in",
 }
 
 
@@ -171,6 +174,7 @@ SNAPSHOT_TABLES = (
     "devices",
     "audit_log",
     "leader_invitations",
+    "loans",  # loans (issue 17)
 )
 
 
@@ -249,6 +253,10 @@ class StaffWorld:
     target_account: int  # an account the admin probes disable and reset (neither the admin nor the member)
     sued_invitation: int  # leader invitations (issue 12): an open one of kiss-sued, and its token
     sued_invitation_token: str
+    # loans (issue 17): kiss-sued's laptop, a running loan of it and a planned one
+    sued_device: int = 0
+    sued_loan: int = 0
+    sued_planned_loan: int = 0
 
 
 @dataclass(frozen=True)
@@ -274,6 +282,40 @@ STAFF_PROBES: dict[str, StaffProbe] = {
     "staff_invitation_withdraw": StaffProbe(
         "POST", lambda w: f"/staff/invitations/{w.sued_invitation}/withdraw", own_status=303
     ),
+    # loans (issue 17)
+    "staff_device": StaffProbe("GET", lambda w: f"/staff/devices/{w.sued_device}"),
+    "staff_loan": StaffProbe("GET", lambda w: f"/staff/loans/{w.sued_loan}"),
+    "staff_loan_form": StaffProbe("GET", lambda w: f"/staff/loans/{w.sued_loan}/form.pdf"),
+    "staff_loan_report": StaffProbe("GET", lambda w: "/staff/loans/report?contact_point=kiss-sued"),
+    "staff_loan_report_csv": StaffProbe("GET", lambda w: "/staff/loans/report.csv?contact_point=kiss-sued"),
+    "staff_loan_tablet": StaffProbe("POST", lambda w: f"/staff/loans/{w.sued_loan}/tablet"),
+    "staff_device_change": StaffProbe(
+        "POST",
+        lambda w: f"/staff/devices/{w.sued_device}",
+        lambda w: {"label": "Laptop 2", "kind": "laptop"},
+        303,
+    ),
+    "staff_inventory_add": StaffProbe(
+        "POST",
+        lambda w: "/staff/inventory",
+        lambda w: {"contact_point": "kiss-sued", "label": "Kamera", "kind": "camera"},
+        303,
+    ),
+    "staff_loan_add": StaffProbe(
+        "POST",
+        lambda w: "/staff/loans",
+        lambda w: {
+            "device": str(w.sued_device),
+            "group": str(w.sued_group),
+            "starts_on": str(dt.date.today() + dt.timedelta(days=100)),
+            "ends_on": str(dt.date.today() + dt.timedelta(days=101)),
+        },
+        303,
+    ),
+    "staff_loan_return": StaffProbe("POST", lambda w: f"/staff/loans/{w.sued_loan}/return", None, 303),
+    "staff_loan_cancel": StaffProbe(
+        "POST", lambda w: f"/staff/loans/{w.sued_planned_loan}/cancel", None, 303
+    ),
 }
 
 
@@ -283,7 +325,29 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
     await new_account(client, settings, "ziel@example.org", contact_points=("kiss-sued",))
     target = next(a for a in await accounts.list_accounts(db, OPERATOR) if a.login == "ziel@example.org")
     invited = await invitations.create_invitation(db, settings, OPERATOR, "kiss-sued")
-    return StaffWorld(sued.group.id, target.id, invited.invitation.id, invited.token)
+    # loans (issue 17)
+    laptop = await inventory.add_item(db, OPERATOR, "kiss-sued", "Laptop Süd", "laptop")
+    today = loans.today_local()
+    running = await loans.lend(
+        db, OPERATOR, laptop.id, sued.group.id, str(today), str(today + dt.timedelta(days=3))
+    )
+    planned = await loans.lend(
+        db,
+        OPERATOR,
+        laptop.id,
+        sued.group.id,
+        str(today + dt.timedelta(days=10)),
+        str(today + dt.timedelta(days=12)),
+    )
+    return StaffWorld(
+        sued.group.id,
+        target.id,
+        invited.invitation.id,
+        invited.token,
+        laptop.id,
+        running.loan.id,
+        planned.loan.id,
+    )
 
 
 def _fill(template: str, world: StaffWorld) -> str:

@@ -1,4 +1,4 @@
-"""`meetkit device add|pair|list|revoke`: tablets that run the kiosk page of a contact point."""
+"""`meetkit device add|pair|list|revoke`: a contact point's inventory; tablets run the kiosk page."""
 
 from __future__ import annotations
 
@@ -10,17 +10,19 @@ from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
-from meetkit.domain.devices import PAIRING_MINUTES
+from meetkit.domain.devices import KINDS, PAIRABLE_KINDS, PAIRING_MINUTES
 from meetkit.domain.scope import OPERATOR
 from meetkit.qr import qr_svg_document, qr_text
-from meetkit.services import devices
+from meetkit.services import devices, inventory
 from meetkit.services.devices import IssuedPairing
 from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
     """Add the `device` command group."""
-    parser = subparsers.add_parser("device", help=_("Kiosk-Tablets verwalten"))
+    parser = subparsers.add_parser(
+        "device", help=_("Geräte der Kontaktstelle verwalten (Inventar, Kiosk-Tablets)")
+    )
     commands = parser.add_subparsers(dest="subcommand", required=True, metavar=_("UNTERBEFEHL"))
 
     add = commands.add_parser(
@@ -35,6 +37,14 @@ def register(subparsers: Any) -> None:
         metavar=_("KURZNAME"),
         help=_("die Kontaktstelle, der das Tablet gehört"),
     )
+    add.add_argument(
+        "--kind",
+        choices=tuple(KINDS),
+        default="tablet",
+        help=_("Art des Geräts (Vorgabe: tablet); nur tablet und laptop bekommen einen Kopplungslink"),
+    )
+    add.add_argument("--serial", metavar=_("NUMMER"), help=_("Seriennummer, wie sie auf dem Gerät steht"))
+    add.add_argument("--notes", metavar=_("TEXT"), help=_("Notizen zum Gerät (keine Namen von Personen)"))
     _pairing_options(add)
     add.set_defaults(handler=add_device)
 
@@ -112,9 +122,25 @@ def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPa
 
 
 async def add_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
-    """Register a tablet and print its pairing link."""
+    """Add a device to the inventory; a tablet or laptop also gets its pairing link."""
+    if args.kind not in PAIRABLE_KINDS:
+        device = await inventory.add_item(
+            db, OPERATOR, args.contact_point, args.name, args.kind, args.serial, args.notes
+        )
+        line = _("Gerät {number}: {name} ({kind})").format(
+            number=device.id, name=device.name, kind=_(KINDS[device.kind])
+        )
+        emit(args, {"device": devices.device_json(device)}, [line])
+        return 0
     issued = await devices.add_device(
-        db, OPERATOR, args.name, args.contact_point, valid_minutes=args.valid_minutes
+        db,
+        OPERATOR,
+        args.name,
+        args.contact_point,
+        valid_minutes=args.valid_minutes,
+        kind=args.kind,
+        serial_number=args.serial,
+        notes=args.notes,
     )
     _emit_pairing(args, settings, issued)
     return 0
@@ -134,7 +160,10 @@ async def list_devices(args: argparse.Namespace, settings: Settings, db: Databas
     emit(
         args,
         {"devices": data},
-        [f"{d['id']}\t{d['name']}\t{d.get('contact_point', '')}\t{_state(d)}" for d in data],
+        [
+            f"{d['id']}\t{d['name']}\t{_(KINDS[str(d['kind'])])}\t{d.get('contact_point', '')}\t{_state(d)}"
+            for d in data
+        ],
     )
     return 0
 

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from meetkit.config import Settings
 from meetkit.domain import ids
 from meetkit.domain.devices import (
+    KINDS,
     MAX_PAIRING_MINUTES,
     PAIRING_MINUTES,
     Device,
+    clean_kind,
+    clean_notes,
+    clean_serial,
     pairing_expiry,
     pairing_open,
 )
@@ -77,6 +81,9 @@ def device_json(
         "pairing_expires_at": device.pairing_expires_at,
         "revoked_at": device.revoked_at,
         "created_at": device.created_at,
+        "kind": device.kind,
+        "serial_number": device.serial_number,
+        "notes": device.notes,
     }
     if contact_point is not None:
         data["contact_point"] = contact_point.slug
@@ -97,16 +104,32 @@ async def add_device(
     *,
     valid_minutes: int = PAIRING_MINUTES,
     now: dt.datetime | None = None,
+    kind: str = "tablet",
+    serial_number: str | None = None,
+    notes: str | None = None,
 ) -> IssuedPairing:
-    """Register a tablet of a contact point and open its one-time pairing link."""
+    """Register a tablet (or laptop) of a contact point and open its one-time pairing link."""
     name = clean_name(name, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH)
+    kind, serial_number, notes = clean_kind(kind), clean_serial(serial_number), clean_notes(notes)
+    if kind not in ("tablet", "laptop"):
+        raise InvalidInput(f"Nur Tablets und Laptops werden gekoppelt, kein Gerät der Art '{kind}'.")
     expires = pairing_expiry(now or now_utc(), _minutes(valid_minutes))
     token = ids.new_secret_token()
 
     def insert(conn: Connection) -> Device:
         contact_point = directory.scoped_contact_point(conn, scope, contact_point_slug)
-        device = devices.insert(conn, contact_point.id, name, ids.hash_secret(token), expires)
-        record_in(conn, scope.actor, "device_added", f"#{device.id} {device.name}")
+        device = devices.insert(
+            conn,
+            contact_point.id,
+            name,
+            ids.hash_secret(token),
+            expires,
+            kind=kind,
+            serial_number=serial_number,
+            notes=notes,
+        )
+        # ids only: the label and notes are free text, which the audit log never copies
+        record_in(conn, scope.actor, "device_added", f"#{device.id} {KINDS[kind]}")
         return device
 
     return IssuedPairing(await db.write(insert), token)
@@ -128,8 +151,12 @@ async def new_pairing(
         device = scoped_device(conn, scope, reference)
         if device.revoked:
             raise InvalidInput(f"Das Tablet '{device.name}' ist abgemeldet; bitte ein neues anlegen.")
+        if not device.pairable:
+            raise InvalidInput(
+                f"Nur Tablets und Laptops werden gekoppelt, kein Gerät der Art '{device.kind}'."
+            )
         devices.open_pairing(conn, device.id, ids.hash_secret(token), expires)
-        record_in(conn, scope.actor, "device_pairing_opened", f"#{device.id} {device.name}")
+        record_in(conn, scope.actor, "device_pairing_opened", f"#{device.id}")
         found = devices.by_id(conn, device.id)
         assert found is not None
         return found
@@ -209,7 +236,7 @@ async def revoke_device(db: Database, scope: Scope, reference: str | int) -> Dev
         if device.revoked:
             raise InvalidInput(f"Das Tablet '{device.name}' ist schon abgemeldet.")
         devices.revoke(conn, device.id)
-        record_in(conn, scope.actor, "device_revoked", f"#{device.id} {device.name}")
+        record_in(conn, scope.actor, "device_revoked", f"#{device.id}")
         found = devices.by_id(conn, device.id)
         assert found is not None
         return found

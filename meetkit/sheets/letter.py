@@ -9,7 +9,7 @@ from markupsafe import Markup
 from meetkit.qr import qr_svg
 from meetkit.rendering import environment
 from meetkit.sheets.data import Lang
-from meetkit.sheets.pdf import render_html_pdf
+from meetkit.sheets.pdf import render_page_pdf
 from meetkit.sheets.view import printed_link
 
 
@@ -41,4 +41,4 @@ def letter_html(data: LetterData, stylesheets: tuple[str, ...] = ()) -> str:
 
 def letter_pdf(data: LetterData) -> bytes:
     """The letter as a one-page A4 PDF (runs in a sheet worker process)."""
-    return render_html_pdf(letter_html(data))
+    return render_page_pdf(letter_html(data))

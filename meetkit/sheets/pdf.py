@@ -73,12 +73,20 @@ def render_pdf(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | 
     return bytes(render_document(sheets, layout, lang).write_pdf())
 
 
-def render_html_pdf(html: str) -> bytes:
-    """A PDF of any page written for the sheet stylesheet (the invitation letter), with the sheets' fonts."""
+@functools.lru_cache(maxsize=4)
+def _stylesheet(path: str) -> CSS:
+    """A page's own stylesheet, parsed once per process."""
+    from weasyprint import CSS
+
+    return CSS(filename=path, font_config=_engine()[0])
+
+
+def render_page_pdf(html: str, stylesheet: str | None = None) -> bytes:
+    """A PDF of meetkit's other printed pages (letter, loan form): the sheet font, and their own stylesheet
+    or else the sheet's."""
     from weasyprint import HTML
 
     fonts, css = _engine()
-    document = HTML(string=html, base_url=TEMPLATE_DIR.as_uri() + "/").render(
-        stylesheets=css, font_config=fonts
-    )
-    return bytes(document.write_pdf())
+    sheets = [css[0], _stylesheet(stylesheet)] if stylesheet else css
+    document = HTML(string=html, base_url=TEMPLATE_DIR.as_uri() + "/")
+    return bytes(document.write_pdf(stylesheets=sheets, font_config=fonts))

@@ -6,7 +6,7 @@ import asyncio
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -88,30 +88,32 @@ class SheetRenderer:
             self._pool = None
             broken.shutdown(wait=False, cancel_futures=True)
 
-    async def pdf(
-        self, sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None
-    ) -> bytes:
-        """Render a few sheets (one document) in a worker; tried once more in a fresh pool if a worker died."""
+    async def _in_worker(self, render: Callable[..., bytes], *args: object) -> bytes:
+        """Run `render(*args)` in a worker; tried once more in a fresh pool if a worker died."""
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
             pool = self._executor()
             try:
-                return await loop.run_in_executor(pool, pdf.render_pdf, list(sheets), layout, lang)
+                return await loop.run_in_executor(pool, render, *args)
             except BrokenProcessPool:
                 self._discard_broken(pool)
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
+    async def pdf(
+        self, sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None
+    ) -> bytes:
+        """Render a few sheets (one document) in a worker."""
+        return await self._in_worker(pdf.render_pdf, list(sheets), layout, lang)
+
     async def letter(self, data: LetterData) -> bytes:
-        """Render a leader's invitation letter in a worker (a fresh pool if a worker died)."""
-        loop = asyncio.get_running_loop()
-        pool = self._executor()
-        try:
-            return await loop.run_in_executor(pool, letter.letter_pdf, data)
-        except BrokenProcessPool:
-            self._discard_broken(pool)
-            raise
+        """Render a leader's invitation letter in a worker."""
+        return await self._in_worker(letter.letter_pdf, data)
+
+    async def page_pdf(self, html: str, stylesheet: Path | None = None) -> bytes:
+        """Render another printed page (the loan form) in a worker, with its own stylesheet if it has one."""
+        return await self._in_worker(pdf.render_page_pdf, html, str(stylesheet) if stylesheet else None)
 
     async def batch(
         self,

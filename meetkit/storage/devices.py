@@ -1,4 +1,4 @@
-"""SQL for kiosk tablets: device and pairing tokens are kept only as hashes."""
+"""SQL for a contact point's devices (kiosk tablets among them): device and pairing tokens only as hashes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from meetkit.domain.devices import Device
 from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
-_COLUMNS = "id, contact_point_id, name, paired_at, pairing_expires_at, revoked, revoked_at, created_at"
+_COLUMNS = (
+    "id, contact_point_id, name, paired_at, pairing_expires_at, revoked, revoked_at, created_at,"
+    " kind, serial_number, notes"
+)
 
 
 def _row(row: Row) -> Device:
@@ -19,17 +22,28 @@ def _row(row: Row) -> Device:
         revoked=bool(row["revoked"]),
         revoked_at=row["revoked_at"],
         created_at=row["created_at"],
+        kind=row["kind"],
+        serial_number=row["serial_number"],
+        notes=row["notes"],
     )
 
 
 def insert(
-    conn: Connection, contact_point_id: int, name: str, pairing_hash: str, pairing_expires_at: str
+    conn: Connection,
+    contact_point_id: int,
+    name: str,
+    pairing_hash: str | None,
+    pairing_expires_at: str | None,
+    *,
+    kind: str = "tablet",
+    serial_number: str | None = None,
+    notes: str | None = None,
 ) -> Device:
-    """Store a new, not yet paired device with its open pairing link."""
+    """Store a new, not yet paired device (with its open pairing link, if it gets one)."""
     cursor = conn.execute(
-        "INSERT INTO devices (contact_point_id, name, pairing_hash, pairing_expires_at, revoked, created_at)"
-        " VALUES (?, ?, ?, ?, FALSE, ?) RETURNING id",
-        (contact_point_id, name, pairing_hash, pairing_expires_at, utc_now()),
+        "INSERT INTO devices (contact_point_id, name, pairing_hash, pairing_expires_at, revoked, created_at,"
+        " kind, serial_number, notes) VALUES (?, ?, ?, ?, FALSE, ?, ?, ?, ?) RETURNING id",
+        (contact_point_id, name, pairing_hash, pairing_expires_at, utc_now(), kind, serial_number, notes),
     )
     found = by_id(conn, int(cursor.fetchone()[0]))
     assert found is not None
@@ -96,4 +110,14 @@ def revoke(conn: Connection, device_id: int) -> None:
         "UPDATE devices SET revoked = TRUE, revoked_at = ?, pairing_hash = NULL, pairing_expires_at = NULL"
         " WHERE id = ? AND revoked = FALSE",
         (utc_now(), device_id),
+    )
+
+
+def update_details(
+    conn: Connection, device_id: int, name: str, kind: str, serial_number: str | None, notes: str | None
+) -> None:
+    """Change a device's label, kind, serial number and notes."""
+    conn.execute(
+        "UPDATE devices SET name = ?, kind = ?, serial_number = ?, notes = ? WHERE id = ?",
+        (name, kind, serial_number, notes, device_id),
     )

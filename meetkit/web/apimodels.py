@@ -234,6 +234,9 @@ class Device(Answer):
     pairing_expires_at: Timestamp | None
     revoked_at: Timestamp | None
     created_at: Timestamp
+    kind: Annotated[str, Field(description="tablet, laptop, speaker, camera, microphone or other")]
+    serial_number: str | None
+    notes: str | None
 
 
 class ListedDevice(Device):

@@ -19,6 +19,7 @@ from meetkit.web import (
     attendance,
     dialin,
     events,
+    group_tablet,
     guest_links,
     health,
     invitations,
@@ -29,7 +30,10 @@ from meetkit.web import (
     sheets,
     staff_admin,
     staff_auth,
+    staff_inventory,
     staff_invitations,
+    staff_loan_report,
+    staff_loans,
     staff_pages,
 )
 from meetkit.web.accesslog import access_log_flusher
@@ -63,6 +67,10 @@ ROUTE_MODULES: list[ModuleType] = [
     leader,
     guest_links,
     staff_invitations,
+    staff_loan_report,  # before staff_loans: /staff/loans/report is no loan number
+    staff_loans,
+    staff_inventory,
+    group_tablet,
 ]
 
 

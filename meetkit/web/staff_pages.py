@@ -9,7 +9,7 @@ from aiohttp import web
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput, Unauthorized
 from meetkit.qr import qr_svg
-from meetkit.services import accounts
+from meetkit.services import accounts, loans
 from meetkit.web.keys import DATABASE, SIGN_IN
 from meetkit.web.staff_session import (
     cached_page,
@@ -37,13 +37,16 @@ async def root(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/staff/", name="staff_home")
 async def home(request: web.Request) -> web.StreamResponse:
-    """The start page: the contact points this person may see."""
+    """The start page: the contact points this person may see, and loans whose device is overdue."""
+    today = loans.today_local()
 
     async def make() -> web.Response:
-        found = await accounts.visible_contact_points(request.app[DATABASE], scope(request))
-        return render(request, "home.html", contact_points=found, typed={})
+        db, who = request.app[DATABASE], scope(request)
+        found = await accounts.visible_contact_points(db, who)
+        overdue = await loans.overdue_loans(db, who, today=today)
+        return render(request, "home.html", contact_points=found, overdue_loans=overdue, typed={})
 
-    return await cached_page(request, "home", make)
+    return await cached_page(request, f"home:{today.isoformat()}", make)  # a loan runs late at midnight
 
 
 async def _account_page(
