@@ -123,6 +123,8 @@ STAFF_ROUTES = {
     "staff_account_reset": "admin",
     "staff_settings": "admin",
     "staff_audit": "admin",
+    # staffgroups: the group list filters by scope itself (tests/test_staff_groups.py checks it)
+    "staff_groups": "signed-in",
 }
 
 
@@ -243,6 +245,7 @@ class StaffWorld:
 
     sued_group: int
     target_account: int  # an account the admin probes disable and reset (neither the admin nor the member)
+    sued_leader_token: str = ""  # the leader token of sued_group (staffgroups: the leader letter)
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,55 @@ class StaffProbe:
 
 # Staff pages about one contact point's groups, tablets, sheets, loans or reports: one probe each, in the
 # order they run (a page that changes something comes after the pages that only read it).
-STAFF_PROBES: dict[str, StaffProbe] = {}
+STAFF_PROBES: dict[str, StaffProbe] = {
+    # staffgroups: the group list's "new group", one group's page, its schedule, links, sheets and life
+    "staff_group_add": StaffProbe(
+        "POST", lambda w: "/staff/groups", lambda w: {"name": "Fremd", "contact_point": "kiss-sued"}
+    ),
+    "staff_group": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}"),
+    "staff_group_sheet": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}/sheet?layout=cards"),
+    "staff_group_sheet_pdf": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}/sheet.pdf"),
+    "staff_group_leader_letter": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/leader-letter",
+        lambda w: {"token": w.sued_leader_token},
+    ),
+    "staff_group_schedule": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/schedule",
+        lambda w: {"frequency": "weekly", "weekday": "4", "start": "19:00", "duration": "90"},
+        303,
+    ),
+    "staff_group_schedule_date": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/schedule/date",
+        lambda w: {"action": "cancel", "cancel_date": _future(4, 2).isoformat()},
+        303,
+    ),
+    "staff_group_schedule_clear": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/schedule/clear", None, 303
+    ),
+    "staff_group_leader_link": StaffProbe("POST", lambda w: f"/staff/groups/{w.sued_group}/leader-link"),
+    "staff_group_renew": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/renew", lambda w: {"confirm": "yes"}
+    ),
+    "staff_group_rename": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/rename", lambda w: {"name": "Trauercafé Mitte"}, 303
+    ),
+    "staff_group_archive": StaffProbe("POST", lambda w: f"/staff/groups/{w.sued_group}/archive", None, 303),
+    "staff_group_reactivate": StaffProbe("POST", lambda w: f"/staff/groups/{w.sued_group}/reactivate"),
+    "staff_group_delete_form": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}/delete"),
+    "staff_group_delete": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/delete", lambda w: {"confirm": "yes"}, 303
+    ),
+    "staff_contact_point_settings": StaffProbe("GET", lambda w: "/staff/contact-points/kiss-sued/settings"),
+    "staff_contact_point_settings_save": StaffProbe(
+        "POST",
+        lambda w: "/staff/contact-points/kiss-sued/settings",
+        lambda w: {"name": "KISS Süd", "phone": "0911 1", "show_group_names": "no", "rules": "Handys aus."},
+        303,
+    ),
+}
 
 
 async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
@@ -265,7 +316,7 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
     sued = await directory.add_group(db, settings, OPERATOR, "Trauercafé Süd", "kiss-sued")
     await new_account(client, settings, "ziel@example.org", contact_points=("kiss-sued",))
     target = next(a for a in await accounts.list_accounts(db, OPERATOR) if a.login == "ziel@example.org")
-    return StaffWorld(sued.group.id, target.id)
+    return StaffWorld(sued.group.id, target.id, sued.leader_token)
 
 
 def _fill(template: str, world: StaffWorld) -> str:

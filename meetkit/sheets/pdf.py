@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from meetkit.sheets.data import Lang, Layout, SheetData
 from meetkit.sheets.fonts import font_face_css
 from meetkit.sheets.html import SHEET_CSS, TEMPLATE_DIR, render_html
+from meetkit.sheets.letter import LeaderLetter, render_letter_html
 
 if TYPE_CHECKING:
     from weasyprint import CSS, Document
@@ -29,6 +30,24 @@ def _engine() -> tuple[FontConfiguration, list[CSS]]:
         CSS(filename=str(SHEET_CSS), font_config=fonts),
     ]
     return fonts, css
+
+
+@functools.lru_cache(maxsize=1)
+def _letter_css() -> CSS:
+    """The leader letter's stylesheet, parsed once per process."""
+    from weasyprint import CSS
+
+    fonts, _ = _engine()
+    return CSS(filename=str(SHEET_CSS.with_name("letter.css")), font_config=fonts)
+
+
+def render_letter_pdf(letter: LeaderLetter) -> bytes:
+    """The "Ihr Leitungs-Link" letter as a one-page PDF."""
+    from weasyprint import HTML
+
+    fonts, css = _engine()
+    html = HTML(string=render_letter_html(letter), base_url=TEMPLATE_DIR.as_uri() + "/")
+    return bytes(html.render(stylesheets=[css[0], _letter_css()], font_config=fonts).write_pdf())
 
 
 def warm_up() -> None:

@@ -6,14 +6,17 @@ import asyncio
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any, TypeVar
 
 from meetkit.sheets import pdf
 from meetkit.sheets.data import Lang, Layout, SheetData
+from meetkit.sheets.letter import LeaderLetter
 
+T = TypeVar("T")
 CHUNK_SIZE = 25  # sheets per WeasyPrint document in a batch: amortises fonts, bounds memory
 
 
@@ -87,20 +90,28 @@ class SheetRenderer:
             self._pool = None
             broken.shutdown(wait=False, cancel_futures=True)
 
-    async def pdf(
-        self, sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None
-    ) -> bytes:
-        """Render a few sheets (one document) in a worker; tried once more in a fresh pool if a worker died."""
+    async def _in_worker(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(*args)` in a worker; tried once more in a fresh pool if a worker died."""
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
             pool = self._executor()
             try:
-                return await loop.run_in_executor(pool, pdf.render_pdf, list(sheets), layout, lang)
+                return await loop.run_in_executor(pool, work, *args)
             except BrokenProcessPool:
                 self._discard_broken(pool)
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    async def pdf(
+        self, sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None
+    ) -> bytes:
+        """Render a few sheets (one document) in a worker."""
+        return await self._in_worker(pdf.render_pdf, list(sheets), layout, lang)
+
+    async def letter(self, letter: LeaderLetter) -> bytes:
+        """Render a leader letter in a worker."""
+        return await self._in_worker(pdf.render_letter_pdf, letter)
 
     async def batch(
         self,
