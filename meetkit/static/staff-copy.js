@@ -3,16 +3,21 @@
 "use strict";
 document.querySelectorAll("button[data-copy]").forEach((button) => {
   const field = document.getElementById(button.dataset.copy);
-  if (!field || !navigator.clipboard) return;
+  if (!field) return;
   const label = button.textContent;
   button.hidden = false;
   button.addEventListener("click", async () => {
+    let copied = false;
     try {
       await navigator.clipboard.writeText(field.value);
-      button.textContent = button.dataset.copied;
+      copied = true;
     } catch {
-      field.select();
+      field.select(); // where the clipboard API is refused, copy the selection the older way
+      copied = document.execCommand("copy");
     }
-    setTimeout(() => { button.textContent = label; }, 2500);
+    if (copied) {
+      button.textContent = button.dataset.copied;
+      setTimeout(() => { button.textContent = label; }, 2500);
+    }
   });
 });

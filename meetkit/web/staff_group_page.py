@@ -21,6 +21,7 @@ from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
 from meetkit.web.pages import group_pin_groups
 from meetkit.web.schedule_form import entered_from
+from meetkit.web.security import default_csp, with_own_scripts
 from meetkit.web.sheets import layout_of, pdf_response
 from meetkit.web.staff_session import form_text, render, scope
 
@@ -51,7 +52,7 @@ async def group_page_response(
     group = details.view.group
     link = member_url(settings.public_url, group.member_code)
     schedule = details.schedule.schedule
-    return render(
+    response = render(
         request,
         "group.html",
         error=error,
@@ -68,6 +69,8 @@ async def group_page_response(
         entered=schedule_entered if schedule_entered is not None else entered_from(schedule),
         **extra,
     )
+    response.headers["Content-Security-Policy"] = with_own_scripts(default_csp(settings.jitsi_url))
+    return response
 
 
 async def show_issued_link(
