@@ -14,6 +14,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from meetkit.domain.group_rules import DEFAULT_RULES
+
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"  # German is the source language of every message
 
@@ -64,4 +66,5 @@ def environment() -> jinja2.Environment:
         auto_reload=False,  # templates ship with the package: no stat() per render (six per member page)
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["default_rules"] = DEFAULT_RULES  # member pages and sheets show the same rules
     return env

@@ -29,6 +29,7 @@ class Page:
     status: int
     text: str
     headers: Any
+    body: bytes = b""  # the raw answer (a PDF's bytes; `text` is its lossy decoding)
 
     @property
     def location(self) -> str | None:
@@ -71,9 +72,15 @@ class StaffBrowser:
                     self.cookies[name] = morsel.value
                 else:
                     self.cookies.pop(name, None)
-        page = Page(response.status, await response.text(errors="replace"), response.headers)  # PDFs too
-        if method == "GET" and page.status == 200 and response.content_type == "text/html":  # not downloads
-            self.last = page
+        body = await response.read()
+        page = Page(
+            response.status,
+            body.decode(response.charset or "utf-8", errors="replace"),
+            response.headers,
+            body,
+        )
+        if method == "GET" and page.status == 200 and 'name="csrf_token"' in page.text:
+            self.last = page  # the page whose forms the next POST fills in (not a PDF or a printable sheet)
         return page
 
     async def get(self, path: str, **headers: str) -> Page:

@@ -129,6 +129,8 @@ STAFF_ROUTES = {
     # loans (issue 17): lists and forms that show only one's own contact points' devices and loans
     "staff_inventory": "signed-in",
     "staff_loans": "signed-in",
+    # staffgroups: the group list filters by scope itself (tests/test_staff_groups.py checks it)
+    "staff_groups": "signed-in",
 }
 
 
@@ -257,6 +259,7 @@ class StaffWorld:
     sued_device: int = 0
     sued_loan: int = 0
     sued_planned_loan: int = 0
+    sued_leader_token: str = ""  # the leader token of sued_group (staffgroups: the leader letter)
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,53 @@ STAFF_PROBES: dict[str, StaffProbe] = {
     "staff_loan_cancel": StaffProbe(
         "POST", lambda w: f"/staff/loans/{w.sued_planned_loan}/cancel", None, 303
     ),
+    # staffgroups: the group list's "new group", one group's page, its schedule, links, sheets and life
+    "staff_group_add": StaffProbe(
+        "POST", lambda w: "/staff/groups", lambda w: {"name": "Fremd", "contact_point": "kiss-sued"}
+    ),
+    "staff_group": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}"),
+    "staff_group_sheet": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}/sheet?layout=cards"),
+    "staff_group_sheet_pdf": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}/sheet.pdf"),
+    "staff_group_leader_letter": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/leader-letter",
+        lambda w: {"token": w.sued_leader_token},
+    ),
+    "staff_group_schedule": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/schedule",
+        lambda w: {"frequency": "weekly", "weekday": "4", "start": "19:00", "duration": "90"},
+        303,
+    ),
+    "staff_group_schedule_date": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/schedule/date",
+        lambda w: {"action": "cancel", "cancel_date": _future(4, 2).isoformat()},
+        303,
+    ),
+    "staff_group_schedule_clear": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/schedule/clear", None, 303
+    ),
+    "staff_group_leader_link": StaffProbe("POST", lambda w: f"/staff/groups/{w.sued_group}/leader-link"),
+    "staff_group_renew": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/renew", lambda w: {"confirm": "yes"}
+    ),
+    "staff_group_rename": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/rename", lambda w: {"name": "Trauercafé Mitte"}, 303
+    ),
+    "staff_group_archive": StaffProbe("POST", lambda w: f"/staff/groups/{w.sued_group}/archive", None, 303),
+    "staff_group_reactivate": StaffProbe("POST", lambda w: f"/staff/groups/{w.sued_group}/reactivate"),
+    "staff_group_delete_form": StaffProbe("GET", lambda w: f"/staff/groups/{w.sued_group}/delete"),
+    "staff_group_delete": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/delete", lambda w: {"confirm": "yes"}, 303
+    ),
+    "staff_contact_point_settings": StaffProbe("GET", lambda w: "/staff/contact-points/kiss-sued/settings"),
+    "staff_contact_point_settings_save": StaffProbe(
+        "POST",
+        lambda w: "/staff/contact-points/kiss-sued/settings",
+        lambda w: {"name": "KISS Süd", "phone": "0911 1", "show_group_names": "no", "rules": "Handys aus."},
+        303,
+    ),
 }
 
 
@@ -344,9 +394,10 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
         target.id,
         invited.invitation.id,
         invited.token,
-        laptop.id,
-        running.loan.id,
-        planned.loan.id,
+        sued_device=laptop.id,
+        sued_loan=running.loan.id,
+        sued_planned_loan=planned.loan.id,
+        sued_leader_token=sued.leader_token,
     )
 
 

@@ -1,16 +1,16 @@
-"""`meetkit group add|list|show|rotate`."""
+"""`meetkit group add|list|show|rotate|rename|archive|delete`."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.common import CommandError, add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import directory
+from meetkit.services import directory, group_changes
 from meetkit.storage.database import Database
 
 GROUP_HELP = N_("Nummer oder eindeutiger Name der Gruppe")
@@ -50,6 +50,28 @@ def register(subparsers: Any) -> None:
     rotate.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
     add_json_flag(rotate)
     rotate.set_defaults(handler=rotate_group)
+
+    rename = commands.add_parser("rename", help=_("eine Gruppe umbenennen"))
+    rename.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
+    rename.add_argument("name", metavar=_("NEUER_NAME"))
+    add_json_flag(rename)
+    rename.set_defaults(handler=rename_group)
+
+    archive = commands.add_parser(
+        "archive", help=_("eine Gruppe archivieren: ihre Links und ihre PIN gelten sofort nicht mehr")
+    )
+    archive.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
+    add_json_flag(archive)
+    archive.set_defaults(handler=archive_group)
+
+    delete = commands.add_parser(
+        "delete",
+        help=_("eine Gruppe löschen: Links, PIN und Termine sind weg, gezählte Treffen bleiben im Bericht"),
+    )
+    delete.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
+    delete.add_argument("--yes", action="store_true", help=_("ja, wirklich löschen (ohne Rückfrage)"))
+    add_json_flag(delete)
+    delete.set_defaults(handler=delete_group)
 
 
 LABELS = {
@@ -102,4 +124,46 @@ async def rotate_group(args: argparse.Namespace, settings: Settings, db: Databas
         "Der alte Link für Mitglieder, der alte Link für die Leitung und die alte PIN gelten nicht mehr."
     )
     emit(args, data, [*_lines(data), "", notice])
+    return 0
+
+
+async def rename_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Give a group a new name."""
+    group = await group_changes.rename_group(db, OPERATOR, args.group, args.name)
+    data = directory.group_json(settings, group)
+    emit(args, data, _lines(data))
+    return 0
+
+
+async def archive_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Archive a group: its links and PIN stop at once."""
+    group = await group_changes.archive_group(db, settings, OPERATOR, args.group)
+    emit(
+        args,
+        {"id": group.id, "name": group.name, "archived_at": group.archived_at},
+        [
+            _("Gruppe {id} ({name}) ist archiviert: ihre Links und ihre PIN gelten nicht mehr.").format(
+                id=group.id, name=group.name
+            )
+        ],
+    )
+    return 0
+
+
+async def delete_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Delete a group (only with --yes); its counted attendance stays in the reports."""
+    if not args.yes:
+        group = await directory.find_group(db, OPERATOR, args.group)
+        raise CommandError(
+            _(
+                "Gruppe {id} ({name}) würde mit ihren Links, ihrer PIN und ihren Terminen gelöscht; "
+                "gezählte Treffen bleiben im Bericht. Zum Löschen --yes angeben."
+            ).format(id=group.id, name=group.name)
+        )
+    group = await group_changes.delete_group(db, settings, OPERATOR, args.group)
+    emit(
+        args,
+        {"id": group.id, "name": group.name, "deleted": True},
+        [_("Gruppe {id} ({name}) ist gelöscht.").format(id=group.id, name=group.name)],
+    )
     return 0

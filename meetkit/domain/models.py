@@ -15,6 +15,7 @@ class ContactPoint:
     phone: str | None
     show_group_names: bool
     created_at: str
+    rules_text: str | None = None  # the group rules on member pages and sheets; None: the default rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class Group:
     contact_point_id: int | None
     created_at: str
     renewed_at: str | None
+    archived_at: str | None = None  # an archived group's links stopped working then
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,3 +48,10 @@ def clean_phone(text: str) -> str:
     if not _PHONE.fullmatch(cleaned):
         raise InvalidInput("Die Telefonnummer darf nur Ziffern, Leerzeichen, +, /, - und Klammern enthalten.")
     return cleaned
+
+
+def name_key(text: str) -> str:
+    """The key a name is searched and sorted by: casefolded, accents removed, spaces collapsed (`Ärger` -> `aerger`)."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATION))
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(plain.split())

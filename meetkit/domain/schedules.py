@@ -108,8 +108,7 @@ def make_schedule(
     if start.tzinfo is not None:
         raise InvalidInput("Die Anfangszeit ist eine Uhrzeit vor Ort, ohne Zeitzone.")
     start = start.replace(second=0, microsecond=0)
-    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
-        raise InvalidInput(f"Die Dauer muss zwischen 1 und {MAX_DURATION_MINUTES} Minuten liegen.")
+    check_duration(duration_minutes)
     if freq is Frequency.BIWEEKLY:
         if anchor is None:
             raise InvalidInput(
@@ -142,6 +141,13 @@ def make_schedule(
         extra_dates=extras,
         cancelled_dates=cancelled,
     )
+
+
+def check_duration(duration_minutes: int) -> int:
+    """Return the duration if it is 1 to MAX_DURATION_MINUTES minutes; raises InvalidInput."""
+    if not isinstance(duration_minutes, int) or not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise InvalidInput(f"Die Dauer muss zwischen 1 und {MAX_DURATION_MINUTES} Minuten liegen.")
+    return duration_minutes
 
 
 def clean_place(place: str | None) -> str | None:

@@ -21,7 +21,7 @@ from meetkit.domain.devices import (
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
-from meetkit.domain.numbers import is_ascii_number, parse_id
+from meetkit.domain.references import find_by_reference
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.services.audit import record_in
@@ -265,19 +265,17 @@ async def find_device(db: Database, scope: Scope, reference: str | int) -> Devic
 
 def scoped_device(conn: Connection, scope: Scope, reference: str | int) -> Device:
     """The device named by id or unique name; devices outside the scope are reported like unknown ones."""
-    reference = str(reference).strip()
-    if is_ascii_number(reference):
-        found = devices.by_id(conn, parse_id(reference, "Tablet"))
-        if found is None or not scope.allows(found.contact_point_id):
-            raise NotFound(f"Kein Tablet mit der Nummer {reference}.")
-        return found
-    named = devices.by_name(conn, clean_name(reference, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH))
-    matches = [d for d in named if scope.allows(d.contact_point_id)]
-    if not matches:
-        raise NotFound(f"Kein Tablet mit dem Namen '{reference}'.")
-    if len(matches) > 1:
-        numbers = ", ".join(str(d.id) for d in matches)
-        raise InvalidInput(
-            f"Mehrere Tablets heißen '{reference}' (Nummern {numbers}); bitte die Nummer angeben."
-        )
-    return matches[0]
+    return find_by_reference(
+        scope,
+        reference,
+        by_id=lambda number: devices.by_id(conn, number),
+        by_name=lambda name: devices.by_name(
+            conn, clean_name(name, "Der Name des Tablets", MAX_DEVICE_NAME_LENGTH)
+        ),
+        what="Tablet",
+        unknown_number=lambda text: NotFound(f"Kein Tablet mit der Nummer {text}."),
+        unknown_name=lambda text: NotFound(f"Kein Tablet mit dem Namen '{text}'."),
+        ambiguous=lambda text, numbers: InvalidInput(
+            f"Mehrere Tablets heißen '{text}' (Nummern {numbers}); bitte die Nummer angeben."
+        ),
+    )

@@ -12,7 +12,7 @@ from meetkit.domain.errors import Conflict, InvalidInput, LinkRenewed, NotFound
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import clean_name, clean_phone, clean_slug, slugify
-from meetkit.domain.numbers import is_ascii_number, parse_id
+from meetkit.domain.references import find_by_reference
 from meetkit.domain.scope import Scope
 from meetkit.services.audit import record_in
 from meetkit.storage import contact_points, dialin, groups
@@ -137,7 +137,7 @@ def insert_group_in(
     conn: Connection, settings: Settings, name: str, owner_id: int | None, leader_token: str
 ) -> Group:
     """Insert a group with a fresh random room, member code and (with dial-in) PIN inside a write."""
-    return _retry_collisions(
+    return retry_collisions(
         conn,
         lambda: groups.insert(
             conn,
@@ -177,24 +177,33 @@ async def rotate_group(db: Database, settings: Settings, scope: Scope, reference
 
     def renew(conn: Connection) -> Group:
         group = scoped_group(conn, scope, reference)
-        old_leader_hash = groups.leader_token_hash_of(conn, group.id)
-        renewed = _retry_collisions(
-            conn,
-            lambda: groups.renew_secrets(
-                conn,
-                group,
-                old_leader_hash,
-                room=groups.fresh_room(conn),
-                member_code=ids.new_member_code(),
-                member_code_hash_old=ids.hash_secret(group.member_code),
-                leader_token_hash=ids.hash_secret(leader_token),
-                pin=dialin.fresh_pin(conn, settings.pin_digits) if settings.dialin_enabled else None,
-            ),
-        )
+        require_active(group)
+        renewed = renew_secrets_in(conn, settings, group, leader_token)
         record_in(conn, scope.actor, "group_rotated", f"#{group.id} {group.name}")
         return renewed
 
     return IssuedGroup(await db.write(renew), leader_token)
+
+
+def renew_secrets_in(conn: Connection, settings: Settings, group: Group, leader_token: str | None) -> Group:
+    """Retire a group's room, member code, leader token and PIN and give it new ones.
+
+    With `leader_token` None the group gets a leader token nobody knows and no PIN (archiving, deleting)."""
+    old_leader_hash = groups.leader_token_hash_of(conn, group.id)
+    issue_pin = leader_token is not None and settings.dialin_enabled
+    return retry_collisions(
+        conn,
+        lambda: groups.renew_secrets(
+            conn,
+            group,
+            old_leader_hash,
+            room=groups.fresh_room(conn),
+            member_code=ids.new_member_code(),
+            member_code_hash_old=ids.hash_secret(group.member_code),
+            leader_token_hash=ids.hash_secret(leader_token or ids.new_secret_token()),
+            pin=dialin.fresh_pin(conn, settings.pin_digits) if issue_pin else None,
+        ),
+    )
 
 
 async def group_for_member_code(db: Database, typed_code: str) -> GroupView:
@@ -236,7 +245,7 @@ async def group_view(db: Database, group_id: int) -> GroupView:
 def _renewed_or_unknown(conn: Connection, kind: str, secret_hash: str) -> NotFound:
     group_id = groups.retired_group_id(conn, kind, secret_hash)
     found = groups.with_contact_point_by_id(conn, group_id) if group_id is not None else None
-    if found is None:
+    if found is None or found[0].archived_at is not None:  # deleted or archived: it just stopped
         return NotFound("Diesen Link gibt es nicht.")
     contact_point = found[1]
     return LinkRenewed(
@@ -261,25 +270,21 @@ def scoped_contact_point(conn: Connection, scope: Scope, slug: str) -> ContactPo
 
 def scoped_group(conn: Connection, scope: Scope, reference: str | int) -> Group:
     """The group named by id or unique name; groups outside the scope are reported exactly like unknown ones."""
-    reference = str(reference).strip()
-    if is_ascii_number(reference):
-        found = groups.by_id(conn, parse_id(reference, "Gruppe"))
-        if found is None or not scope.allows(found.contact_point_id):
-            raise NotFound(f"Keine Gruppe mit der Nummer {reference}.")
-        return found
-    named = groups.by_name(conn, clean_name(reference, "Der Gruppenname"))
-    matches = [g for g in named if scope.allows(g.contact_point_id)]
-    if not matches:
-        raise NotFound(f"Keine Gruppe mit dem Namen '{reference}'.")
-    if len(matches) > 1:
-        numbers = ", ".join(str(g.id) for g in matches)
-        raise InvalidInput(
-            f"Mehrere Gruppen heißen '{reference}' (Nummern {numbers}); bitte die Nummer angeben."
-        )
-    return matches[0]
+    return find_by_reference(
+        scope,
+        reference,
+        by_id=lambda number: groups.by_id(conn, number),
+        by_name=lambda name: groups.by_name(conn, clean_name(name, "Der Gruppenname")),
+        what="Gruppe",
+        unknown_number=lambda text: NotFound(f"Keine Gruppe mit der Nummer {text}."),
+        unknown_name=lambda text: NotFound(f"Keine Gruppe mit dem Namen '{text}'."),
+        ambiguous=lambda text, numbers: InvalidInput(
+            f"Mehrere Gruppen heißen '{text}' (Nummern {numbers}); bitte die Nummer angeben."
+        ),
+    )
 
 
-def _retry_collisions(conn: Connection, make: Callable[[], T]) -> T:
+def retry_collisions(conn: Connection, make: Callable[[], T]) -> T:
     """Call `make` again when a random value collided with a stored one (astronomically rare).
 
     Each try runs in a savepoint: PostgreSQL refuses every further statement of a transaction after an error
@@ -292,6 +297,12 @@ def _retry_collisions(conn: Connection, make: Callable[[], T]) -> T:
             if not is_unique_violation(error):
                 raise
     return make()
+
+
+def require_active(group: Group) -> None:
+    """Refuse to give an archived group working links (reactivating it does that)."""
+    if group.archived_at is not None:
+        raise InvalidInput(f"Die Gruppe „{group.name}“ ist archiviert; bitte zuerst wieder aktivieren.")
 
 
 def _only_contact_point(scope: Scope) -> int:

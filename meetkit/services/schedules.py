@@ -153,6 +153,38 @@ async def set_schedule(
     return _view(group, await db.write(change), count, now)
 
 
+async def preview_schedule(
+    db: Database,
+    scope: Scope,
+    reference: str | int,
+    *,
+    frequency: str,
+    weekday: int,
+    start: dt.time,
+    duration_minutes: int,
+    place: str | None = None,
+    anchor: dt.date | None = None,
+    nth: int | None = None,
+    count: int = NEXT_DATES,
+    now: dt.datetime | None = None,
+) -> ScheduleView:
+    """The next dates a rule would give the group (with its extra and cancelled dates), without saving it."""
+    group = await directory.find_group(db, scope, reference)
+    current = await db.read(lambda conn: storage.get(conn, group.id))
+    rule = sched.make_schedule(
+        frequency,
+        weekday,
+        start,
+        duration_minutes,
+        place=place,
+        anchor=anchor,
+        nth=nth,
+        extra_dates=current.extra_dates if current else (),
+        cancelled_dates=current.cancelled_dates if current else (),
+    )
+    return _view(group, rule, count, now)
+
+
 async def clear_schedule(db: Database, scope: Scope, reference: str | int) -> ScheduleView:
     """Remove a group's schedule with all its extra and cancelled dates."""
     group = await directory.find_group(db, scope, reference)

@@ -33,6 +33,7 @@ class SheetData:
     help_phone: str | None = None
     lang: Lang = "de"
     timezone: str = "Europe/Berlin"
+    rules: tuple[str, ...] = ()  # the contact point's own rules, one per line; empty: the default rules
 
     @property
     def has_phone(self) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from meetkit.sheets.data import Lang, Layout, SheetData
 from meetkit.sheets.fonts import font_face_css
 from meetkit.sheets.html import SHEET_CSS, TEMPLATE_DIR, render_html
+from meetkit.sheets.leader_letter import LeaderLetter, render_letter_html
 
 if TYPE_CHECKING:
     from weasyprint import CSS, Document
@@ -29,6 +30,11 @@ def _engine() -> tuple[FontConfiguration, list[CSS]]:
         CSS(filename=str(SHEET_CSS), font_config=fonts),
     ]
     return fonts, css
+
+
+def render_letter_pdf(letter: LeaderLetter) -> bytes:
+    """The "Ihr Leitungs-Link" letter as a one-page PDF."""
+    return render_page_pdf(render_letter_html(letter), str(SHEET_CSS.with_name("letter.css")))
 
 
 def warm_up() -> None:

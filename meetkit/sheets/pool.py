@@ -10,11 +10,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any, TypeVar
 
 from meetkit.sheets import letter, pdf
 from meetkit.sheets.data import Lang, Layout, SheetData
+from meetkit.sheets.leader_letter import LeaderLetter
 from meetkit.sheets.letter import LetterData
 
+T = TypeVar("T")
 CHUNK_SIZE = 25  # sheets per WeasyPrint document in a batch: amortises fonts, bounds memory
 
 
@@ -88,13 +91,13 @@ class SheetRenderer:
             self._pool = None
             broken.shutdown(wait=False, cancel_futures=True)
 
-    async def _in_worker(self, render: Callable[..., bytes], *args: object) -> bytes:
-        """Run `render(*args)` in a worker; tried once more in a fresh pool if a worker died."""
+    async def _in_worker(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(*args)` in a worker; tried once more in a fresh pool if a worker died."""
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
             pool = self._executor()
             try:
-                return await loop.run_in_executor(pool, render, *args)
+                return await loop.run_in_executor(pool, work, *args)
             except BrokenProcessPool:
                 self._discard_broken(pool)
                 if attempt == 2:
@@ -107,9 +110,13 @@ class SheetRenderer:
         """Render a few sheets (one document) in a worker."""
         return await self._in_worker(pdf.render_pdf, list(sheets), layout, lang)
 
-    async def letter(self, data: LetterData) -> bytes:
+    async def invitation_letter(self, data: LetterData) -> bytes:
         """Render a leader's invitation letter in a worker."""
         return await self._in_worker(letter.letter_pdf, data)
+
+    async def leader_letter(self, letter: LeaderLetter) -> bytes:
+        """Render an "Ihr Leitungs-Link" letter in a worker."""
+        return await self._in_worker(pdf.render_letter_pdf, letter)
 
     async def page_pdf(self, html: str, stylesheet: Path | None = None) -> bytes:
         """Render another printed page (the loan form) in a worker, with its own stylesheet if it has one."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from meetkit.config import Settings
+from meetkit.domain.group_rules import rule_lines
 from meetkit.domain.links import member_url
 from meetkit.domain.scope import Scope
 from meetkit.services import directory, schedules
@@ -27,6 +28,7 @@ async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: La
         contact_point_name=contact_point.name if contact_point else None,
         help_phone=contact_point.phone if contact_point else None,
         lang=lang,
+        rules=rule_lines(contact_point.rules_text if contact_point else None),
     )
 
 

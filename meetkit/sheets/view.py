@@ -16,6 +16,7 @@ from meetkit.sheets.data import SheetData, group_pin
 MAX_MEETINGS = 3  # dates shown on the A4 sheet
 MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)
 NBSP = "\u00a0"  # keeps a date on one line without a styled element (WeasyPrint lays those out slowly)
+MAX_CARD_RULES = 110  # characters of a contact point's own rules on a card
 MAX_CONTACT_POINT_NAME = 100  # characters; the name is stored with up to 300
 
 
@@ -45,6 +46,8 @@ class SheetView:
     contact_point_name: str | None
     help_phone: str | None
     compact: bool
+    rules: tuple[str, ...] = ()  # the contact point's own rules (empty: the default ones)
+    card_rules: str | None = None  # the same on one line, short enough for a card
 
 
 def size_class(text: str | None, limits: tuple[int, int, int]) -> str:
@@ -127,4 +130,6 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
+        rules=data.rules,
+        card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
     )

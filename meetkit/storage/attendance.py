@@ -88,6 +88,19 @@ def last_meetings(conn: Connection, group_id: int, limit: int) -> list[MeetingRe
     return [_meeting(r) for r in rows]
 
 
+def latest_meetings(conn: Connection, group_ids: Sequence[int]) -> dict[int, MeetingRecord]:
+    """Each group's latest stored meeting (groups that never met are missing)."""
+    if not group_ids:
+        return {}
+    marks = ", ".join("?" for _ in group_ids)
+    rows = conn.execute(
+        f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions m WHERE group_id IN ({marks}) AND meeting_date = ("
+        " SELECT MAX(meeting_date) FROM meeting_sessions x WHERE x.group_id = m.group_id)",
+        list(group_ids),
+    )
+    return {int(r["group_id"]): _meeting(r) for r in rows}
+
+
 def report_groups(conn: Connection, contact_point_ids: Collection[int] | None = None) -> list[GroupInfo]:
     """Return the groups a report covers (all, or those of these contact points) with their contact point."""
     sql = (

@@ -6,7 +6,7 @@ from meetkit.domain.models import ContactPoint
 from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
-_COLUMNS = "id, slug, name, phone, show_group_names, created_at"
+_COLUMNS = "id, slug, name, phone, show_group_names, created_at, rules_text"
 
 
 def _row(row: Row) -> ContactPoint:
@@ -17,6 +17,7 @@ def _row(row: Row) -> ContactPoint:
         phone=row["phone"],
         show_group_names=bool(row["show_group_names"]),
         created_at=row["created_at"],
+        rules_text=row["rules_text"],
     )
 
 
@@ -47,3 +48,19 @@ def by_slug(conn: Connection, slug: str) -> ContactPoint | None:
 def all_(conn: Connection) -> list[ContactPoint]:
     """Return every contact point ordered by name."""
     return [_row(r) for r in conn.execute(f"SELECT {_COLUMNS} FROM contact_points ORDER BY name, id")]
+
+
+def update_settings(
+    conn: Connection,
+    contact_point_id: int,
+    *,
+    name: str,
+    phone: str | None,
+    show_group_names: bool,
+    rules_text: str | None,
+) -> None:
+    """Store what a contact point's settings page changes."""
+    conn.execute(
+        "UPDATE contact_points SET name = ?, phone = ?, show_group_names = ?, rules_text = ? WHERE id = ?",
+        (name, phone, show_group_names, rules_text, contact_point_id),
+    )

@@ -9,10 +9,13 @@ MAX_DRAWS = 100
 
 
 def groups_without_pin(conn: Connection) -> list[int]:
-    """Return the ids of groups that have no PIN yet (created before dial-in was configured)."""
-    return [
-        int(row["id"]) for row in conn.execute("SELECT id FROM support_groups WHERE pin IS NULL ORDER BY id")
-    ]
+    """Return the ids of active groups that have no PIN yet (created before dial-in was configured).
+
+    Archived and deleted groups have none on purpose: their PIN was retired."""
+    rows = conn.execute(
+        "SELECT id FROM support_groups WHERE pin IS NULL AND archived_at IS NULL AND deleted_at IS NULL ORDER BY id"
+    )
+    return [int(row["id"]) for row in rows]
 
 
 def set_pin_if_missing(conn: Connection, group_id: int, pin: str) -> bool:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from meetkit.domain import ids
 from meetkit.domain.models import ContactPoint, Group
+from meetkit.domain.names import name_key
 from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
 MAX_ROOM_DRAWS = 100
-_COLUMNS = "id, contact_point_id, name, room, member_code, pin, created_at, renewed_at"
+_COLUMNS = "id, contact_point_id, name, room, member_code, pin, created_at, renewed_at, archived_at"
+# Deleted groups stay as rows (their attendance counts in the monthly totals) but are gone everywhere else.
+LIVE = "deleted_at IS NULL"
+ACTIVE = "deleted_at IS NULL AND archived_at IS NULL"
 
 
 def _row(row: Row) -> Group:
@@ -21,6 +25,7 @@ def _row(row: Row) -> Group:
         contact_point_id=row["contact_point_id"],
         created_at=row["created_at"],
         renewed_at=row["renewed_at"],
+        archived_at=row["archived_at"],
     )
 
 
@@ -36,24 +41,26 @@ def insert(
 ) -> Group:
     """Insert a group; raises an integrity error when a random value collides."""
     cursor = conn.execute(
-        "INSERT INTO support_groups (contact_point_id, name, room, member_code, leader_token_hash, pin, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (contact_point_id, name, room, member_code, leader_token_hash, pin, utc_now()),
+        "INSERT INTO support_groups"
+        " (contact_point_id, name, name_key, room, member_code, leader_token_hash, pin, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (contact_point_id, name, name_key(name), room, member_code, leader_token_hash, pin, utc_now()),
     )
     found = by_id(conn, int(cursor.fetchone()[0]))
     assert found is not None
     return found
 
 
-_JOINED = (
+JOINED = (
     "SELECT g.id, g.contact_point_id, g.name, g.room, g.member_code, g.pin, g.created_at, g.renewed_at,"
-    " c.slug AS cp_slug, c.name AS cp_name, c.phone AS cp_phone, c.show_group_names AS cp_show_group_names,"
-    " c.created_at AS cp_created_at"
+    " g.archived_at, c.slug AS cp_slug, c.name AS cp_name, c.phone AS cp_phone,"
+    " c.show_group_names AS cp_show_group_names, c.rules_text AS cp_rules_text, c.created_at AS cp_created_at"
     " FROM support_groups g LEFT JOIN contact_points c ON c.id = g.contact_point_id"
 )
 
 
-def _joined_row(row: Row) -> tuple[Group, ContactPoint | None]:
+def joined_row(row: Row) -> tuple[Group, ContactPoint | None]:
+    """A group and its contact point from a row of JOINED."""
     contact_point = None
     if row["contact_point_id"] is not None:
         contact_point = ContactPoint(
@@ -63,6 +70,7 @@ def _joined_row(row: Row) -> tuple[Group, ContactPoint | None]:
             phone=row["cp_phone"],
             show_group_names=bool(row["cp_show_group_names"]),
             created_at=row["cp_created_at"],
+            rules_text=row["cp_rules_text"],
         )
     return _row(row), contact_point
 
@@ -71,33 +79,37 @@ def with_contact_point_by_member_code(
     conn: Connection, member_code: str
 ) -> tuple[Group, ContactPoint | None] | None:
     """Return the group with this member code and its contact point, in one query (the hot path)."""
-    row = conn.execute(f"{_JOINED} WHERE g.member_code = ?", (member_code,)).fetchone()
-    return _joined_row(row) if row else None
+    row = conn.execute(f"{JOINED} WHERE g.member_code = ? AND g.{ACTIVE}", (member_code,)).fetchone()
+    return joined_row(row) if row else None
 
 
 def with_contact_point_by_leader_token_hash(
     conn: Connection, token_hash: str
 ) -> tuple[Group, ContactPoint | None] | None:
     """Return the group whose leader token has this hash and its contact point, in one query."""
-    row = conn.execute(f"{_JOINED} WHERE g.leader_token_hash = ?", (token_hash,)).fetchone()
-    return _joined_row(row) if row else None
+    row = conn.execute(f"{JOINED} WHERE g.leader_token_hash = ? AND g.{ACTIVE}", (token_hash,)).fetchone()
+    return joined_row(row) if row else None
 
 
 def with_contact_point_by_id(conn: Connection, group_id: int) -> tuple[Group, ContactPoint | None] | None:
-    """Return the group with this id and its contact point, in one query."""
-    row = conn.execute(f"{_JOINED} WHERE g.id = ?", (group_id,)).fetchone()
-    return _joined_row(row) if row else None
+    """Return the group with this id (not deleted) and its contact point, in one query."""
+    row = conn.execute(f"{JOINED} WHERE g.id = ? AND g.{LIVE}", (group_id,)).fetchone()
+    return joined_row(row) if row else None
 
 
 def by_id(conn: Connection, group_id: int) -> Group | None:
-    """Return the group with this id, if any."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE id = ?", (group_id,)).fetchone()
+    """Return the group with this id, if any (deleted ones are gone)."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM support_groups WHERE id = ? AND {LIVE}", (group_id,)
+    ).fetchone()
     return _row(row) if row else None
 
 
 def by_name(conn: Connection, name: str) -> list[Group]:
-    """Return the groups with exactly this name."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE name = ? ORDER BY id", (name,))
+    """Return the groups (not deleted) with exactly this name."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM support_groups WHERE name = ? AND {LIVE} ORDER BY id", (name,)
+    )
     return [_row(r) for r in rows]
 
 
@@ -114,12 +126,12 @@ def by_room(conn: Connection, room: str) -> Group | None:
 
 
 def all_(conn: Connection, contact_point_id: int | None = None) -> list[Group]:
-    """Return all groups, or those of one contact point, ordered by name."""
+    """Return all active groups (not archived or deleted), or those of one contact point, ordered by name."""
     if contact_point_id is None:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups ORDER BY name, id")
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE {ACTIVE} ORDER BY name, id")
     else:
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM support_groups WHERE contact_point_id = ? ORDER BY name, id",
+            f"SELECT {_COLUMNS} FROM support_groups WHERE contact_point_id = ? AND {ACTIVE} ORDER BY name, id",
             (contact_point_id,),
         )
     return [_row(r) for r in rows]
@@ -182,3 +194,49 @@ def fresh_room(conn: Connection) -> str:
         if taken is None:
             return room
     raise RuntimeError(f"no free room name found in {MAX_ROOM_DRAWS} draws")
+
+
+def rename(conn: Connection, group_id: int, name: str) -> None:
+    """Give a group a new name (and the search key that goes with it)."""
+    conn.execute(
+        "UPDATE support_groups SET name = ?, name_key = ? WHERE id = ?", (name, name_key(name), group_id)
+    )
+
+
+def set_archived(conn: Connection, group_id: int, archived: bool) -> None:
+    """Mark a group archived (now) or active again."""
+    conn.execute(
+        "UPDATE support_groups SET archived_at = ? WHERE id = ?", (utc_now() if archived else None, group_id)
+    )
+
+
+def mark_deleted(conn: Connection, group_id: int) -> None:
+    """Mark a group deleted: it stays as a row only for the attendance it already counted."""
+    conn.execute("UPDATE support_groups SET deleted_at = ? WHERE id = ?", (utc_now(), group_id))
+
+
+def clear_pin(conn: Connection, group_id: int) -> None:
+    """Take a group's PIN away (it was retired): archived and deleted groups have none."""
+    conn.execute("UPDATE support_groups SET pin = NULL WHERE id = ?", (group_id,))
+
+
+def missing_name_keys(conn: Connection, limit: int) -> list[tuple[int, str]]:
+    """Groups from before name keys existed: (id, name), at most `limit`."""
+    rows = conn.execute(
+        "SELECT id, name FROM support_groups WHERE name_key IS NULL ORDER BY id LIMIT ?", (limit,)
+    )
+    return [(int(r["id"]), str(r["name"])) for r in rows]
+
+
+def set_name_keys(conn: Connection, keys: list[tuple[int, str]]) -> None:
+    """Store name keys: (id, key) pairs."""
+    conn.executemany("UPDATE support_groups SET name_key = ? WHERE id = ?", [(key, i) for i, key in keys])
+
+
+def replace_leader_token(conn: Connection, group_id: int, old_hash: str, new_hash: str) -> None:
+    """Give a group a new leader token, remembering the old one as retired (member link and PIN stay)."""
+    conn.execute(
+        "INSERT INTO retired_links (kind, secret_hash, group_id, retired_at) VALUES ('leader', ?, ?, ?)",
+        (old_hash, group_id, utc_now()),
+    )
+    conn.execute("UPDATE support_groups SET leader_token_hash = ? WHERE id = ?", (new_hash, group_id))

@@ -30,11 +30,15 @@ from meetkit.web import (
     sheets,
     staff_admin,
     staff_auth,
+    staff_group_page,
+    staff_groups,
     staff_inventory,
     staff_invitations,
     staff_loan_report,
     staff_loans,
     staff_pages,
+    staff_schedule,
+    staff_settings,
 )
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
@@ -71,6 +75,10 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_loans,
     staff_inventory,
     group_tablet,
+    staff_groups,
+    staff_group_page,
+    staff_schedule,
+    staff_settings,
 ]
 
 
@@ -95,6 +103,9 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(sign_in_ctx)  # staff sessions and the password hashing thread (needs the database)
     app.cleanup_ctx.append(events.attendance_ctx)  # webhook batches, census poller (needs the database)
     app.cleanup_ctx.append(access_log_flusher)
+    app.cleanup_ctx.append(
+        staff_groups.name_keys_ctx
+    )  # search keys of groups from before 0013 (needs the database)
     dialin.setup(app)  # PINs for older groups (needs the database), CORS
     sheets.setup(app)  # PDF worker processes, started by the first PDF
     app.on_response_prepare.append(add_security_headers)

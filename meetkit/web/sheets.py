@@ -37,14 +37,16 @@ async def renderer_ctx(app: web.Application) -> AsyncIterator[None]:
     await asyncio.get_running_loop().run_in_executor(None, renderer.close)
 
 
-def _layout(request: web.Request) -> Layout:
+def layout_of(request: web.Request) -> Layout:
+    """The sheet layout asked for (`?layout=a4` or `cards`; A4 without one)."""
     layout = request.query.get("layout", "a4")
     if layout not in LAYOUTS:
         raise InvalidInput("Das Layout muss a4 oder cards sein.")
     return layout
 
 
-def _pdf_response(body: bytes, layout: Layout, lang: Lang) -> web.Response:
+def pdf_response(body: bytes, layout: Layout, lang: Lang) -> web.Response:
+    """A sheet PDF shown in the browser, with a file name for saving it."""
     name = FILE_NAMES.get((layout, lang), "cards")
     return web.Response(
         body=body,
@@ -63,7 +65,7 @@ async def _leader_sheet(request: web.Request, lang: Lang) -> SheetData:
 async def leader_sheet(request: web.Request) -> web.Response:
     """The group's sheet as a printable page (the PDF's template, with the browser's print CSS)."""
     lang = cast(Lang, request_language(request))
-    layout = _layout(request)
+    layout = layout_of(request)
     sheet = await _leader_sheet(request, lang)
     base = f"/l/{request.match_info['token']}/sheet.pdf"
     html = render_html(
@@ -80,10 +82,10 @@ async def leader_sheet(request: web.Request) -> web.Response:
 async def leader_sheet_pdf(request: web.Request) -> web.Response:
     """The group's sheet as PDF, rendered in a worker process."""
     lang = cast(Lang, request_language(request))
-    layout = _layout(request)
+    layout = layout_of(request)
     sheet = await _leader_sheet(request, lang)
     body = await request.app[SHEET_RENDERER].pdf([sheet], layout)
-    return _pdf_response(body, layout, lang)
+    return pdf_response(body, layout, lang)
 
 
 @api_routes.get(
@@ -101,4 +103,4 @@ async def contact_point_sheets_pdf(
         raise InvalidInput("Diese Kontaktstelle hat noch keine Gruppen.")
     body = await request.app[SHEET_RENDERER].batch(sheets, None, query.layout)
     assert isinstance(body, bytes)
-    return _pdf_response(body, query.layout, query.lang)
+    return pdf_response(body, query.layout, query.lang)

@@ -80,7 +80,7 @@ async def invitation_letter(request: web.Request) -> web.StreamResponse:
     token = form.get("invite_token", "")
     invitation, contact_point = await invitations.invitation_for_letter(db, scope(request), token)
     data = invitations.letter_data(settings, invitation, contact_point, token, request_language(request))
-    body = await request.app[SHEET_RENDERER].letter(data)
+    body = await request.app[SHEET_RENDERER].invitation_letter(data)
     return web.Response(
         body=body,
         content_type="application/pdf",

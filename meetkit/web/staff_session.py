@@ -181,12 +181,19 @@ def form_text(form: Any, name: str) -> str:
 
 
 def render(
-    request: web.Request, template: str, status: int = 200, error: MeetkitError | None = None, **extra: Any
+    request: web.Request,
+    template: str,
+    status: int = 200,
+    error: MeetkitError | None = None,
+    field: str | None = None,
+    **extra: Any,
 ) -> web.Response:
-    """Render a staff page; with `error`, show its message (translated) and answer with its status."""
+    """Render a staff page; with `error`, show its message (translated; next to the form field `field` if
+    given) and answer with its status."""
     context = page_context(request, **extra)
     if error is not None:
-        context["error"] = translate_message(error.message, context["lang"])
+        context["field_message" if field else "error"] = translate_message(error.message, context["lang"])
+        context["field"] = field
         status = status_for(error)
     response = aiohttp_jinja2.render_template(f"staff/{template}", request, context, status=status)
     if isinstance(error, RateLimited):

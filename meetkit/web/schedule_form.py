@@ -1,0 +1,104 @@
+"""The staff schedule editor's form: its fields as typed, read into a rule, each mistake named by its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from meetkit.domain import schedules as sched
+from meetkit.domain.accounts import N_
+from meetkit.domain.errors import InvalidInput
+from meetkit.domain.schedules import Schedule
+
+FIELDS = ("frequency", "weekday", "start", "duration", "place", "anchor", "nth")
+FREQUENCY_UNKNOWN = N_("Bitte wählen Sie, wie oft die Gruppe sich trifft.")
+
+
+class FieldError(Exception):
+    """A form field's mistake: which field, and the domain error that says what is wrong."""
+
+    def __init__(self, field: str, error: InvalidInput) -> None:
+        super().__init__(error.message)
+        self.field = field
+        self.error = error
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInput:
+    """A rule as the form gives it, each part parsed (make_schedule checks how the parts fit together)."""
+
+    frequency: str
+    weekday: int
+    start: dt.time
+    duration_minutes: int
+    place: str | None
+    anchor: dt.date | None
+    nth: int | None
+
+    def as_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of services.schedules.set_schedule and preview_schedule."""
+        return {
+            "frequency": self.frequency,
+            "weekday": self.weekday,
+            "start": self.start,
+            "duration_minutes": self.duration_minutes,
+            "place": self.place or "",
+            "anchor": self.anchor,
+            "nth": self.nth,
+        }
+
+
+def entered_from(schedule: Schedule | None) -> dict[str, str]:
+    """The form's fields filled from the stored rule (a weekly rule on Thursdays at 19:00 for none)."""
+    if schedule is None:
+        return {"frequency": "weekly", "weekday": "4", "start": "19:00", "duration": "90", "nth": "1"}
+    return {
+        "frequency": schedule.frequency.value,
+        "weekday": str(schedule.weekday + 1),
+        "start": schedule.start.strftime("%H:%M"),
+        "duration": str(schedule.duration_minutes),
+        "place": schedule.place or "",
+        "anchor": schedule.anchor.isoformat() if schedule.anchor else "",
+        "nth": "last" if schedule.nth == sched.LAST else str(schedule.nth or 1),
+    }
+
+
+def _field(name: str, parse: Any, text: str) -> Any:
+    try:
+        return parse(text)
+    except InvalidInput as error:
+        raise FieldError(name, error) from None
+
+
+def read_rule(entered: dict[str, str]) -> RuleInput:
+    """The rule in the form's fields, or FieldError for the first field that is wrong."""
+    frequency = entered.get("frequency", "")
+    if frequency not in ("weekly", "biweekly", "monthly"):
+        raise FieldError("frequency", InvalidInput(FREQUENCY_UNKNOWN))
+    anchor_text = entered.get("anchor", "").strip()
+    return RuleInput(
+        frequency=frequency,
+        weekday=_field("weekday", sched.parse_weekday, entered.get("weekday", "")),
+        start=_field("start", sched.parse_time, entered.get("start", "")),
+        duration_minutes=_field(
+            "duration",
+            lambda text: sched.check_duration(sched.parse_duration(text)),
+            entered.get("duration", ""),
+        ),
+        place=_field("place", sched.clean_place, entered.get("place", "")),
+        anchor=_field("anchor", sched.parse_date, anchor_text)
+        if frequency == "biweekly" and anchor_text
+        else None,
+        nth=_field("nth", sched.parse_nth, entered.get("nth", "")) if frequency == "monthly" else None,
+    )
+
+
+def rule_field(frequency: str) -> str:
+    """The field a mistake in how a rule's parts fit together is shown next to."""
+    return {"biweekly": "anchor", "monthly": "nth"}.get(frequency, "frequency")
+
+
+def read_day(entered: dict[str, str], name: str) -> dt.date:
+    """A date field of the cancel/extra date forms, or FieldError."""
+    return _field(name, sched.parse_date, entered.get(name, ""))  # type: ignore[no-any-return]

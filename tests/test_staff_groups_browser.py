@@ -1,0 +1,111 @@
+"""The staff group pages in a real headless Chromium (Debian's, through Playwright), at 390 px and 1280 px.
+
+Create a group, copy its member link, edit its schedule (preview, then save), print its sheet; target sizes
+and no sideways scrolling; axe-core finds no WCAG 2.2 A/AA violation on the list, a group's page (also with a
+mistake shown next to its field), the delete confirmation and the contact point settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_kiosk_browser import shot
+from tests.test_staff_browser import (
+    WIDTHS,
+    Site,
+    _assert_targets_and_fit,
+    _axe_violations,
+    _page,
+    _sign_in,
+    browser,
+    site,
+)
+
+__all__ = ["browser", "site"]  # the module's fixtures: one server and one Chromium for these tests
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_create_a_group_edit_its_schedule_and_print_its_sheet(browser: Any, site: Site, width: int) -> None:
+    page = _page(browser, width)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _sign_in(page, site, "nord@example.org")
+    page.get_by_role("link", name="Gruppen", exact=True).first.click()
+    page.wait_for_load_state()
+    name = f"Gesprächskreis Depression {width}"
+    page.get_by_label("Name der Gruppe").fill(name)
+    page.get_by_role("button", name="Gruppe anlegen").click()
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "Dieser Link wird nur jetzt angezeigt." in main and name in main
+    assert page.locator(".staff-issued svg").count() == 1
+    _assert_targets_and_fit(page, width)
+    shot(page, f"staff-group-created-{width}")
+
+    copy = page.locator("button[data-copy='member-link']")
+    assert copy.inner_text() == "Link kopieren"
+    copy.click()  # the script showed the button; it copies the read-only field's link
+    member_link = page.get_by_role("textbox", name="Link für Mitglieder").input_value()
+    playwright_api.expect(copy).to_have_text("Kopiert")  # shown once the clipboard took the link
+
+    page.get_by_label("jede Woche").check()
+    page.get_by_label("Wochentag").select_option(label="Donnerstag")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("19:30")
+    page.get_by_label("Dauer in Minuten").fill("abc")
+    page.get_by_label("Ort (freiwillig, z. B. Raum 2)").fill("Raum 2")
+    page.get_by_role("button", name="Nächste Termine zeigen").click()
+    page.wait_for_load_state()
+    assert page.locator("#duration-error").inner_text().startswith("Ungültige Dauer „abc“")
+    assert page.get_by_label("Ort (freiwillig, z. B. Raum 2)").input_value() == "Raum 2"  # kept as typed
+    page.get_by_label("Dauer in Minuten").fill("90")
+    page.get_by_role("button", name="Nächste Termine zeigen").click()
+    page.wait_for_load_state()
+    assert "Vorschau" in page.inner_text("main") and page.locator(".staff-dates li").count() == 3
+    page.get_by_role("button", name="Termine speichern").click()
+    page.wait_for_load_state()
+    assert "Jetzt gespeichert: jeden Donnerstag, 19:30 Uhr (90 Min.), Raum 2" in page.inner_text("main")
+    _assert_targets_and_fit(page, width)
+    shot(page, f"staff-group-schedule-{width}")
+
+    page.get_by_role("link", name="Blatt DIN A4, Deutsch").click()
+    page.wait_for_load_state()
+    assert page.locator("article.sheet .qr svg").count() == 1 and name in page.inner_text("body")
+    assert member_link.removeprefix("https://") in page.inner_text("body")
+    shot(page, f"staff-group-sheet-{width}")
+    pdf = page.request.get(page.url.replace("/sheet?", "/sheet.pdf?"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_group_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None:
+    page = _page(browser, width, bypass_csp=True)  # axe is injected as a script: only this test lifts the CSP
+    _sign_in(page, site, "admin@example.org")
+    page.goto(site.url + "/staff/groups")
+    page.get_by_label("Name der Gruppe").fill(f"Angehörige {width}")
+    page.get_by_label("Kontaktstelle", exact=True).last.select_option(label="KISS Süd")
+    page.get_by_role("button", name="Gruppe anlegen").click()
+    page.wait_for_load_state()
+    group_path = page.evaluate("document.querySelector('form[action$=\"/rename\"]').getAttribute('action')")
+    group_path = group_path.removesuffix("/rename")
+    assert _axe_violations(page) == []
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("halb acht")
+    page.get_by_role("button", name="Termine speichern").click()
+    page.wait_for_load_state()
+    assert page.locator("#start-error").count() == 1
+    assert _axe_violations(page) == [], "a mistake next to its field"
+    for path in (
+        "/staff/groups",
+        "/staff/groups?lang=en",
+        "/staff/groups?archived=1",
+        group_path + "/delete",
+        "/staff/contact-points/kiss-sued/settings",
+    ):
+        page.goto(site.url + path)
+        assert _axe_violations(page) == [], path
+        _assert_targets_and_fit(page, width)
+    shot(page, f"staff-settings-{width}")
+    page.context.close()
