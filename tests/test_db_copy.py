@@ -158,6 +158,22 @@ def seed_installation(cli: Cli, server: RunningServer) -> dict[str, Any]:
     )
     assert status == 303, status
 
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    guest_day = urllib.parse.urlencode({"date": (cancel + dt.timedelta(days=7)).isoformat()}).encode()
+    for path, body in ((f"{leader_path}/guests", guest_day), (f"{leader_path}/handover", b"")):
+        status, _ = request(server, "POST", path, body, form_headers)  # a guest link and a hand-over link
+        assert status == 200, (path, status)
+    ok(cli("leader-invite", "--contact-point", "kiss-beispielstadt", "--json"))
+    lent = ok(
+        cli("device", "add", "Laptop 1", "--contact-point", "selbsthilfe-nord", "--kind", "laptop", "--json")
+    )
+    day_after = (today + dt.timedelta(days=1)).isoformat()
+    ok(cli("loan", "add", str(lent["device"]["id"]), "--group", "Depression", "--from", today.isoformat(),
+           "--until", day_after, "--json"))  # fmt: skip
+    ok(cli("group", "add", "Früher", "--contact-point", "selbsthilfe-nord", "--json"))
+    assert cli("group", "archive", "Früher").returncode == 0
+
+    ok(cli("api-token", "add", "Nord", "--contact-point", "selbsthilfe-nord", "--json"))
     ok(cli("api-token", "add", "Verwaltung", "--admin", "--json"))
     old_token = ok(cli("api-token", "add", "Altes Skript", "--admin", "--json"))
     assert cli("api-token", "revoke", str(old_token["id"])).returncode == 0
@@ -252,7 +268,7 @@ def test_a_sqlite_installation_moves_to_postgresql_and_back_unchanged(
 
     # PostgreSQL numbers new rows after the copied ids
     added = ok(cli("group", "add", "Neue Gruppe", "--json", extra_env={"MEETKIT_DATABASE_URL": target}))
-    assert added["id"] == max(g["id"] for g in before["groups"]["groups"]) + 1
+    assert added["id"] == max(row[0] for row in source_rows["support_groups"]) + 1  # archived ones count too
 
     # and back: PostgreSQL to a new SQLite file
     back = tmp_path / "back" / "meetkit.db"

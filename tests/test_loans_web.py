@@ -196,6 +196,10 @@ def test_lending_on_the_command_line(cli: Callable[..., CliResult], tmp_path: Pa
     assert [loan["id"] for loan in cli("loan", "list", "--json").json()["loans"]] == [1]
     form = cli("loan", "form", "1", "-o", str(tmp_path / "leihschein.pdf"))
     assert form.returncode == 0 and (tmp_path / "leihschein.pdf").read_bytes().startswith(b"%PDF")
+    assert cli("group", "add", "Alte Gruppe", "--contact-point", "kiss-nord").returncode == 0
+    assert cli("group", "archive", "Alte Gruppe").returncode == 0
+    archived = cli("loan", "add", "1", "--group", "Alte Gruppe", "--from", day(10), "--until", day(12))
+    assert archived.returncode == 2 and "ist archiviert" in archived.stderr, archived.stderr
     back = cli("loan", "return", "1", "--note", "vollständig")
     assert back.returncode == 0 and "zurückgegeben" in back.stdout
     report = cli("loan", "report", "--month", day(0)[:7])

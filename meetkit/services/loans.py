@@ -126,6 +126,11 @@ async def lend(
         group = directory.scoped_group(conn, scope, group_reference)
         if device.revoked:
             raise InvalidInput(f"Das Gerät {device.id} ist abgemeldet und wird nicht mehr verliehen.")
+        if group.archived_at is not None:
+            raise InvalidInput(
+                f"Die Gruppe {group.id} ist archiviert: ihre Links gelten nicht mehr. "
+                "Bitte holen Sie sie zuerst aus dem Archiv."
+            )
         if group.contact_point_id != device.contact_point_id:
             raise InvalidInput(
                 f"Die Gruppe {group.id} gehört nicht zur Kontaktstelle des Geräts {device.id}. "
