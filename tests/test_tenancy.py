@@ -123,6 +123,8 @@ STAFF_ROUTES = {
     "staff_account_reset": "admin",
     "staff_settings": "admin",
     "staff_audit": "admin",
+    # staff desk (issue 11, second half)
+    "staff_import_form": "signed-in",
 }
 
 
@@ -257,7 +259,16 @@ class StaffProbe:
 
 # Staff pages about one contact point's groups, tablets, sheets, loans or reports: one probe each, in the
 # order they run (a page that changes something comes after the pages that only read it).
-STAFF_PROBES: dict[str, StaffProbe] = {}
+STAFF_PROBES: dict[str, StaffProbe] = {
+    # staff desk (issue 11, second half): the contact point is a form field; an admin without a file gets
+    # the form's 400 (proving the scope check came first), the confirmation makes the group.
+    "staff_import_preview": StaffProbe(
+        "POST", lambda w: "/staff/import/preview", lambda w: {"contact_point": "kiss-sued"}, 400
+    ),
+    "staff_import": StaffProbe(
+        "POST", lambda w: "/staff/import", lambda w: {"contact_point": "kiss-sued", "row": "2:Neu Süd"}
+    ),
+}
 
 
 async def _staff_world(client: Client, settings: Settings) -> StaffWorld:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from meetkit.cli import group_import
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
@@ -50,6 +51,8 @@ def register(subparsers: Any) -> None:
     rotate.add_argument("group", metavar=_("GRUPPE"), help=_(GROUP_HELP))
     add_json_flag(rotate)
     rotate.set_defaults(handler=rotate_group)
+
+    group_import.register(commands)
 
 
 LABELS = {

@@ -26,9 +26,11 @@ from meetkit.web import (
     sheets,
     staff_admin,
     staff_auth,
+    staff_import,
     staff_pages,
 )
 from meetkit.web.accesslog import access_log_flusher
+from meetkit.web.bodies import MAX_REQUEST_BYTES
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import failure_budget_ctx
@@ -55,6 +57,8 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_auth,
     staff_pages,
     staff_admin,
+    # the staff desk (issue 11, second half): import, sheet batches, tablets, reports, tokens
+    staff_import,
 ]
 
 
@@ -70,7 +74,8 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     """Build the application for `settings` (which must carry a secret)."""
     app = web.Application(
-        middlewares=[error_middleware, staff_guard, api.require_staff_token], client_max_size=256 * 1024
+        middlewares=[error_middleware, staff_guard, api.require_staff_token],
+        client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
     app[aiohttp_jinja2.APP_KEY] = environment()
