@@ -69,7 +69,7 @@ class StaffBrowser:
                 else:
                     self.cookies.pop(name, None)
         page = Page(response.status, await response.text(), response.headers)
-        if method == "GET" and page.status == 200:
+        if method == "GET" and page.status == 200 and response.content_type == "text/html":
             self.last = page
         return page
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -152,27 +157,44 @@ def _multi(form: dict[str, str | list[str]]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.sqlite_only  # the command line's part; the services run on both backends above
-def test_import_on_the_command_line(cli: Callable[..., CliResult], tmp_path: object) -> None:
+def test_import_and_sheets_on_the_command_line(
+    cli: Callable[..., CliResult], env: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
     assert cli("contact-point", "add", "KISS Nord", "--slug", "kiss-nord").returncode == 0
-    path = f"{tmp_path}/liste.csv"
-    with open(path, "w", encoding="utf-8") as file:
-        file.write("Gruppe,Kontakt\nAngehörige Sucht,Frau X\nTrauercafé,\nTrauercafé,\n")
-    dry = cli("group", "import", path, "--dry-run")
+    names = "".join(f"Gruppe {n},\n" for n in range(30))
+    (tmp_path / "liste.csv").write_text("Gruppe,Kontakt\n" + names + "Gruppe 3,Frau X\n", encoding="utf-8")
+    dry = cli("group", "import", "liste.csv", "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "Zeile 4: Trauercafé: Derselbe Name steht schon in Zeile 3." in dry.stdout
-    assert "Probelauf: 2 Gruppen würden angelegt" in dry.stdout
-    assert cli("group", "list", "--json").json()["groups"] == []
-    made = cli("group", "import", path, "--contact-point", "kiss-nord", "--json")
+    assert "Zeile 32: Gruppe 3: Derselbe Name steht schon in Zeile 5." in dry.stdout
+    assert "Probelauf: 30 Gruppen würden angelegt, 1 Zeilen übersprungen" in dry.stdout
+    assert rows(settings, "SELECT id FROM support_groups") == []
+    made = cli("group", "import", "liste.csv", "--contact-point", "kiss-nord", "--json")
     assert made.returncode == 0, made.stderr
     data = made.json()
-    assert [g["name"] for g in data["created"]] == ["Angehörige Sucht", "Trauercafé"]
+    assert [g["name"] for g in data["created"]][:2] == ["Gruppe 0", "Gruppe 1"] and len(data["created"]) == 30
     assert all(g["leader_url"].startswith("https://treffen.example.org/l/") for g in data["created"])
     assert data["ignored_columns"] == ["Kontakt"] and data["skipped"][0]["status"] == "repeated"
-    broken = cli("group", "import", "/etc/os-release.gz", extra_env={"LANG": "en_GB.UTF-8"})
-    assert broken.returncode == 2 and broken.stderr.count("\n") == 1
-    with open(path, "wb") as file:
-        file.write(b"PK\x03\x04not really")
-    english = cli("group", "import", path, extra_env={"LANG": "en_GB.UTF-8"})
-    assert english.returncode == 2
+    (tmp_path / "kaputt.xlsx").write_bytes(b"PK\x03\x04not really")
+    english = cli("group", "import", "kaputt.xlsx", extra_env={"LANG": "en_GB.UTF-8"})
+    assert english.returncode == 2 and english.stderr.count("\n") == 1
     assert english.stderr.startswith("meetkit: error: This Excel file cannot be read"), english.stderr
-    assert len(cli("group", "list", "--json").json()["groups"]) == 2
+    assert len(rows(settings, "SELECT id FROM support_groups")) == 30
+
+    # `meetkit sheets` draws a progress bar on a terminal, and stays quiet in a pipe
+    main, child = pty.openpty()
+    process = subprocess.run(
+        [sys.executable, "-m", "meetkit", "sheets", "-o", "alle.pdf"],
+        stdout=child,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        timeout=300,
+    )
+    os.close(child)
+    shown = os.read(main, 65536).decode()
+    os.close(main)
+    assert process.returncode == 0, process.stderr
+    assert re.search(r"\r\[#{25}\.{5}\]  83 %  25 von 30 Blättern", shown), shown
+    assert "100 %  30 von 30 Blättern" in shown and "alle.pdf: 30 Gruppen, 30 Seiten" in shown
+    quiet = cli("sheets", "-o", "wieder.pdf", "--json")
+    assert quiet.returncode == 0 and quiet.json()["pages"] == 30  # one JSON document, nothing else

@@ -9,6 +9,7 @@ fail there, so a 404 can never pass for the wrong reason.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import pytest
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, api_tokens, devices, directory
+from meetkit.storage import sheet_batches
 from meetkit.web.keys import DATABASE, SETTINGS
 from tests.conftest import CliResult
 from tests.dbtools import rows
@@ -125,6 +127,7 @@ STAFF_ROUTES = {
     "staff_audit": "admin",
     # staff desk (issue 11, second half)
     "staff_import_form": "signed-in",
+    "staff_sheets_form": "signed-in",
 }
 
 
@@ -163,6 +166,7 @@ async def _send(client: Client, probe: Probe, world: World, token: str | None) -
 
 _STRANGERS = itertools.count(1)
 SNAPSHOT_TABLES = (
+    "sheet_batches",
     "contact_points",
     "support_groups",
     "schedules",
@@ -245,6 +249,7 @@ class StaffWorld:
 
     sued_group: int
     target_account: int  # an account the admin probes disable and reset (neither the admin nor the member)
+    sued_batch: int = 0  # a finished batch of sheets of kiss-sued (staff desk)
 
 
 @dataclass(frozen=True)
@@ -268,6 +273,12 @@ STAFF_PROBES: dict[str, StaffProbe] = {
     "staff_import": StaffProbe(
         "POST", lambda w: "/staff/import", lambda w: {"contact_point": "kiss-sued", "row": "2:Neu Süd"}
     ),
+    "staff_sheets_batch": StaffProbe("GET", lambda w: f"/staff/sheets/{w.sued_batch}"),
+    "staff_sheets_progress": StaffProbe("GET", lambda w: f"/staff/sheets/{w.sued_batch}.json"),
+    "staff_sheets_pdf": StaffProbe("GET", lambda w: f"/staff/sheets/{w.sued_batch}.pdf"),
+    "staff_sheets_start": StaffProbe(
+        "POST", lambda w: "/staff/sheets", lambda w: {"contact_point": "kiss-sued"}, 303
+    ),
 }
 
 
@@ -276,7 +287,15 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
     sued = await directory.add_group(db, settings, OPERATOR, "Trauercafé Süd", "kiss-sued")
     await new_account(client, settings, "ziel@example.org", contact_points=("kiss-sued",))
     target = next(a for a in await accounts.list_accounts(db, OPERATOR) if a.login == "ziel@example.org")
-    return StaffWorld(sued.group.id, target.id)
+    sued_cp = sued.group.contact_point_id
+    assert sued_cp is not None
+
+    def finished_batch(conn: Any) -> int:
+        batch = sheet_batches.insert(conn, sued_cp, "admin@example.org", "de", "a4", 1)
+        sheet_batches.finish(conn, batch, base64.b64encode(b"%PDF-1.4 sheets").decode())
+        return batch
+
+    return StaffWorld(sued.group.id, target.id, await db.write(finished_batch))
 
 
 def _fill(template: str, world: StaffWorld) -> str:

@@ -26,6 +26,7 @@ from meetkit.web import (
     sheets,
     staff_admin,
     staff_auth,
+    staff_batches,
     staff_import,
     staff_pages,
 )
@@ -59,6 +60,7 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_admin,
     # the staff desk (issue 11, second half): import, sheet batches, tablets, reports, tokens
     staff_import,
+    staff_batches,
 ]
 
 
@@ -86,6 +88,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(access_log_flusher)
     dialin.setup(app)  # PINs for older groups (needs the database), CORS
     sheets.setup(app)  # PDF worker processes, started by the first PDF
+    staff_batches.setup(app)  # staff batches of sheets (needs the database and the sheet renderer)
     app.on_response_prepare.append(add_security_headers)
     for module in ROUTE_MODULES:
         app.router.add_routes(module.routes)
