@@ -1,4 +1,4 @@
--- The staff desk (issue 11): batches of sheets rendered in the background, and when a tablet was last seen.
+-- The staff desk (issue 11): batches of sheets rendered in the background.
 -- A batch belongs to a contact point; its finished PDF (base64, so that both backends store it as text) is
 -- kept only for a short time and deleted with the row. Sheets carry no personal data.
 
@@ -17,5 +17,3 @@ CREATE TABLE sheet_batches (
 );
 
 CREATE INDEX sheet_batches_created ON sheet_batches (created_at);
-
-ALTER TABLE devices ADD COLUMN last_seen_at TEXT;
