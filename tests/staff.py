@@ -57,9 +57,7 @@ class StaffBrowser:
     set_cookie_headers: list[str] = field(default_factory=list)
     last: Page | None = None
 
-    async def request(
-        self, method: str, path: str, data: dict[str, Any] | None = None, **headers: str
-    ) -> Page:
+    async def request(self, method: str, path: str, data: Any = None, **headers: str) -> Page:
         """Make a request without following redirects; keep what Set-Cookie says."""
         self.client.session.cookie_jar.clear()
         if self.cookies:
@@ -88,12 +86,17 @@ class StaffBrowser:
         return await self.request("GET", path, **headers)
 
     async def post(
-        self, path: str, data: dict[str, Any] | None = None, csrf: bool = True, **headers: str
+        self,
+        path: str,
+        data: dict[str, Any] | list[tuple[str, Any]] | None = None,
+        csrf: bool = True,
+        **headers: str,
     ) -> Page:
-        """POST a form with the CSRF token of the page last seen (unless csrf=False)."""
-        form = dict(data or {})
-        if csrf and self.last is not None and "csrf_token" not in form:
-            form["csrf_token"] = self.last.csrf()
+        """POST a form (a dict, or pairs for repeated fields) with the CSRF token of the page last seen."""
+        pairs = list(data.items()) if isinstance(data, dict) else list(data or [])
+        if csrf and self.last is not None and all(name != "csrf_token" for name, _ in pairs):
+            pairs.append(("csrf_token", self.last.csrf()))
+        form: Any = dict(pairs) if len({name for name, _ in pairs}) == len(pairs) else pairs
         return await self.request("POST", path, form, **headers)
 
     async def sign_in(self, login: str, password: str = GOOD_PASSWORD) -> Page:

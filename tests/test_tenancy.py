@@ -9,6 +9,7 @@ fail there, so a 404 can never pass for the wrong reason.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import pytest
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, api_tokens, devices, directory, inventory, invitations, loans
+from meetkit.storage import sheet_batches
 from meetkit.web.keys import DATABASE, SETTINGS
 from tests.conftest import CliResult
 from tests.dbtools import rows
@@ -131,6 +133,9 @@ STAFF_ROUTES = {
     "staff_loans": "signed-in",
     # staffgroups: the group list filters by scope itself (tests/test_staff_groups.py checks it)
     "staff_groups": "signed-in",
+    # staff desk (issue 11, second half)
+    "staff_import_form": "signed-in",
+    "staff_sheets_form": "signed-in",
 }
 
 
@@ -169,6 +174,7 @@ async def _send(client: Client, probe: Probe, world: World, token: str | None) -
 
 _STRANGERS = itertools.count(1)
 SNAPSHOT_TABLES = (
+    "sheet_batches",
     "contact_points",
     "support_groups",
     "schedules",
@@ -260,6 +266,7 @@ class StaffWorld:
     sued_loan: int = 0
     sued_planned_loan: int = 0
     sued_leader_token: str = ""  # the leader token of sued_group (staffgroups: the leader letter)
+    sued_batch: int = 0  # a finished batch of sheets of kiss-sued (staff desk)
 
 
 @dataclass(frozen=True)
@@ -319,6 +326,20 @@ STAFF_PROBES: dict[str, StaffProbe] = {
     "staff_loan_cancel": StaffProbe(
         "POST", lambda w: f"/staff/loans/{w.sued_planned_loan}/cancel", None, 303
     ),
+    # staff desk (issue 11, second half): the contact point is a form field; an admin without a file gets
+    # the form's 400 (proving the scope check came first), the confirmation makes the group.
+    "staff_import_preview": StaffProbe(
+        "POST", lambda w: "/staff/import/preview", lambda w: {"contact_point": "kiss-sued"}, 400
+    ),
+    "staff_import": StaffProbe(
+        "POST", lambda w: "/staff/import", lambda w: {"contact_point": "kiss-sued", "row": "2:Neu Süd"}
+    ),
+    "staff_sheets_batch": StaffProbe("GET", lambda w: f"/staff/sheets/{w.sued_batch}"),
+    "staff_sheets_progress": StaffProbe("GET", lambda w: f"/staff/sheets/{w.sued_batch}.json"),
+    "staff_sheets_pdf": StaffProbe("GET", lambda w: f"/staff/sheets/{w.sued_batch}.pdf"),
+    "staff_sheets_start": StaffProbe(
+        "POST", lambda w: "/staff/sheets", lambda w: {"contact_point": "kiss-sued"}, 303
+    ),
     # staffgroups: the group list's "new group", one group's page, its schedule, links, sheets and life
     "staff_group_add": StaffProbe(
         "POST", lambda w: "/staff/groups", lambda w: {"name": "Fremd", "contact_point": "kiss-sued"}
@@ -374,6 +395,14 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
     sued = await directory.add_group(db, settings, OPERATOR, "Trauercafé Süd", "kiss-sued")
     await new_account(client, settings, "ziel@example.org", contact_points=("kiss-sued",))
     target = next(a for a in await accounts.list_accounts(db, OPERATOR) if a.login == "ziel@example.org")
+    sued_cp = sued.group.contact_point_id
+    assert sued_cp is not None
+
+    def finished_batch(conn: Any) -> int:
+        batch = sheet_batches.insert(conn, sued_cp, "admin@example.org", "de", "a4", 1)
+        sheet_batches.finish(conn, batch, base64.b64encode(b"%PDF-1.4 sheets").decode())
+        return batch
+
     invited = await invitations.create_invitation(db, settings, OPERATOR, "kiss-sued")
     # loans (issue 17)
     laptop = await inventory.add_item(db, OPERATOR, "kiss-sued", "Laptop Süd", "laptop")
@@ -398,6 +427,7 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
         sued_loan=running.loan.id,
         sued_planned_loan=planned.loan.id,
         sued_leader_token=sued.leader_token,
+        sued_batch=await db.write(finished_batch),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from meetkit.cli import group_import
 from meetkit.cli.common import CommandError, add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
@@ -72,6 +73,8 @@ def register(subparsers: Any) -> None:
     delete.add_argument("--yes", action="store_true", help=_("ja, wirklich löschen (ohne Rückfrage)"))
     add_json_flag(delete)
     delete.set_defaults(handler=delete_group)
+
+    group_import.register(commands)
 
 
 LABELS = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,22 @@ def writable_target(path: Path) -> Path:
     return folder / f".{path.name}.{os.getpid()}.tmp"
 
 
+BAR_WIDTH = 30
+
+
+def terminal_progress(total: int) -> Callable[[int], None]:
+    """A progress bar on the terminal, redrawn in place after each chunk of sheets."""
+
+    def show(done: int) -> None:
+        filled = BAR_WIDTH * done // total
+        bar = "#" * filled + "." * (BAR_WIDTH - filled)
+        text = _("{done} von {total} Blättern").format(done=done, total=total)
+        print(f"\r[{bar}] {100 * done // total:3d} %  {text}", end="", flush=True)
+
+    show(0)
+    return show
+
+
 async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -> int:
     """Render `sheets` into a temporary file beside the target, then move it into place.
 
@@ -81,10 +99,13 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
             pages = len(document.pages)
         else:
             renderer = SheetRenderer()
+            show = terminal_progress(len(sheets)) if sys.stdout.isatty() and not args.json else None
             try:
-                pages = int(await renderer.batch(sheets, temporary, args.layout, args.lang))
+                pages = int(await renderer.batch(sheets, temporary, args.layout, args.lang, show))
             finally:
                 renderer.close()
+                if show is not None:
+                    print()
         os.replace(temporary, target)
     except OSError as error:
         raise CommandError(

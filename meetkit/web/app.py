@@ -30,8 +30,10 @@ from meetkit.web import (
     sheets,
     staff_admin,
     staff_auth,
+    staff_batches,
     staff_group_page,
     staff_groups,
+    staff_import,
     staff_inventory,
     staff_invitations,
     staff_loan_report,
@@ -41,6 +43,7 @@ from meetkit.web import (
     staff_settings,
 )
 from meetkit.web.accesslog import access_log_flusher
+from meetkit.web.bodies import MAX_REQUEST_BYTES
 from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import failure_budget_ctx
@@ -79,6 +82,9 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_group_page,
     staff_schedule,
     staff_settings,
+    # the staff desk (issue 11, second half): import, sheet batches, tablets, reports, tokens
+    staff_import,
+    staff_batches,
 ]
 
 
@@ -94,7 +100,8 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     """Build the application for `settings` (which must carry a secret)."""
     app = web.Application(
-        middlewares=[error_middleware, staff_guard, api.require_staff_token], client_max_size=256 * 1024
+        middlewares=[error_middleware, staff_guard, api.require_staff_token],
+        client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
     app[aiohttp_jinja2.APP_KEY] = environment()
@@ -108,6 +115,7 @@ def create_app(settings: Settings) -> web.Application:
     )  # search keys of groups from before 0013 (needs the database)
     dialin.setup(app)  # PINs for older groups (needs the database), CORS
     sheets.setup(app)  # PDF worker processes, started by the first PDF
+    staff_batches.setup(app)  # staff batches of sheets (needs the database and the sheet renderer)
     app.on_response_prepare.append(add_security_headers)
     for module in ROUTE_MODULES:
         app.router.add_routes(module.routes)

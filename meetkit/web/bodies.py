@@ -6,6 +6,8 @@ from aiohttp import web
 
 from meetkit.domain.errors import InvalidInput
 
+MAX_REQUEST_BYTES = 256 * 1024  # aiohttp's client_max_size: the most any form (or upload) may carry
+
 
 def too_large(limit: int) -> InvalidInput:
     """The error for a body larger than `limit` bytes, in words a person understands."""

@@ -14,13 +14,15 @@ from aiohttp.typedefs import Handler
 
 from meetkit.domain import ids
 from meetkit.domain.accounts import N_
-from meetkit.domain.errors import Forbidden, MeetkitError, RateLimited
+from meetkit.domain.errors import Forbidden, InvalidInput, MeetkitError, RateLimited
 from meetkit.domain.scope import Scope, scope_of
 from meetkit.messages import translate_message
 from meetkit.services import accounts
 from meetkit.services.passwords import PasswordHasher
 from meetkit.services.signin import Current, SignInService
+from meetkit.web.bodies import too_large
 from meetkit.web.errors import status_for
+from meetkit.web.forms import FORM_UNREADABLE
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, NEW_FORM_COOKIE, SETTINGS, SIGN_IN, STAFF_SESSION
 from meetkit.web.security import origin
@@ -80,7 +82,7 @@ async def staff_guard(request: web.Request, handler: Handler) -> web.StreamRespo
             raise web.HTTPSeeOther(with_lang(request, "/staff/account"))
     if request.method not in SAFE_METHODS:
         check_same_origin(request)
-        form = await request.post()
+        form = await read_posted(request)
         if not hmac.compare_digest(str(form.get("csrf_token", "")), form_token(request)):
             raise Forbidden(CROSS_SITE)
     response = await handler(request)
@@ -90,6 +92,16 @@ async def staff_guard(request: web.Request, handler: Handler) -> web.StreamRespo
             FORM_COOKIE, new_form_cookie, path=PREFIX, httponly=True, samesite="Lax", secure=_secure(request)
         )
     return response
+
+
+async def read_posted(request: web.Request) -> Any:
+    """The posted form (read once, kept by aiohttp); too large or malformed is a clear 400, never a 500."""
+    try:
+        return await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        raise too_large(request.client_max_size) from None
+    except Exception:  # aiohttp raises ValueError, LookupError, UnicodeDecodeError, BadHttpMessage, ...
+        raise InvalidInput(FORM_UNREADABLE) from None
 
 
 def check_same_origin(request: web.Request) -> None:
