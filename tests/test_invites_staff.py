@@ -12,10 +12,15 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from meetkit.config import Settings
+from meetkit.config import Settings, load_settings, with_secret
+from meetkit.domain.scope import OPERATOR
+from meetkit.services import directory
+from meetkit.web.app import create_app
+from meetkit.web.keys import DATABASE
+from tests import dbtools
 from tests.conftest import CliResult
 from tests.dbtools import rows
-from tests.staff import Client, StaffBrowser
+from tests.staff import Client, StaffBrowser, ready_account
 from tests.test_staff_accounts import smtp_receiver  # noqa: F401 - the fixture
 
 
@@ -101,3 +106,34 @@ def test_leader_invite_on_the_command_line(
     assert english.stdout.startswith("Invitation 3 for KISS Nord, valid once until")
     listed = cli("group", "list", "--json").json()["groups"]
     assert listed == []  # nothing but invitations was made
+
+
+@pytest.fixture
+def mailing_env(env: dict[str, str], smtp_receiver: tuple[int, list[Any]]) -> dict[str, str]:  # noqa: F811
+    """The installation with MEETKIT_SMTP_URL pointing at the local receiver."""
+    return {**env, "MEETKIT_SMTP_URL": f"smtp://127.0.0.1:{smtp_receiver[0]}?from=meetkit@kiss.example"}
+
+
+@pytest.mark.sqlite_only  # the mail path; the invitation rules run on both backends above
+async def test_staff_send_an_invitation_by_e_mail_and_keep_no_address(
+    mailing_env: dict[str, str],
+    smtp_receiver: tuple[int, list[Any]],  # noqa: F811
+    aiohttp_client: Any,
+) -> None:
+    settings = with_secret(load_settings(mailing_env, env_file="/nonexistent"))
+    client = await aiohttp_client(create_app(settings))
+    await directory.add_contact_point(client.app[DATABASE], OPERATOR, "KISS Nord", slug="kiss-nord")
+    await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
+    staff = StaffBrowser(client)
+    await staff.sign_in("nord@example.org")
+    await staff.get("/staff/invitations")
+    sent = await staff.post(
+        "/staff/invitations",
+        {"contact_point": "kiss-nord", "valid_days": "14", "email": "leitung@example.org"},
+    )
+    assert sent.status == 200 and "leitung@example.org" in sent.text
+    _, received = smtp_receiver
+    assert len(received) == 1 and received[0].rcpt_tos == ["leitung@example.org"]
+    body = email.message_from_bytes(received[0].content, policy=default).get_body().get_content()  # type: ignore[union-attr]
+    assert "https://treffen.example.org/invite/" in body
+    assert b"leitung@example.org" not in dbtools.database_bytes(settings)  # used for sending, never stored

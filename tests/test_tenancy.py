@@ -188,7 +188,14 @@ SNAPSHOT_TABLES = (
 
 def _snapshot(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """What a foreign request must leave untouched."""
-    return {table: rows(settings, f"SELECT * FROM {table} ORDER BY 1") for table in SNAPSHOT_TABLES}
+    return {
+        table: rows(settings, f"SELECT {SNAPSHOT_COLUMNS.get(table, '*')} FROM {table} ORDER BY 1")
+        for table in SNAPSHOT_TABLES
+    }
+
+
+# A batch an earlier (allowed) probe started keeps rendering meanwhile: only which batches exist counts.
+SNAPSHOT_COLUMNS = {"sheet_batches": "id, contact_point_id, actor"}
 
 
 async def test_every_api_route_keeps_to_its_tokens_contact_points(client: Client, settings: Settings) -> None:
