@@ -24,6 +24,7 @@ ALLOWED_COLUMNS = {
     ("contact_points", "show_group_names"),  # a setting
     ("contact_points", "phone"),  # the contact point's office number
     ("support_groups", "name"),  # the group's display name
+    ("support_groups", "name_key"),  # the same name folded for sorting and search
     ("api_tokens", "name"),  # a label such as "Verwaltung"
     ("devices", "name"),  # a tablet's label such as "Tablet Raum 2"
     ("schema_migrations", "name"),
