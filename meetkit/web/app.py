@@ -16,6 +16,7 @@ from meetkit.rendering import environment
 from meetkit.storage.database import database_for
 from meetkit.web import (
     api,
+    api_devices,
     attendance,
     dialin,
     events,
@@ -61,6 +62,7 @@ ROUTE_MODULES: list[ModuleType] = [
     schedules,
     dialin,
     kiosk,
+    api_devices,
     attendance,
     events,
     sheets,
