@@ -30,6 +30,7 @@ from meetkit.web import (
     schedules,
     sheets,
     staff_admin,
+    staff_api_tokens,
     staff_auth,
     staff_group_page,
     staff_groups,
@@ -38,8 +39,10 @@ from meetkit.web import (
     staff_loan_report,
     staff_loans,
     staff_pages,
+    staff_reports,
     staff_schedule,
     staff_settings,
+    staff_tablets,
 )
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.errors import error_middleware
@@ -81,6 +84,9 @@ ROUTE_MODULES: list[ModuleType] = [
     staff_group_page,
     staff_schedule,
     staff_settings,
+    staff_tablets,
+    staff_reports,
+    staff_api_tokens,
 ]
 
 
