@@ -136,6 +136,9 @@ STAFF_ROUTES = {
     # staff desk (issue 11, second half)
     "staff_import_form": "signed-in",
     "staff_sheets_form": "signed-in",
+    # staffdesk2: the API tokens page (revoking one is a probe below)
+    "staff_api_tokens": "admin",
+    "staff_api_token_add": "admin",
 }
 
 
@@ -183,6 +186,7 @@ SNAPSHOT_TABLES = (
     "audit_log",
     "leader_invitations",
     "loans",  # loans (issue 17)
+    "api_tokens",  # staffdesk2
 )
 
 
@@ -274,6 +278,8 @@ class StaffWorld:
     sued_planned_loan: int = 0
     sued_leader_token: str = ""  # the leader token of sued_group (staffgroups: the leader letter)
     sued_batch: int = 0  # a finished batch of sheets of kiss-sued (staff desk)
+    sued_tablet: int = 0  # staffdesk2: kiss-sued's kiosk tablet
+    sued_api_token: int = 0  # staffdesk2: an API token of kiss-sued (only admins revoke tokens)
 
 
 @dataclass(frozen=True)
@@ -394,6 +400,28 @@ STAFF_PROBES: dict[str, StaffProbe] = {
         lambda w: {"name": "KISS Süd", "phone": "0911 1", "show_group_names": "no", "rules": "Handys aus."},
         303,
     ),
+    # staffdesk2: the tablets page (a contact point filter, add, pair, revoke last)
+    "staff_tablets": StaffProbe("GET", lambda w: "/staff/tablets?contact_point=kiss-sued"),
+    "staff_tablet_add": StaffProbe(
+        "POST", lambda w: "/staff/tablets", lambda w: {"name": "Tablet 3", "contact_point": "kiss-sued"}
+    ),
+    "staff_tablet_pairing": StaffProbe("POST", lambda w: f"/staff/tablets/{w.sued_tablet}/pairing"),
+    "staff_tablet_revoke_form": StaffProbe("GET", lambda w: f"/staff/tablets/{w.sued_tablet}/revoke"),
+    "staff_tablet_revoke": StaffProbe(
+        "POST", lambda w: f"/staff/tablets/{w.sued_tablet}/revoke", lambda w: {"confirm": "yes"}, 303
+    ),
+    # staffdesk2: the month's attendance report of one contact point, as page, CSV and PDF
+    "staff_reports": StaffProbe("GET", lambda w: "/staff/reports?month=2026-11&contact_point=kiss-sued"),
+    "staff_reports_csv": StaffProbe(
+        "GET", lambda w: "/staff/reports.csv?month=2026-11&contact_point=kiss-sued"
+    ),
+    "staff_reports_pdf": StaffProbe(
+        "GET", lambda w: "/staff/reports.pdf?month=2026-11&contact_point=kiss-sued"
+    ),
+    # staffdesk2: revoking an API token (admins only; the token page itself is in STAFF_ROUTES)
+    "staff_api_token_revoke": StaffProbe(
+        "POST", lambda w: f"/staff/admin/tokens/{w.sued_api_token}/revoke", None, 303
+    ),
 }
 
 
@@ -425,6 +453,7 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
         str(today + dt.timedelta(days=10)),
         str(today + dt.timedelta(days=12)),
     )
+    tablet = await devices.add_device(db, OPERATOR, "Tablet Süd", "kiss-sued")  # staffdesk2
     return StaffWorld(
         sued.group.id,
         target.id,
@@ -435,6 +464,8 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
         sued_planned_loan=planned.loan.id,
         sued_leader_token=sued.leader_token,
         sued_batch=await db.write(finished_batch),
+        sued_tablet=tablet.device.id,
+        sued_api_token=(await api_tokens.create_api_token(db, OPERATOR, "Süd", ("kiss-sued",)))[0].id,
     )
 
 

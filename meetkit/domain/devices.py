@@ -12,6 +12,7 @@ from meetkit.domain.errors import InvalidInput
 PAIRING_MINUTES = 60  # default lifetime of a pairing link
 MAX_PAIRING_MINUTES = 7 * 24 * 60
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+SEEN_EVERY_SECONDS = 60  # a kiosk's "last seen" is written at most this often
 # The kinds of device in an inventory, with their German names (translated where they are shown).
 KINDS: dict[str, str] = {
     "tablet": "Tablet",
@@ -44,6 +45,7 @@ class Device:
     kind: str = "tablet"
     serial_number: str | None = None
     notes: str | None = None
+    last_seen_at: str | None = None  # when the kiosk page last asked (written at most once a minute)
 
     @property
     def pairable(self) -> bool:
@@ -67,6 +69,11 @@ def timestamp(moment: dt.datetime) -> str:
 def pairing_expiry(now: dt.datetime, minutes: int) -> str:
     """The stored expiry of a pairing link made at `now`."""
     return timestamp(now + dt.timedelta(minutes=minutes))
+
+
+def seen_long_ago(last_seen_at: str | None, now: dt.datetime) -> bool:
+    """Whether a tablet's "last seen" is worth writing again (at most once a minute)."""
+    return last_seen_at is None or last_seen_at <= timestamp(now - dt.timedelta(seconds=SEEN_EVERY_SECONDS))
 
 
 def pairing_open(expires_at: str, now: dt.datetime) -> bool:

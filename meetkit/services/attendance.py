@@ -24,6 +24,7 @@ from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 LEADER_PAGE_MEETINGS = 8
+STATE_WIDE_MIN_COUNT = 3  # the staff app's state-wide view withholds people counts below this
 
 
 async def record_headcount(
@@ -214,6 +215,16 @@ async def monthly_report(
     # A month of a state-wide deployment is tens of thousands of rows: read on the writer thread, so the
     # event loop keeps serving pages meanwhile.
     return await db.write(query, invalidates_cache=False)
+
+
+async def staff_report(
+    db: Database, scope: Scope, month: str, contact_point_slug: str | None = None
+) -> rules.Report:
+    """The staff app's report: one's contact points in full; an admin's state-wide view with small counts
+    withheld (STATE_WIDE_MIN_COUNT), one contact point's in full."""
+    state_wide = scope.is_admin and contact_point_slug is None
+    min_count = STATE_WIDE_MIN_COUNT if state_wide else None
+    return await monthly_report(db, scope, month, contact_point_slug, min_count)
 
 
 @dataclass(frozen=True, slots=True)

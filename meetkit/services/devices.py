@@ -11,12 +11,15 @@ from meetkit.domain.devices import (
     KINDS,
     MAX_PAIRING_MINUTES,
     PAIRING_MINUTES,
+    SEEN_EVERY_SECONDS,
     Device,
     clean_kind,
     clean_notes,
     clean_serial,
     pairing_expiry,
     pairing_open,
+    seen_long_ago,
+    timestamp,
 )
 from meetkit.domain.errors import InvalidInput, NotFound, Unauthorized
 from meetkit.domain.models import ContactPoint
@@ -214,6 +217,17 @@ async def device_for_token(db: Database, device_token: str) -> tuple[Device, Con
         return device, contact_point
 
     return await db.read(query)
+
+
+async def note_seen(db: Database, device: Device, *, now: dt.datetime | None = None) -> None:
+    """Note that a tablet's kiosk page asked now: written at most once a minute, never emptying caches."""
+    moment = now or now_utc()
+    if not seen_long_ago(device.last_seen_at, moment):
+        return
+    earlier = timestamp(moment - dt.timedelta(seconds=SEEN_EVERY_SECONDS))
+    await db.write(
+        lambda conn: devices.mark_seen(conn, device.id, timestamp(moment), earlier), invalidates_cache=False
+    )
 
 
 async def device_by_token(db: Database, device_token: str) -> Device | None:

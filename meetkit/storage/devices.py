@@ -8,7 +8,7 @@ from meetkit.storage.database import utc_now
 
 _COLUMNS = (
     "id, contact_point_id, name, paired_at, pairing_expires_at, revoked, revoked_at, created_at,"
-    " kind, serial_number, notes"
+    " kind, serial_number, notes, last_seen_at"
 )
 
 
@@ -25,6 +25,7 @@ def _row(row: Row) -> Device:
         kind=row["kind"],
         serial_number=row["serial_number"],
         notes=row["notes"],
+        last_seen_at=row["last_seen_at"],
     )
 
 
@@ -120,4 +121,12 @@ def update_details(
     conn.execute(
         "UPDATE devices SET name = ?, kind = ?, serial_number = ?, notes = ? WHERE id = ?",
         (name, kind, serial_number, notes, device_id),
+    )
+
+
+def mark_seen(conn: Connection, device_id: int, now: str, earlier_than: str) -> None:
+    """Note that the kiosk page asked at `now`, unless that was noted at `earlier_than` or later already."""
+    conn.execute(
+        "UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)",
+        (now, device_id, earlier_than),
     )

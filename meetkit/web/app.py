@@ -16,6 +16,7 @@ from meetkit.rendering import environment
 from meetkit.storage.database import database_for
 from meetkit.web import (
     api,
+    api_devices,
     attendance,
     dialin,
     events,
@@ -29,6 +30,7 @@ from meetkit.web import (
     schedules,
     sheets,
     staff_admin,
+    staff_api_tokens,
     staff_auth,
     staff_batches,
     staff_group_page,
@@ -39,8 +41,10 @@ from meetkit.web import (
     staff_loan_report,
     staff_loans,
     staff_pages,
+    staff_reports,
     staff_schedule,
     staff_settings,
+    staff_tablets,
 )
 from meetkit.web.accesslog import access_log_flusher
 from meetkit.web.bodies import MAX_REQUEST_BYTES
@@ -64,6 +68,7 @@ ROUTE_MODULES: list[ModuleType] = [
     schedules,
     dialin,
     kiosk,
+    api_devices,
     attendance,
     events,
     sheets,
@@ -85,6 +90,9 @@ ROUTE_MODULES: list[ModuleType] = [
     # the staff desk (issue 11, second half): import, sheet batches, tablets, reports, tokens
     staff_import,
     staff_batches,
+    staff_tablets,
+    staff_reports,
+    staff_api_tokens,
 ]
 
 
