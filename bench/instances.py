@@ -3,18 +3,23 @@
 Run: .venv/bin/python -m bench.instances [--groups 11000] [--seconds 10] [--rounds 3] [--only NAME ...]
 
 - workers:  member pages spread over all groups, `meetkit serve --workers 2` vs one process (SQLite)
-- backends: member pages and the Jitsi conference mapper on PostgreSQL vs SQLite (one process each)
-- cache:    member pages spread over all groups while 100 webhooks/s arrive vs no webhooks (both backends)
+- backends: member pages and the Jitsi conference mapper on PostgreSQL vs SQLite (one process each), every
+            request a read-cache miss (bench/serve_uncached.py), the two backends alternating round by round
+- cache:    member pages spread over all groups, all cached, while 100 webhooks/s arrive vs none (both
+            backends; one server per backend, the two conditions alternating on it)
 - webhooks: event_sync webhooks acknowledged per second on PostgreSQL for 30 s (and on SQLite for reference)
 - rss:      resident memory per process right after start and after every member page was served once
 
-wrk (Debian) makes the load on loopback; PostgreSQL is a throwaway cluster (tests/postgres_cluster.py).
+Every group has a weekly schedule (every tenth one a cancelled date), as real groups do, so a member page
+shows its next dates. wrk (Debian) makes the load on loopback; PostgreSQL is a throwaway cluster
+(tests/postgres_cluster.py); webhooks come from bench/webhook_load.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import platform
 import statistics
@@ -28,10 +33,10 @@ from pathlib import Path
 
 import psycopg
 
-from bench.wrkbench import TABLE_HEADER, Server, WrkResult, meetkit_server, run_wrk, temporary_data_dir
+from bench.webhook_load import EVENTS_SECRET
+from bench.wrkbench import ROOT, TABLE_HEADER, Server, WrkResult, meetkit_server, run_wrk, temporary_data_dir
 from tests.postgres_cluster import Cluster, start_cluster
 
-EVENTS_SECRET = "bench-events-secret-0123456789abcdef0123"
 PBX_SECRET = "bench-pbx-secret-0123456789abcdef012345678"
 ENV = {
     "MEETKIT_PUBLIC_URL": "https://treffen.example.org",
@@ -46,8 +51,9 @@ def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     """Create `count` groups in one transaction (the CLI would take minutes); return (member code, room)."""
     from meetkit.config import load_settings, with_secret
     from meetkit.domain import ids
+    from meetkit.domain.schedules import make_schedule
     from meetkit.services.directory import add_contact_point
-    from meetkit.storage import dialin, groups
+    from meetkit.storage import dialin, groups, schedules
     from meetkit.storage.database import database_for
 
     settings = with_secret(load_settings(env, env_file=Path("/nonexistent")))
@@ -71,6 +77,12 @@ def seed(env: dict[str, str], count: int) -> list[tuple[str, str]]:
                         pin=dialin.fresh_pin(conn, settings.pin_digits),  # type: ignore[arg-type]
                     )
                     made.append((group.member_code, group.room))
+                    weekly = make_schedule("weekly", n % 7, dt.time(18 + n % 3, 30), 90, place="Raum 2")
+                    schedules.put(conn, group.id, weekly)  # type: ignore[arg-type]
+                    if n % 10 == 0:
+                        later = dt.date.today() + dt.timedelta(days=7)
+                        cancelled = later + dt.timedelta(days=(n % 7 - later.weekday()) % 7)
+                        schedules.set_exception(conn, group.id, cancelled, "cancelled")  # type: ignore[arg-type]
                 return made
 
             return await db.write(insert)
@@ -160,24 +172,12 @@ def wrk_options(args: argparse.Namespace) -> dict[str, int]:
 
 
 def webhook_load(url: str, rooms: list[str], rate: int, seconds: float) -> subprocess.Popen[bytes]:
-    """A separate process posting `rate` webhooks per second for `seconds`."""
+    """A separate process posting `rate` webhooks per second for `seconds` (bench/webhook_load.py)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as listed:
         json.dump(rooms, listed)
-    code = f"""
-import asyncio, json, random, time, aiohttp
-async def main():
-    rooms = json.load(open({listed.name!r}))
-    async with aiohttp.ClientSession(headers={{"Authorization": "Bearer {EVENTS_SECRET}"}}) as s:
-        started = time.monotonic(); n = 0
-        while time.monotonic() - started < {seconds}:
-            room = random.choice(rooms); n += 1
-            body = {{"event_name": "muc-occupant-joined", "room_name": room, "room_jid": room + "@muc.meet.jitsi",
-                    "is_breakout": False, "active_occupants_count": random.randint(1, 9)}}
-            asyncio.ensure_future(s.post("{url}/jitsi/events/occupant/joined", json=body))
-            await asyncio.sleep(max(0.0, started + n / {rate} - time.monotonic()))
-asyncio.run(main())
-"""
-    return subprocess.Popen([sys.executable, "-c", code])
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.webhook_load", url, listed.name, str(rate), str(seconds)], cwd=ROOT
+    )
 
 
 def warm(url: str, paths: list[str]) -> None:
@@ -215,63 +215,52 @@ def main() -> None:
             results = measure_workers(found["sqlite"][0], pages["sqlite"], args)
             report_pairs(results, "--workers 2 / --workers 1")
         if "backends" in args.only:
-            section("PostgreSQL vs SQLite, one process each")
-            for label, lua_for in (
-                ("member pages", lambda b: pages[b]),
-                (
-                    "conference mapper",
-                    lambda b: paths_lua(
-                        [
-                            f"/jitsi/conference-mapper?conference={room}@muc.meet.jitsi"
-                            for _, room in found[b][1]
-                        ]
-                    ),
-                ),
-            ):
+            section("PostgreSQL vs SQLite, one process each, every request a read-cache miss")
+            targets = {
+                "member pages": pages,
+                "conference mapper": {
+                    b: paths_lua(
+                        [f"/jitsi/conference-mapper?conference={room}@muc.meet.jitsi" for _, room in rows]
+                    )
+                    for b, (_, rows) in found.items()
+                },
+            }
+            for label, lua in targets.items():
                 results = []
-                for _ in range(args.rounds):
-                    for backend in ("sqlite", "postgresql"):
-                        with meetkit_server(found[backend][0]) as running:
+                for round_ in range(args.rounds):
+                    order = ("sqlite", "postgresql") if round_ % 2 == 0 else ("postgresql", "sqlite")
+                    measured = {}
+                    for backend in order:
+                        with meetkit_server(found[backend][0], module="bench.serve_uncached") as running:
                             run_wrk("warm-up", running, "/healthz", seconds=2, connections=8)
-                            results.append(
-                                run_wrk(
-                                    f"{label}, {backend}",
-                                    running,
-                                    "/",
-                                    lua=lua_for(backend),
-                                    **wrk_options(args),
-                                )
+                            measured[backend] = run_wrk(
+                                f"{label}, {backend}", running, "/", lua=lua[backend], **wrk_options(args)
                             )
-                report_pairs(results, f"{label}: PostgreSQL / SQLite")
+                    results += [measured["sqlite"], measured["postgresql"]]
+                report_pairs(results, f"{label} (misses): PostgreSQL / SQLite")
         if "cache" in args.only:
-            section("member pages over all groups while 100 webhooks/s arrive vs none")
+            section("member pages over all groups (all cached) while 100 webhooks/s arrive vs none")
             for backend in ("sqlite", "postgresql"):
                 env, rows = found[backend]
+                rooms = [room for _, room in rows]
                 results = []
-                for _ in range(args.rounds):
-                    with meetkit_server(env) as running:
-                        warm(running.url, [f"/j/{code}" for code, _ in rows])  # every page cached once
-                        results.append(
-                            run_wrk(
-                                f"{backend}, no webhooks",
-                                running,
-                                "/",
-                                lua=pages[backend],
-                                **wrk_options(args),
+                with meetkit_server(env) as running:
+                    warm(running.url, [f"/j/{code}" for code, _ in rows])  # every page cached once
+                    for round_ in range(args.rounds):
+                        measured = {}
+                        # ABBA: the load other processes put on the machine drifts; alternate who goes first
+                        for with_webhooks in (False, True) if round_ % 2 == 0 else (True, False):
+                            label = f"{backend}, {'100 webhooks/s' if with_webhooks else 'no webhooks'}"
+                            load = None
+                            if with_webhooks:
+                                load = webhook_load(running.url, rooms, 100, args.seconds + 1.5)
+                                time.sleep(0.5)
+                            measured[with_webhooks] = run_wrk(
+                                label, running, "/", lua=pages[backend], **wrk_options(args)
                             )
-                        )
-                        load = webhook_load(running.url, [room for _, room in rows], 100, args.seconds + 2)
-                        time.sleep(1)
-                        results.append(
-                            run_wrk(
-                                f"{backend}, 100 webhooks/s",
-                                running,
-                                "/",
-                                lua=pages[backend],
-                                **wrk_options(args),
-                            )
-                        )
-                        load.wait()
+                            if load is not None:
+                                load.wait()
+                        results += [measured[False], measured[True]]
                 report_pairs(results, f"{backend}: with webhooks / without")
         if "webhooks" in args.only:
             section("webhooks acknowledged per second, 30 s")
@@ -310,15 +299,18 @@ def section(title: str) -> None:
 
 
 def report_pairs(results: list[WrkResult], what: str) -> None:
-    """Print alternating (baseline, candidate) results and the median ratio of the pairs."""
+    """Print (baseline, candidate) pairs, the median req/s ratio with its spread, and the median CPU ratio."""
     print(TABLE_HEADER)
-    ratios = []
+    ratios, cpu_ratios = [], []
     for baseline, candidate in zip(results[::2], results[1::2], strict=True):
         print(baseline.row())
         print(candidate.row(baseline))
         ratios.append(candidate.requests_per_second / baseline.requests_per_second)
+        cpu_ratios.append(baseline.server_cpu_us_per_request / candidate.server_cpu_us_per_request)
     print(
-        f"\nmedian req/s ratio {what}: {statistics.median(ratios):.2f} (rounds: {[round(r, 2) for r in ratios]})"
+        f"\nmedian req/s ratio {what}: {statistics.median(ratios):.2f} (spread {min(ratios):.2f}-"
+        f"{max(ratios):.2f}; rounds {[round(r, 2) for r in ratios]}); median server CPU ratio "
+        f"(baseline/this) {statistics.median(cpu_ratios):.2f}"
     )
     if any(r.non_2xx for r in results):
         print("WARNING: non-2xx answers during the run")
