@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -126,10 +127,33 @@ def webhooks_lua(rooms: list[str], start: int) -> str:
     )
 
 
+POSTGRES_PIDFILES: list[Path] = []  # the throwaway cluster's, for its CPU time
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time the throwaway PostgreSQL cluster (postmaster and every backend) has used so far."""
+    total = 0.0
+    for pidfile in POSTGRES_PIDFILES:
+        postmaster = int(pidfile.read_text().split()[0])
+        total += Server("", postmaster).cpu_seconds()
+    return total
+
+
+def run_measured(backend: str, label: str, running: Server, lua: str, args: argparse.Namespace) -> WrkResult:
+    """run_wrk; on PostgreSQL the label also tells the database server's CPU per request (not in the column)."""
+    before = postgres_cpu_seconds()
+    result = run_wrk(label, running, "/", lua=lua, **wrk_options(args))
+    if backend == "postgresql":
+        in_database = (postgres_cpu_seconds() - before) * 1e6 / max(result.requests, 1)
+        result = replace(result, label=f"{label} (+{in_database:.0f} µs/req in PostgreSQL)")
+    return result
+
+
 @contextmanager
 def installations(groups: int) -> Iterator[dict[str, tuple[dict[str, str], list[tuple[str, str]]]]]:
     """One seeded SQLite and one seeded PostgreSQL installation: backend -> (env, [(code, room)])."""
     cluster: Cluster = start_cluster()
+    POSTGRES_PIDFILES.append(cluster.directory / "data" / "postmaster.pid")
     try:
         with psycopg.connect(cluster.url(), autocommit=True) as conn:
             conn.execute("CREATE DATABASE meetkit")
@@ -233,8 +257,8 @@ def main() -> None:
                     for backend in order:
                         with meetkit_server(found[backend][0], module="bench.serve_uncached") as running:
                             run_wrk("warm-up", running, "/healthz", seconds=2, connections=8)
-                            measured[backend] = run_wrk(
-                                f"{label}, {backend}", running, "/", lua=lua[backend], **wrk_options(args)
+                            measured[backend] = run_measured(
+                                backend, f"{label}, {backend}", running, lua[backend], args
                             )
                     results += [measured["sqlite"], measured["postgresql"]]
                 report_pairs(results, f"{label} (misses): PostgreSQL / SQLite")
@@ -255,8 +279,8 @@ def main() -> None:
                             if with_webhooks:
                                 load = webhook_load(running.url, rooms, 100, args.seconds + 1.5)
                                 time.sleep(0.5)
-                            measured[with_webhooks] = run_wrk(
-                                label, running, "/", lua=pages[backend], **wrk_options(args)
+                            measured[with_webhooks] = run_measured(
+                                backend, label, running, pages[backend], args
                             )
                             if load is not None:
                                 load.wait()
