@@ -23,6 +23,7 @@ from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 LEADER_PAGE_MEETINGS = 8
+SMALL_BATCH = 16  # webhook batches smaller than this are a trickle: the next one waits for company
 
 
 async def record_headcount(
@@ -140,15 +141,18 @@ async def ingest_census(
 class EventIngestor:
     """Commits webhook observations in batches on the writer thread; each caller returns after its commit.
 
-    A batch starts `gather_seconds` (20 ms) after its first event, and while one batch is being written new
-    events queue up for the next, so a steady stream (100 webhooks/s: three or so per transaction) shares
-    each commit's fsync and thread hop. Nothing is acknowledged before the transaction holding it committed.
+    While one batch is being written, new events queue up for the next, so a flood shares each commit's
+    fsync and thread hop by itself. A trickle would not (at 100 webhooks/s each event comes after the last
+    commit ended), so after a small batch the next one starts `gather_seconds` (20 ms) after its first
+    event: about three events per transaction instead of one. Nothing is acknowledged before the
+    transaction holding it committed.
     """
 
     def __init__(self, db: Database, max_batch: int = 2000, gather_seconds: float = 0.02) -> None:
         self._db = db
         self._max_batch = max_batch
         self._gather_seconds = gather_seconds
+        self._last_batch = 0
         self._queue: list[tuple[str, rules.Observation, asyncio.Future[bool]]] = []
         self._worker: asyncio.Task[None] | None = None
         self.events = 0  # committed, since start
@@ -169,8 +173,8 @@ class EventIngestor:
 
     async def _drain(self) -> None:
         while self._queue:
-            if len(self._queue) < self._max_batch:
-                await asyncio.sleep(self._gather_seconds)  # let the next few events share the commit
+            if self._last_batch < SMALL_BATCH and len(self._queue) < SMALL_BATCH:
+                await asyncio.sleep(self._gather_seconds)  # a trickle: let the next few share the commit
             batch = self._queue[: self._max_batch]
             del self._queue[: self._max_batch]
             observed = [(room, obs) for room, obs, _ in batch]
@@ -186,6 +190,7 @@ class EventIngestor:
                 continue
             self.events += len(batch)
             self.transactions += 1
+            self._last_batch = len(batch)
             for (_, _, future), is_known in zip(batch, known, strict=True):
                 if not future.done():
                     future.set_result(is_known)
