@@ -36,6 +36,7 @@ import psycopg
 
 from bench.webhook_load import EVENTS_SECRET
 from bench.wrkbench import ROOT, TABLE_HEADER, Server, WrkResult, meetkit_server, run_wrk, temporary_data_dir
+from meetkit.web.pages import PAGE_CACHE_SLOT_SECONDS
 from tests.postgres_cluster import Cluster, start_cluster
 
 PBX_SECRET = "bench-pbx-secret-0123456789abcdef012345678"
@@ -221,6 +222,19 @@ def warm(url: str, paths: list[str]) -> None:
     asyncio.run(run())
 
 
+def cached_through(
+    running: Server, rows: list[tuple[str, str]], seconds: float, warmed_slot: int | None
+) -> int:
+    """Make sure every member page is cached for the next `seconds` (pages are kept per 15-minute slot, so a
+    run across a slot's end would measure misses): wait for a slot about to end, warm a new one."""
+    if PAGE_CACHE_SLOT_SECONDS - time.time() % PAGE_CACHE_SLOT_SECONDS < seconds:
+        time.sleep(PAGE_CACHE_SLOT_SECONDS - time.time() % PAGE_CACHE_SLOT_SECONDS + 0.1)
+    slot = int(time.time() // PAGE_CACHE_SLOT_SECONDS)
+    if slot != warmed_slot:
+        warm(running.url, [f"/j/{code}" for code, _ in rows])  # every page cached once
+    return slot
+
+
 def main() -> None:
     """Seed both backends, then run the chosen measurements and print Markdown tables."""
     parser = argparse.ArgumentParser()
@@ -269,11 +283,12 @@ def main() -> None:
                 rooms = [room for _, room in rows]
                 results = []
                 with meetkit_server(env) as running:
-                    warm(running.url, [f"/j/{code}" for code, _ in rows])  # every page cached once
+                    warmed_slot = None
                     for round_ in range(args.rounds):
                         measured = {}
                         # ABBA: the load other processes put on the machine drifts; alternate who goes first
                         for with_webhooks in (False, True) if round_ % 2 == 0 else (True, False):
+                            warmed_slot = cached_through(running, rows, args.seconds + 3, warmed_slot)
                             label = f"{backend}, {'100 webhooks/s' if with_webhooks else 'no webhooks'}"
                             load = None
                             if with_webhooks:

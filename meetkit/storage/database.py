@@ -59,7 +59,7 @@ class Database(ABC):
         """Return `query(conn, keys)`'s answer for `key` (None when it has none).
 
         Look-ups through the same `query` that begin in one turn of the event loop share one read: on
-        PostgreSQL one thread hop and one statement serve many requests at once."""
+        PostgreSQL one thread hop and one statement serve many requests at once (SQLite overrides this)."""
         loop = asyncio.get_running_loop()
         waiting = self._pending.get(query)
         if waiting is None:
