@@ -4,11 +4,14 @@ Run: .venv/bin/python -m bench.instances [--groups 11000] [--seconds 10] [--roun
 
 - workers:  member pages spread over all groups, `meetkit serve --workers 2` vs one process (SQLite)
 - backends: member pages and the Jitsi conference mapper on PostgreSQL vs SQLite (one process each), every
-            request a read-cache miss (bench/serve_uncached.py), the two backends alternating round by round
+            request a read-cache miss (bench/serve_uncached.py; with --cache-filling a plain server whose
+            cache fills as it serves, the first pass's method), the backends alternating round by round
 - cache:    member pages spread over all groups, all cached, while 100 webhooks/s arrive vs none (both
             backends; one server per backend, the two conditions alternating on it)
 - webhooks: event_sync webhooks acknowledged per second on PostgreSQL for 30 s (and on SQLite for reference)
 - rss:      resident memory per process right after start and after every member page was served once
+- hookcost: CPU per webhook at 100/s on an otherwise idle server, per thread (event loop, database threads),
+            and the load generator's
 
 Every group has a weekly schedule (every tenth one a cancelled date), as real groups do, so a member page
 shows its next dates. wrk (Debian) makes the load on loopback; PostgreSQL is a throwaway cluster
@@ -21,6 +24,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -226,13 +230,16 @@ def cached_through(
     running: Server, rows: list[tuple[str, str]], seconds: float, warmed_slot: int | None
 ) -> int:
     """Make sure every member page is cached for the next `seconds` (pages are kept per 15-minute slot, so a
-    run across a slot's end would measure misses): wait for a slot about to end, warm a new one."""
-    if PAGE_CACHE_SLOT_SECONDS - time.time() % PAGE_CACHE_SLOT_SECONDS < seconds:
-        time.sleep(PAGE_CACHE_SLOT_SECONDS - time.time() % PAGE_CACHE_SLOT_SECONDS + 0.1)
-    slot = int(time.time() // PAGE_CACHE_SLOT_SECONDS)
-    if slot != warmed_slot:
+    run across a slot's end would measure misses): wait out a slot about to end, warm a new one, check again
+    (warming 11,000 pages takes seconds itself)."""
+    while True:
+        if PAGE_CACHE_SLOT_SECONDS - time.time() % PAGE_CACHE_SLOT_SECONDS < seconds:
+            time.sleep(PAGE_CACHE_SLOT_SECONDS - time.time() % PAGE_CACHE_SLOT_SECONDS + 0.1)
+        slot = int(time.time() // PAGE_CACHE_SLOT_SECONDS)
+        if slot == warmed_slot:
+            return slot
         warm(running.url, [f"/j/{code}" for code, _ in rows])  # every page cached once
-    return slot
+        warmed_slot = slot
 
 
 def main() -> None:
@@ -243,7 +250,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--only", nargs="*", default=["workers", "backends", "cache", "webhooks", "rss"])
+    parser.add_argument(
+        "--cache-filling", action="store_true", help="backends: a plain server whose cache fills as it serves"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=["workers", "backends", "cache", "webhooks", "rss", "hookcost"]
+    )
     args = parser.parse_args()
     print(f"{platform.node()}: {platform.machine()}, Python {platform.python_version()}, args {vars(args)}")
     with installations(args.groups) as found:
@@ -253,7 +265,10 @@ def main() -> None:
             results = measure_workers(found["sqlite"][0], pages["sqlite"], args)
             report_pairs(results, "--workers 2 / --workers 1")
         if "backends" in args.only:
-            section("PostgreSQL vs SQLite, one process each, every request a read-cache miss")
+            kind = (
+                "the cache filling as it serves" if args.cache_filling else "every request a read-cache miss"
+            )
+            section(f"PostgreSQL vs SQLite, one process each, {kind}")
             targets = {
                 "member pages": pages,
                 "conference mapper": {
@@ -269,7 +284,8 @@ def main() -> None:
                     order = ("sqlite", "postgresql") if round_ % 2 == 0 else ("postgresql", "sqlite")
                     measured = {}
                     for backend in order:
-                        with meetkit_server(found[backend][0], module="bench.serve_uncached") as running:
+                        module = "meetkit" if args.cache_filling else "bench.serve_uncached"
+                        with meetkit_server(found[backend][0], module=module) as running:
                             run_wrk("warm-up", running, "/healthz", seconds=2, connections=8)
                             measured[backend] = run_measured(
                                 backend, f"{label}, {backend}", running, lua[backend], args
@@ -317,6 +333,12 @@ def main() -> None:
                     )
                 print(TABLE_HEADER)
                 print(result.row())
+        if "hookcost" in args.only:
+            section(f"CPU µs per webhook at 100/s, idle server (load average {os.getloadavg()[0]:.1f})")
+            print("| backend | server threads (event loop first) | sender |\n|---|---|---|")
+            for backend in ("sqlite", "postgresql"):
+                env, rows = found[backend]
+                measure_webhook_cost(backend, env, [room for _, room in rows])
         if "rss" in args.only:
             section("resident memory per process (MiB)")
             for backend in ("sqlite", "postgresql"):
@@ -331,6 +353,39 @@ def main() -> None:
                         f"| {backend}, --workers {workers} | idle {', '.join(f'{m:.0f}' for m in idle)} "
                         f"| after serving pages {', '.join(f'{m:.0f}' for m in served)} |"
                     )
+
+
+def thread_cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU time of each thread of a process, exact to the nanosecond (/proc/PID/task/TID/schedstat)."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found[int(task.name)] = int((task / "schedstat").read_text().split()[0]) / 1e9
+        except OSError:
+            continue
+    return found
+
+
+def measure_webhook_cost(backend: str, env: dict[str, str], rooms: list[str], rate: int = 100) -> None:
+    """Print CPU µs per webhook of each busy server thread (the first is the event loop) and the sender's."""
+    seconds = 10
+    with meetkit_server(env) as running:
+        time.sleep(1)
+        before, in_database = thread_cpu_seconds(running.pid), postgres_cpu_seconds()
+        load = webhook_load(running.url, rooms, rate, seconds)
+        time.sleep(seconds - 0.5)
+        sender = Server("", load.pid).cpu_seconds()
+        load.wait()
+        time.sleep(0.5)
+        after, in_database = thread_cpu_seconds(running.pid), postgres_cpu_seconds() - in_database
+    count = rate * seconds
+    threads = [
+        f"{(after[tid] - before.get(tid, 0.0)) * 1e6 / count:.0f}"
+        for tid in sorted(after)
+        if after[tid] - before.get(tid, 0.0) > 0.005
+    ]
+    database = f", PostgreSQL {in_database * 1e6 / count:.0f}" if backend == "postgresql" else ""
+    print(f"| {backend} | {' / '.join(threads)}{database} | {sender * 1e6 / count:.0f} |", flush=True)
 
 
 def section(title: str) -> None:
