@@ -140,10 +140,10 @@ def bare_server(access_log: bool = False) -> Iterator[Server]:
 
 
 @contextmanager
-def meetkit_server(env: dict[str, str], *extra_args: str) -> Iterator[Server]:
-    """Run `meetkit serve` (with its privacy access log on, as in production)."""
+def meetkit_server(env: dict[str, str], *extra_args: str, module: str = "meetkit") -> Iterator[Server]:
+    """Run `meetkit serve` (with its privacy access log on, as in production); `module` may wrap it."""
     port = free_port()
-    command = [sys.executable, "-m", "meetkit", "serve", "--port", str(port), *extra_args]
+    command = [sys.executable, "-m", module, "serve", "--port", str(port), *extra_args]
     with server(command, env, "/healthz", port) as running:
         yield running
 

@@ -19,7 +19,7 @@ from meetkit.domain.scope import OPERATOR
 from meetkit.jitsi.events import parse_event
 from meetkit.services import attendance, directory
 from meetkit.web.app import create_app
-from meetkit.web.keys import DATABASE
+from meetkit.web.keys import DATABASE, EVENT_INGESTOR
 from tests import dbtools
 from tests.conftest import ClientFactory, SeededGroup
 from tests.standins.event_sync import EventSyncRoom, meeting, people
@@ -87,6 +87,27 @@ async def test_concurrent_webhooks_are_all_committed_before_the_answer(
     assert [await a.json() for a in answers] == [{"recorded": True}] * 150
     [row] = rows(settings)  # read by another connection: committed
     assert row["peak_online"] == 150
+
+
+async def test_a_steady_stream_of_webhooks_shares_commits(
+    client: Client, group: SeededGroup, settings: Settings
+) -> None:
+    """Webhooks a few milliseconds apart (a busy Prosody) are committed together, not one transaction each."""
+    sync = EventSyncRoom(group.room, START)
+    crowd = people(6)
+
+    async def later(n: int, path: str, body: dict[str, Any]) -> Any:
+        await asyncio.sleep(0.003 * n)
+        return await send(client, path, body)
+
+    await send(client, *sync.created())
+    before = client.app[EVENT_INGESTOR].transactions
+    joined = [sync.joined(p, START + 10 + i) for i, p in enumerate(crowd)]
+    answers = await asyncio.gather(*(later(n, path, body) for n, (path, body) in enumerate(joined)))
+    assert [await a.json() for a in answers] == [{"recorded": True}] * 6
+    assert client.app[EVENT_INGESTOR].transactions - before <= 2
+    [row] = rows(settings)
+    assert row["peak_online"] == 6
 
 
 async def test_a_restart_in_the_middle_of_a_meeting_keeps_the_session(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -193,3 +194,26 @@ async def test_cached_member_page_is_rebuilt_when_its_time_slot_passes(
     now += pages.PAGE_CACHE_SLOT_SECONDS
     assert (await client.get(group.member_path)).status == 200
     assert len(renders) == 2
+
+
+async def test_member_pages_asked_for_at_once_each_show_their_own_group(
+    client: Client, settings: Settings, group: SeededGroup
+) -> None:
+    """Pages that miss the cache together are read together: each still shows its own room and name, a
+    renewed link explains itself, an unknown one is 404."""
+    db = client.app[DATABASE]
+    issued = [await directory.add_group(db, settings, f"Gruppe {n}", "kiss-beispielstadt") for n in range(8)]
+    old_code = issued[0].group.member_code
+    issued[0] = await directory.rotate_group(db, settings, issued[0].group.id)
+
+    def path(code: str) -> str:
+        return f"/j/{code[:5]}-{code[5:]}"
+
+    paths = [path(i.group.member_code) for i in issued] + [path(old_code), "/j/zzzzz-zzzzz"]
+    responses = await asyncio.gather(*(client.get(p) for p in paths))
+    pages = [(response.status, await response.text()) for response in responses]
+    for item, (status, html) in zip(issued, pages, strict=False):
+        assert status == 200
+        assert f"meet.example.org/{item.group.room}#" in html and f"<h1>{item.group.name}</h1>" in html
+    assert pages[-2][0] == 404 and "erneuert" in pages[-2][1] and "0911 234567" in pages[-2][1]
+    assert pages[-1][0] == 404

@@ -165,3 +165,40 @@ async def test_a_colliding_random_value_is_drawn_again_on_both_backends(
     monkeypatch.setattr(ids, "new_member_code", lambda: next(codes))
     issued = await directory.add_group(client.app[DATABASE], settings, OPERATOR, "Zweite Gruppe")
     assert issued.group.member_code == "zzzzzzzzzz"
+
+
+async def test_look_ups_begun_together_share_one_read_and_each_gets_its_own_answer(
+    settings: Settings,
+) -> None:
+    """read_one: each caller gets its own key's answer; on PostgreSQL every key asked in the same turn of the
+    loop shares one read (SQLite answers each at once, on the loop), a failed read reaches every caller, and
+    a caller that gives up does not take the others' answers with it."""
+    db = await opened(settings)
+    asked: list[list[str]] = []
+
+    def lengths(conn: Any, keys: Any) -> dict[str, int]:
+        asked.append(list(keys))
+        return {key: len(key) for key in keys if key != "unknown"}
+
+    def broken(conn: Any, keys: Any) -> dict[str, int]:
+        conn.execute("SELECT no_such_column FROM cache_epoch")
+        return {}
+
+    try:
+        keys = ["a", "bb", "ccc", "unknown", "bb"]
+        assert await asyncio.gather(*(db.read_one(lengths, key) for key in keys)) == [1, 2, 3, None, 2]
+        if db.dialect == "postgresql":
+            assert len(asked) == 1 and sorted(asked[0]) == ["a", "bb", "ccc", "unknown"]
+        else:
+            assert asked == [[key] for key in keys]
+
+        failed = await asyncio.gather(*(db.read_one(broken, key) for key in "xyz"), return_exceptions=True)
+        assert len(failed) == 3 and all(isinstance(error, Exception) for error in failed)
+
+        impatient = asyncio.ensure_future(db.read_one(lengths, "dddd"))
+        patient = asyncio.ensure_future(db.read_one(lengths, "dddd"))
+        await asyncio.sleep(0)
+        impatient.cancel()
+        assert await patient == 4
+    finally:
+        await db.close()

@@ -30,7 +30,7 @@ async def room_for_pin(db: Database, pin: str) -> str | None:
 
 async def pin_for_room(db: Database, settings: Settings, room: str) -> str | None:
     """Return the PIN of the group that owns `room` (giving it one if it has none yet), or None."""
-    group = await db.read(lambda conn: groups.by_room(conn, room))
+    group = await db.read_one(groups.by_rooms, room)  # look-ups arriving together share one read
     if group is None:
         return None
     if group.pin is not None:

@@ -215,7 +215,7 @@ async def group_for_member_code(db: Database, typed_code: str) -> GroupView:
     def query(conn: Connection) -> GroupView:
         found = groups.with_contact_point_by_member_code(conn, code)
         if found is None:
-            raise _renewed_or_unknown(conn, "member", ids.hash_secret(code))
+            raise renewed_or_unknown(conn, "member", ids.hash_secret(code))
         return GroupView(*found)
 
     return await db.read(query)
@@ -228,7 +228,7 @@ async def group_for_leader_token(db: Database, token: str) -> GroupView:
     def query(conn: Connection) -> GroupView:
         found = groups.with_contact_point_by_leader_token_hash(conn, token_hash)
         if found is None:
-            raise _renewed_or_unknown(conn, "leader", token_hash)
+            raise renewed_or_unknown(conn, "leader", token_hash)
         return GroupView(*found)
 
     return await db.read(query)
@@ -242,7 +242,8 @@ async def group_view(db: Database, group_id: int) -> GroupView:
     return GroupView(*found)
 
 
-def _renewed_or_unknown(conn: Connection, kind: str, secret_hash: str) -> NotFound:
+def renewed_or_unknown(conn: Connection, kind: str, secret_hash: str) -> NotFound:
+    """The error for a member code or leader token that is not current: LinkRenewed if it was, else NotFound."""
     group_id = groups.retired_group_id(conn, kind, secret_hash)
     found = groups.with_contact_point_by_id(conn, group_id) if group_id is not None else None
     if found is None or found[0].archived_at is not None:  # deleted or archived: it just stopped

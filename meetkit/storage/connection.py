@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 Params = Sequence[Any] | Mapping[str, Any]
+MAX_PADDED_IN_LIST = 1024  # longer lists are rare (a kiosk's groups) and keep their length
 
 
 class Cursor(Protocol):
@@ -42,6 +43,14 @@ class Row(Protocol):
     """One result row: `row[0]` or `row["name"]`."""
 
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+def in_list(values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`(?, ?, ...)` for an IN clause and its parameters, padded to a power of two by repeating the last value:
+    few distinct statements, so PostgreSQL reuses its prepared ones (`values` must not be empty)."""
+    size = 1 << (len(values) - 1).bit_length() if len(values) <= MAX_PADDED_IN_LIST else len(values)
+    padded = [*values, *[values[-1]] * (size - len(values))]
+    return "(" + ", ".join("?" * size) + ")", padded
 
 
 def plain_rows(conn: Connection, sql: str, parameters: Params = ()) -> list[tuple[Any, ...]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from meetkit.storage.cache import ReadCache
@@ -15,6 +16,11 @@ from meetkit.storage.migrate import utc_now
 __all__ = ["Database", "database_for", "shown_url", "utc_now"]
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+ManyQuery = Callable[[Connection, Sequence[K]], Mapping[K, V]]
+
+MAX_KEYS_PER_READ = 256
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -27,6 +33,8 @@ class Database(ABC):
     def __init__(self, url: str) -> None:
         self.url = url
         self._cache = ReadCache()
+        self._pending: dict[Callable[..., Any], dict[Any, list[asyncio.Future[Any]]]] = {}
+        self._reads_many: set[asyncio.Future[None]] = set()
 
     @abstractmethod
     async def open(self) -> None:
@@ -46,6 +54,45 @@ class Database(ABC):
 
         Pass `invalidates_cache=False` only for changes that no cached answer shows (attendance counts, failed
         look-ups): every other commit empties the read cache of every process at once."""
+
+    async def read_one(self, query: ManyQuery[K, V], key: K) -> V | None:
+        """Return `query(conn, keys)`'s answer for `key` (None when it has none).
+
+        Look-ups through the same `query` that begin in one turn of the event loop share one read: on
+        PostgreSQL one thread hop and one statement serve many requests at once (SQLite overrides this)."""
+        loop = asyncio.get_running_loop()
+        waiting = self._pending.get(query)
+        if waiting is None:
+            waiting = self._pending[query] = {}
+            loop.call_soon(self._start_read_many, query)
+        future: asyncio.Future[V | None] = loop.create_future()
+        waiting.setdefault(key, []).append(future)
+        if len(waiting) >= MAX_KEYS_PER_READ:
+            self._start_read_many(query)
+        return await future
+
+    def _start_read_many(self, query: ManyQuery[Any, Any]) -> None:
+        waiting = self._pending.pop(query, None)
+        if waiting:
+            self._reads_many.add(task := asyncio.ensure_future(self._read_many(query, waiting)))
+            task.add_done_callback(self._reads_many.discard)
+
+    async def _read_many(
+        self, query: ManyQuery[Any, Any], waiting: dict[Any, list[asyncio.Future[Any]]]
+    ) -> None:
+        keys = list(waiting)
+        try:
+            found = await self.read(lambda conn: query(conn, keys))
+        except Exception as error:
+            for futures in waiting.values():
+                for future in futures:
+                    if not future.done():  # a caller that gave up (cancelled) is not told
+                        future.set_exception(error)
+            return
+        for key, futures in waiting.items():
+            for future in futures:
+                if not future.done():
+                    future.set_result(found.get(key))
 
     def cache_get(self, key: Hashable, kind: type[T]) -> T | None:
         """Return what was cached under `key` if it is a `kind` (None when absent)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from meetkit.domain import ids
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import name_key
-from meetkit.storage.connection import Connection, Row
+from meetkit.storage.connection import Connection, Row, in_list
 from meetkit.storage.database import utc_now
 
 MAX_ROOM_DRAWS = 100
@@ -83,6 +85,15 @@ def with_contact_point_by_member_code(
     return joined_row(row) if row else None
 
 
+def with_contact_points_by_member_codes(
+    conn: Connection, member_codes: Sequence[str]
+) -> dict[str, tuple[Group, ContactPoint | None]]:
+    """The groups with these member codes and their contact points, by code, in one query (the hot path)."""
+    marks, values = in_list(member_codes)
+    rows = conn.execute(f"{JOINED} WHERE g.member_code IN {marks} AND g.{ACTIVE}", values).fetchall()
+    return {row["member_code"]: joined_row(row) for row in rows}
+
+
 def with_contact_point_by_leader_token_hash(
     conn: Connection, token_hash: str
 ) -> tuple[Group, ContactPoint | None] | None:
@@ -119,10 +130,11 @@ def by_pin(conn: Connection, pin: str) -> Group | None:
     return _row(row) if row else None
 
 
-def by_room(conn: Connection, room: str) -> Group | None:
-    """Return the group that owns this room name, if any."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE room = ?", (room,)).fetchone()
-    return _row(row) if row else None
+def by_rooms(conn: Connection, rooms: Sequence[str]) -> dict[str, Group]:
+    """The groups that own these room names, by room, in one query."""
+    marks, values = in_list(rooms)
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM support_groups WHERE room IN {marks}", values).fetchall()
+    return {row["room"]: _row(row) for row in rows}
 
 
 def all_(conn: Connection, contact_point_id: int | None = None) -> list[Group]:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from meetkit.domain.schedules import Frequency, Schedule
-from meetkit.storage.connection import Connection, Row
+from meetkit.storage.connection import Connection, Row, in_list
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "group_id, frequency, weekday, start_time, duration_minutes, place, anchor_date, nth"
@@ -38,12 +38,11 @@ def for_groups(conn: Connection, group_ids: Iterable[int]) -> dict[int, Schedule
     ids = sorted(set(group_ids))
     if not ids:
         return {}
-    marks = ", ".join("?" for _ in ids)
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM schedules WHERE group_id IN ({marks})", ids).fetchall()
+    marks, values = in_list(ids)
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM schedules WHERE group_id IN {marks}", values).fetchall()
     exceptions: dict[int, list[Row]] = {}
     for e in conn.execute(
-        f"SELECT group_id, day, kind FROM schedule_exceptions WHERE group_id IN ({marks})",
-        ids,
+        f"SELECT group_id, day, kind FROM schedule_exceptions WHERE group_id IN {marks}", values
     ):
         exceptions.setdefault(e["group_id"], []).append(e)
     return {row["group_id"]: _build(row, exceptions.get(row["group_id"], [])) for row in rows}

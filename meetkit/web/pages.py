@@ -17,7 +17,7 @@ from meetkit.domain.scope import LEADER_LINK
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
-from meetkit.services import attendance, directory, schedules
+from meetkit.services import attendance, directory, member_pages, schedules
 from meetkit.services.directory import GroupView
 from meetkit.web.errors import show_invalid_input_on
 from meetkit.web.forms import read_form
@@ -70,9 +70,9 @@ async def member_page(request: web.Request) -> web.Response:
     cache_key = ("member_page", code, lang, int(time.time() // PAGE_CACHE_SLOT_SECONDS))
     body = db.cache_get(cache_key, bytes)
     if body is None:
-        view = await guarded(request, lambda: directory.group_for_member_code(db, code))
-        next_dates = tuple(await schedules.next_dates(db, view.group.id))
-        body = _render_member_page(settings, view, lang, next_dates).encode()
+        page = await guarded(request, lambda: member_pages.member_page(db, code))
+        next_dates = page.next_dates(schedules.now_utc())
+        body = _render_member_page(settings, page.view, lang, next_dates).encode()
         db.cache_put(cache_key, body)
     return web.Response(body=body, content_type="text/html", charset="utf-8")  # no-store: web/security.py
 
