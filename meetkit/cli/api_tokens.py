@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
-from meetkit.services import api_tokens
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -36,6 +37,8 @@ def register(subparsers: Any) -> None:
 
 async def add_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a staff API token."""
+    from meetkit.services import api_tokens
+
     record, token = await api_tokens.create_api_token(db, args.name)
     emit(
         args,
@@ -47,6 +50,8 @@ async def add_token(args: argparse.Namespace, settings: Settings, db: Database) 
 
 async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List staff API tokens."""
+    from meetkit.services import api_tokens
+
     found = await api_tokens.list_api_tokens(db)
     data = [
         {"id": t.id, "name": t.name, "created_at": t.created_at, "revoked_at": t.revoked_at} for t in found
@@ -61,6 +66,8 @@ async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database
 
 async def revoke_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a staff API token."""
+    from meetkit.services import api_tokens
+
     await api_tokens.revoke_api_token(db, args.id)
     print(_("API-Token {number} ist widerrufen.").format(number=args.id))
     return 0

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.devices import PAIRING_MINUTES
-from meetkit.qr import qr_svg_document, qr_text
-from meetkit.services import devices
-from meetkit.services.devices import IssuedPairing
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.services.devices import IssuedPairing
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -89,6 +89,9 @@ def _pairing_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPairing) -> None:
+    from meetkit.qr import qr_svg_document, qr_text
+    from meetkit.services import devices
+
     url = issued.url(settings)
     if args.svg is not None:
         args.svg.write_text(qr_svg_document(url))
@@ -112,6 +115,8 @@ def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPa
 
 async def add_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Register a tablet and print its pairing link."""
+    from meetkit.services import devices
+
     issued = await devices.add_device(db, args.name, args.contact_point, valid_minutes=args.valid_minutes)
     _emit_pairing(args, settings, issued)
     return 0
@@ -119,6 +124,8 @@ async def add_device(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def pair_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print a fresh pairing link for an existing tablet."""
+    from meetkit.services import devices
+
     issued = await devices.new_pairing(db, args.device, valid_minutes=args.valid_minutes)
     _emit_pairing(args, settings, issued)
     return 0
@@ -126,6 +133,8 @@ async def pair_device(args: argparse.Namespace, settings: Settings, db: Database
 
 async def list_devices(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List tablets with their status."""
+    from meetkit.services import devices
+
     found = await devices.list_devices(db, args.contact_point)
     data = [devices.device_json(d, cp) for d, cp in found]
     emit(
@@ -138,6 +147,8 @@ async def list_devices(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def revoke_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a tablet."""
+    from meetkit.services import devices
+
     device = await devices.revoke_device(db, args.device)
     emit(
         args,

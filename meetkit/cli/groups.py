@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
-from meetkit.services import directory
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 GROUP_HELP = N_("Nummer oder eindeutiger Name der Gruppe")
 
@@ -70,6 +71,8 @@ def _lines(data: dict[str, Any]) -> list[str]:
 
 async def add_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a group and print its links (the leader link is shown only now)."""
+    from meetkit.services import directory
+
     issued = await directory.add_group(db, settings, args.name, args.contact_point)
     data = directory.group_json(settings, issued.group, issued.leader_token)
     notice = _("Den Link für die Leitung vertraulich weitergeben: er wird nur jetzt angezeigt.")
@@ -79,6 +82,8 @@ async def add_group(args: argparse.Namespace, settings: Settings, db: Database) 
 
 async def list_groups(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List groups."""
+    from meetkit.services import directory
+
     found = await directory.list_groups(db, args.contact_point)
     data = [directory.group_json(settings, group) for group in found]
     emit(args, {"groups": data}, [f"{g['id']}\t{g['name']}\t{g['member_url']}" for g in data])
@@ -87,6 +92,8 @@ async def list_groups(args: argparse.Namespace, settings: Settings, db: Database
 
 async def show_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Show one group."""
+    from meetkit.services import directory
+
     group = await directory.find_group(db, args.group)
     data = directory.group_json(settings, group)
     emit(args, data, _lines(data))
@@ -95,6 +102,8 @@ async def show_group(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def rotate_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Renew a group's links and PIN and print the new ones."""
+    from meetkit.services import directory
+
     issued = await directory.rotate_group(db, settings, args.group)
     data = directory.group_json(settings, issued.group, issued.leader_token)
     notice = _(

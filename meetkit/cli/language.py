@@ -8,10 +8,9 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
-from babel.messages.pofile import read_po
-
-from meetkit.rendering import DEFAULT_LANGUAGE, translations
-
+# The Babel catalogs (and with them Jinja2 and Babel) are loaded only when a message is shown in English:
+# German, the source language, needs none, and `meetkit --help` stays fast (tests/test_cli_startup.py).
+DEFAULT_LANGUAGE = "de"  # the same as meetkit.rendering.DEFAULT_LANGUAGE, which the startup test checks
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # the first one set decides, as for every POSIX program
 PATTERN_CATALOG = "cli.po"  # English for domain messages with values: `{name}` marks each value
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -31,7 +30,12 @@ def cli_language(environ: Mapping[str, str] | None = None) -> str:
 
 def _(message: str) -> str:
     """Return `message` (German source) in the command line's language."""
-    return translations(cli_language()).gettext(message)
+    language = cli_language()
+    if language == DEFAULT_LANGUAGE:
+        return message
+    from meetkit.rendering import translations
+
+    return translations(language).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -64,6 +68,8 @@ def translate_message(message: str) -> str:
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str, int]]:
     """The catalog's messages with `{name}` values as patterns, the most specific (most literal text) first."""
+    from babel.messages.pofile import read_po
+
     found = []
     with (resources.files("meetkit") / "locale" / "en" / PATTERN_CATALOG).open("rb") as po:
         for entry in read_po(po, locale="en"):

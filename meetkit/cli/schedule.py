@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _, translate_message
 from meetkit.cli.times import local_date, weekday_date
 from meetkit.config import Settings
-from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput
-from meetkit.services import schedules
-from meetkit.services.schedules import ScheduleView
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.services.schedules import ScheduleView
+    from meetkit.storage.database import Database
 
 EPILOG = N_("""\
 Beispiele:
@@ -89,6 +89,8 @@ def register(subparsers: Any) -> None:
 
 def _rule(args: argparse.Namespace) -> dict[str, Any]:
     """The rule parts of the arguments, parsed (empty when no rule flag was given)."""
+    from meetkit.domain import schedules as sched
+
     if args.weekly:
         weekday, time = args.weekly
         return {
@@ -118,6 +120,9 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
 
 async def schedule_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Apply the requested changes in order (rule, cancellations, additions), then show the result."""
+    from meetkit.domain import schedules as sched
+    from meetkit.services import schedules
+
     if not 0 <= args.next <= 100:
         raise InvalidInput("--next: 0 bis 100.")
     count = args.next
@@ -158,6 +163,8 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
 
 
 def _lines(view: ScheduleView) -> list[str]:
+    from meetkit.domain import schedules as sched
+
     if view.schedule is None:
         return [
             _(
