@@ -53,6 +53,13 @@ def test_bad_settings_say_which_variable_is_wrong(name: str, value: str) -> None
         load_settings({name: value}, env_file="/nonexistent")
 
 
+def test_the_census_may_be_polled_every_second_but_not_more_often() -> None:
+    """A second is the shortest interval (the instance tests use 2 s to prove one poller in seconds)."""
+    assert load_settings({"MEETKIT_CENSUS_INTERVAL": "1"}, env_file="/nonexistent").census_interval == 1.0
+    with pytest.raises(InvalidInput, match="MEETKIT_CENSUS_INTERVAL muss eine ganze Zahl von 1 bis 3600"):
+        load_settings({"MEETKIT_CENSUS_INTERVAL": "0"}, env_file="/nonexistent")
+
+
 def test_secret_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     settings = load_settings({"MEETKIT_DATA_DIR": str(tmp_path / "d")}, env_file="/nonexistent")
     first = with_secret(settings)

@@ -74,23 +74,38 @@ async def test_a_link_renewed_on_one_instance_is_dead_on_the_other_at_once(
         stop_server(second)
 
 
+# The census interval of the polling tests: short, so that a lease (three intervals) runs out in seconds.
+INTERVAL = 2
+# Polls are counted over a little more than two intervals: one poller makes 1 to 3, two would make 4 to 6.
+WINDOW = 2.1 * INTERVAL
+
+
 def census_polls(state: StandinJitsi) -> int:
     return sum(1 for path in state.requests if path == "/room-census")
+
+
+def polling_env(env: dict[str, str], census_url: str) -> dict[str, str]:
+    """The deployment `env` polling the stand-in census every INTERVAL seconds."""
+    return {
+        **env,
+        "MEETKIT_CENSUS_URL": census_url + "/room-census",
+        "MEETKIT_CENSUS_INTERVAL": str(INTERVAL),
+    }
 
 
 async def test_the_census_is_polled_by_one_instance_only(
     cli: Any, env: dict[str, str], tmp_path: Path
 ) -> None:
-    """Two instances with MEETKIT_CENSUS_URL every 5 s: one poll per interval, not two."""
+    """Two instances with MEETKIT_CENSUS_URL every 2 s: one poll per interval, not two."""
     state = StandinJitsi(census={"room_census": []})
     with running(state) as url:
-        polling = {**env, "MEETKIT_CENSUS_URL": url + "/room-census", "MEETKIT_CENSUS_INTERVAL": "5"}
+        polling = polling_env(env, url)
         servers: list[RunningServer] = []
         try:
             servers.append(start_server(polling, tmp_path, name="first"))
             servers.append(start_server(polling, tmp_path, name="second"))
             started = census_polls(state)
-            await asyncio.sleep(10.5)
+            await asyncio.sleep(WINDOW)
             polls = census_polls(state) - started
         finally:
             for server in servers:
@@ -127,7 +142,7 @@ async def test_the_census_poller_of_a_killed_instance_is_taken_over(
     """kill -9 the instance that polls: the other polls once the lease (3 intervals) has run out."""
     state = StandinJitsi(census={"room_census": []})
     with running(state) as url:
-        polling = {**env, "MEETKIT_CENSUS_URL": url + "/room-census", "MEETKIT_CENSUS_INTERVAL": "5"}
+        polling = polling_env(env, url)
         first = start_server(polling, tmp_path, name="first")
         second: RunningServer | None = None
         try:
@@ -197,8 +212,7 @@ async def test_workers_share_the_port_and_poll_the_census_once(
     """`meetkit serve --workers 2`: two processes answer on one port, and a killed one is replaced."""
     state = StandinJitsi(census={"room_census": []})
     with running(state) as url:
-        polling = {**env, "MEETKIT_CENSUS_URL": url + "/room-census", "MEETKIT_CENSUS_INTERVAL": "5"}
-        server = start_server(polling, tmp_path, "--workers", "2")
+        server = start_server(polling_env(env, url), tmp_path, "--workers", "2")
         try:
             deadline = time.monotonic() + 20
             while len(workers := worker_pids(server)) < 2:
@@ -211,7 +225,7 @@ async def test_workers_share_the_port_and_poll_the_census_once(
                 )
             assert set(statuses) == {200}
             started = census_polls(state)
-            await asyncio.sleep(10.5)
+            await asyncio.sleep(WINDOW)
             assert 1 <= census_polls(state) - started <= 3  # one poller, not two
 
             os.kill(workers[0], signal.SIGKILL)

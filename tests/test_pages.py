@@ -202,7 +202,10 @@ async def test_member_pages_asked_for_at_once_each_show_their_own_group(
     """Pages that miss the cache together are read together: each still shows its own room and name, a
     renewed link explains itself, an unknown one is 404."""
     db = client.app[DATABASE]
-    issued = [await directory.add_group(db, settings, OPERATOR, f"Gruppe {n}", "kiss-beispielstadt") for n in range(8)]
+    issued = [
+        await directory.add_group(db, settings, OPERATOR, f"Gruppe {n}", "kiss-beispielstadt")
+        for n in range(8)
+    ]
     old_code = issued[0].group.member_code
     issued[0] = await directory.rotate_group(db, settings, OPERATOR, issued[0].group.id)
 

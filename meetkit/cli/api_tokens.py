@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import _
@@ -11,8 +11,9 @@ from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.models import ApiToken
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import api_tokens, directory
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -47,6 +48,8 @@ def register(subparsers: Any) -> None:
 
 async def add_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a staff API token."""
+    from meetkit.services import api_tokens
+
     slugs = None if args.admin else tuple(args.contact_points)
     record, token = await api_tokens.create_api_token(db, OPERATOR, args.name, slugs)
     emit(
@@ -59,6 +62,8 @@ async def add_token(args: argparse.Namespace, settings: Settings, db: Database) 
 
 async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List staff API tokens."""
+    from meetkit.services import api_tokens, directory
+
     found = await api_tokens.list_api_tokens(db, OPERATOR)
     slugs = {c.id: c.slug for c in await directory.list_contact_points(db, OPERATOR)}
     data = [
@@ -84,6 +89,8 @@ async def list_tokens(args: argparse.Namespace, settings: Settings, db: Database
 
 async def revoke_token(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a staff API token."""
+    from meetkit.services import api_tokens
+
     await api_tokens.revoke_api_token(db, OPERATOR, args.id)
     print(_("API-Token {number} ist widerrufen.").format(number=args.id))
     return 0

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.config import Settings
-from meetkit.domain.scope import OPERATOR
-from meetkit.services import audit
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
     """Add the `audit` command."""
     parser = subparsers.add_parser("audit", help="show the audit log of staff actions, newest first")
-    parser.add_argument(
-        "--limit", type=int, default=audit.DEFAULT_LIMIT, help="how many entries (default 200)"
-    )
+    parser.add_argument("--limit", type=int, default=None, help="how many entries (default 200)")
     add_json_flag(parser)
     parser.set_defaults(handler=show_audit)
 
 
 async def show_audit(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print the latest audit entries."""
-    entries = await audit.latest(db, OPERATOR, max(1, min(args.limit, 100_000)))
+    from meetkit.domain.scope import OPERATOR
+    from meetkit.services import audit
+
+    limit = audit.DEFAULT_LIMIT if args.limit is None else args.limit
+    entries = await audit.latest(db, OPERATOR, max(1, min(limit, 100_000)))
     emit(
         args,
         {"audit": [audit.entry_json(e) for e in entries]},

@@ -10,8 +10,6 @@ from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import _
 from meetkit.cli.messages import command_error
 from meetkit.config import SECRET_FILE, Settings
-from meetkit.storage.backup import make_backup
-from meetkit.storage.endpoints import ToolError
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +33,9 @@ def register(subparsers: Any) -> None:
 
 def backup_command(args: argparse.Namespace, settings: Settings) -> int:
     """Write the backup and say what else to keep."""
+    from meetkit.storage.backup import make_backup
+    from meetkit.storage.endpoints import ToolError
+
     try:
         result = make_backup(settings.database_url, args.output, force=args.force)
     except ToolError as error:

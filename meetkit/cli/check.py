@@ -10,14 +10,16 @@ from typing import Any
 from meetkit.cli.common import add_json_flag
 from meetkit.cli.language import N_, _
 from meetkit.config import Settings
-from meetkit.jitsi import check
 
+# The check's statuses (meetkit.jitsi.check.OK ...) as people read them. The checks themselves (aiohttp,
+# PyJWT) are imported when the command runs, not when it is registered.
 LABELS = {
-    check.OK: N_("ok"),
-    check.WARNING: N_("Warnung"),
-    check.SKIPPED: N_("übergangen"),
-    check.PROBLEM: N_("PROBLEM"),
+    "ok": N_("ok"),
+    "warning": N_("Warnung"),
+    "skipped": N_("übergangen"),
+    "problem": N_("PROBLEM"),
 }
+DEFAULT_TIMEOUT = 10.0  # seconds per request, passed to meetkit.jitsi.check.run
 
 
 def register(subparsers: Any) -> None:
@@ -33,10 +35,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=check.DEFAULT_TIMEOUT,
+        default=DEFAULT_TIMEOUT,
         metavar=_("SEKUNDEN"),
         help=_("jede Anfrage nach so vielen Sekunden aufgeben (Vorgabe: {seconds})").format(
-            seconds=f"{check.DEFAULT_TIMEOUT:g}"
+            seconds=f"{DEFAULT_TIMEOUT:g}"
         ),
     )
     add_json_flag(parser)
@@ -45,6 +47,8 @@ def register(subparsers: Any) -> None:
 
 def check_jitsi(args: argparse.Namespace, settings: Settings) -> int:
     """Run the checks, print them, and return 1 if any found a problem."""
+    from meetkit.jitsi import check
+
     if not 0 < args.timeout <= 300:
         message = _("--timeout muss zwischen 0 und 300 Sekunden liegen.")
         print(_("meetkit: Fehler: {message}").format(message=message), file=sys.stderr)

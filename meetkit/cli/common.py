@@ -8,15 +8,16 @@ import errno
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.language import N_, _, translate_message
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.errors import MeetkitError
-from meetkit.services.dialin import assign_missing_pins
-from meetkit.storage.database import Database, database_for, shown_url
 
-AsyncCommand = Callable[[argparse.Namespace, Settings, Database], Awaitable[int]]
+if TYPE_CHECKING:  # storage and services are imported when a command runs, not when it is registered
+    from meetkit.storage.database import Database
+
+AsyncCommand = Callable[[argparse.Namespace, Settings, "Database"], Awaitable[int]]
 
 
 class CommandError(Exception):
@@ -63,6 +64,8 @@ def database_location(settings: Settings) -> str:
     """Where the configured database is (absolute path, or the URL without its password), for messages."""
     if settings.database_path is not None:
         return str(settings.database_path.absolute())
+    from meetkit.storage.database import shown_url
+
     return shown_url(settings.database_url)
 
 
@@ -80,6 +83,8 @@ def require_database(settings: Settings) -> None:
 
 async def open_database(settings: Settings, create: bool = False) -> Database:
     """Open (and migrate) the configured database; only with `create` may it be made new."""
+    from meetkit.storage.database import database_for
+
     if not create:
         require_database(settings)
     db = database_for(settings.database_url)
@@ -90,6 +95,8 @@ async def open_database(settings: Settings, create: bool = False) -> Database:
 async def _with_database(
     handler: AsyncCommand, args: argparse.Namespace, settings: Settings, create: bool
 ) -> int:
+    from meetkit.services.dialin import assign_missing_pins
+
     db = await open_database(settings, create)
     try:
         await assign_missing_pins(db, settings)  # groups from before dial-in was configured

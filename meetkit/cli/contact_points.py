@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import _
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import directory
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -39,6 +40,8 @@ def register(subparsers: Any) -> None:
 
 async def add_contact_point(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a contact point."""
+    from meetkit.services import directory
+
     created = await directory.add_contact_point(
         db,
         OPERATOR,
@@ -53,6 +56,8 @@ async def add_contact_point(args: argparse.Namespace, settings: Settings, db: Da
 
 async def list_contact_points(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List contact points."""
+    from meetkit.services import directory
+
     found = await directory.list_contact_points(db, OPERATOR)
     emit(
         args,

@@ -11,8 +11,6 @@ from meetkit.cli.common import add_json_flag, database_exists, database_location
 from meetkit.cli.language import _
 from meetkit.cli.messages import command_error
 from meetkit.config import Settings
-from meetkit.storage.endpoints import ToolError
-from meetkit.storage.transfer import copy_database
 
 
 def register(subparsers: Any) -> None:
@@ -75,6 +73,9 @@ def _register_copy(commands: Any) -> None:
 
 def copy_command(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the configured database into `--to` and print the rows per table."""
+    from meetkit.storage.endpoints import ToolError
+    from meetkit.storage.transfer import copy_database
+
     try:
         result = copy_database(settings.database_url, args.to)
     except ToolError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
@@ -12,10 +12,10 @@ from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.devices import KINDS, PAIRABLE_KINDS, PAIRING_MINUTES
 from meetkit.domain.scope import OPERATOR
-from meetkit.qr import qr_svg_document, qr_text
-from meetkit.services import devices, inventory
-from meetkit.services.devices import IssuedPairing
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.services.devices import IssuedPairing
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -100,6 +100,9 @@ def _pairing_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPairing) -> None:
+    from meetkit.qr import qr_svg_document, qr_text
+    from meetkit.services import devices
+
     url = issued.url(settings)
     if args.svg is not None:
         args.svg.write_text(qr_svg_document(url))
@@ -123,6 +126,8 @@ def _emit_pairing(args: argparse.Namespace, settings: Settings, issued: IssuedPa
 
 async def add_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Add a device to the inventory; a tablet or laptop also gets its pairing link."""
+    from meetkit.services import devices, inventory
+
     if args.kind not in PAIRABLE_KINDS:
         device = await inventory.add_item(
             db, OPERATOR, args.contact_point, args.name, args.kind, args.serial, args.notes
@@ -148,6 +153,8 @@ async def add_device(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def pair_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print a fresh pairing link for an existing tablet."""
+    from meetkit.services import devices
+
     issued = await devices.new_pairing(db, OPERATOR, args.device, valid_minutes=args.valid_minutes)
     _emit_pairing(args, settings, issued)
     return 0
@@ -155,6 +162,8 @@ async def pair_device(args: argparse.Namespace, settings: Settings, db: Database
 
 async def list_devices(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List tablets with their status."""
+    from meetkit.services import devices
+
     found = await devices.list_devices(db, OPERATOR, args.contact_point)
     data = [devices.device_json(d, cp) for d, cp in found]
     emit(
@@ -170,6 +179,8 @@ async def list_devices(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def revoke_device(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Revoke a tablet."""
+    from meetkit.services import devices
+
     device = await devices.revoke_device(db, OPERATOR, args.device)
     emit(
         args,

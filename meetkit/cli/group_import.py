@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import CommandError, add_json_flag, emit
 from meetkit.cli.language import _
 from meetkit.config import Settings
-from meetkit.domain.group_import import PlannedRow
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import group_import
-from meetkit.services.directory import group_json
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.domain.group_import import PlannedRow
+
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
+
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a state-wide list of 11,000 groups is well under 1 MB
 
@@ -51,6 +55,9 @@ def problem_text(row: PlannedRow) -> str:
 
 async def import_groups(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Import the list (or, with --dry-run, only check it) and print what became of each row."""
+    from meetkit.services import group_import
+    from meetkit.services.directory import group_json
+
     listed = await group_import.read_list(read_file(args.file))
     result = await group_import.import_groups(
         db, settings, OPERATOR, args.contact_point, listed, dry_run=args.dry_run

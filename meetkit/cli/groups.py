@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli import group_import
 from meetkit.cli.common import CommandError, add_json_flag, emit
@@ -11,8 +11,10 @@ from meetkit.cli.language import N_, _
 from meetkit.cli.times import local_time
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import directory, group_changes
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
+
 
 GROUP_HELP = N_("Nummer oder eindeutiger Name der Gruppe")
 
@@ -96,6 +98,8 @@ def _lines(data: dict[str, Any]) -> list[str]:
 
 async def add_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a group and print its links (the leader link is shown only now)."""
+    from meetkit.services import directory
+
     issued = await directory.add_group(db, settings, OPERATOR, args.name, args.contact_point)
     data = directory.group_json(settings, issued.group, issued.leader_token)
     notice = _("Den Link für die Leitung vertraulich weitergeben: er wird nur jetzt angezeigt.")
@@ -105,6 +109,8 @@ async def add_group(args: argparse.Namespace, settings: Settings, db: Database) 
 
 async def list_groups(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List groups."""
+    from meetkit.services import directory
+
     found = await directory.list_groups(db, OPERATOR, args.contact_point)
     data = [directory.group_json(settings, group) for group in found]
     emit(args, {"groups": data}, [f"{g['id']}\t{g['name']}\t{g['member_url']}" for g in data])
@@ -113,6 +119,8 @@ async def list_groups(args: argparse.Namespace, settings: Settings, db: Database
 
 async def show_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Show one group."""
+    from meetkit.services import directory
+
     group = await directory.find_group(db, OPERATOR, args.group)
     data = directory.group_json(settings, group)
     emit(args, data, _lines(data))
@@ -121,6 +129,8 @@ async def show_group(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def rotate_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Renew a group's links and PIN and print the new ones."""
+    from meetkit.services import directory
+
     issued = await directory.rotate_group(db, settings, OPERATOR, args.group)
     data = directory.group_json(settings, issued.group, issued.leader_token)
     notice = _(
@@ -132,6 +142,8 @@ async def rotate_group(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def rename_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Give a group a new name."""
+    from meetkit.services import directory, group_changes
+
     group = await group_changes.rename_group(db, OPERATOR, args.group, args.name)
     data = directory.group_json(settings, group)
     emit(args, data, _lines(data))
@@ -140,6 +152,8 @@ async def rename_group(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def archive_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Archive a group: its links and PIN stop at once."""
+    from meetkit.services import group_changes
+
     group = await group_changes.archive_group(db, settings, OPERATOR, args.group)
     emit(
         args,
@@ -155,6 +169,8 @@ async def archive_group(args: argparse.Namespace, settings: Settings, db: Databa
 
 async def delete_group(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Delete a group (only with --yes); its counted attendance stays in the reports."""
+    from meetkit.services import directory, group_changes
+
     if not args.yes:
         group = await directory.find_group(db, OPERATOR, args.group)
         raise CommandError(

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import CommandError, add_json_flag, emit
 from meetkit.cli.language import _, cli_language
@@ -15,10 +15,9 @@ from meetkit.config import Settings
 from meetkit.domain.invitations import INVITATION_DAYS, MAX_INVITATION_DAYS
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import OPERATOR
-from meetkit.qr import qr_text
-from meetkit.services import invitations
-from meetkit.sheets.letter import LetterData, letter_pdf
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -58,6 +57,10 @@ def register(subparsers: Any) -> None:
 
 async def leader_invite(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Make an invitation and print (or e-mail) its link."""
+    from meetkit.qr import qr_text
+    from meetkit.services import invitations
+    from meetkit.sheets.letter import LetterData, letter_pdf
+
     if args.letter is not None and not os.access(args.letter.parent, os.W_OK):
         raise CommandError(f"{args.letter}: " + _("keine Berechtigung"))  # before anything is made
     issued = await invitations.create_invitation(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from meetkit import messages
-from meetkit.rendering import DEFAULT_LANGUAGE, translations
-
+# The Babel catalogs (and with them Jinja2 and Babel) are loaded only when a message is shown in English:
+# German, the source language, needs none, and `meetkit --help` stays fast (tests/test_cli_startup.py).
+DEFAULT_LANGUAGE = "de"  # the same as meetkit.rendering.DEFAULT_LANGUAGE, which the startup test checks
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # the first one set decides, as for every POSIX program
 
 
@@ -23,7 +23,12 @@ def cli_language(environ: Mapping[str, str] | None = None) -> str:
 
 def _(message: str) -> str:
     """Return `message` (German source) in the command line's language."""
-    return translations(cli_language()).gettext(message)
+    language = cli_language()
+    if language == DEFAULT_LANGUAGE:
+        return message
+    from meetkit.rendering import translations
+
+    return translations(language).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -33,4 +38,9 @@ def N_(message: str) -> str:
 
 def translate_message(message: str) -> str:
     """Return a German domain message in the command line's language (see meetkit/messages.py)."""
-    return messages.translate_message(message, cli_language())
+    language = cli_language()
+    if language == DEFAULT_LANGUAGE:
+        return message
+    from meetkit import messages
+
+    return messages.translate_message(message, language)

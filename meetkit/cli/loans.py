@@ -7,20 +7,18 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _
 from meetkit.cli.sheets import writable_target
 from meetkit.config import Settings
 from meetkit.domain import loan_report as report_rules
-from meetkit.domain.loans import shown
 from meetkit.domain.scope import OPERATOR
-from meetkit.qr import qr_text
-from meetkit.services import group_tablet, loan_reports, loans
-from meetkit.services.loans import LoanView
-from meetkit.sheets.loan_form import LOAN_FORM_CSS, form_data, form_html
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
+
 
 LOAN_HELP = N_("Nummer der Ausleihe")
 DATE_HELP = N_("ein Tag wie 2026-05-04 oder 04.05.2026")
@@ -97,6 +95,9 @@ def _line(data: dict[str, Any]) -> str:
 
 async def add_loan(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Lend a device."""
+    from meetkit.domain.loans import shown
+    from meetkit.services import loans
+
     view = await loans.lend(db, OPERATOR, args.device, args.group, args.starts_on, args.ends_on, args.notes)
     data = loans.loan_json(view, loans.today_local())
     message = _("Ausleihe {number}: {device} an {group}, {start} bis {end}.").format(
@@ -116,6 +117,8 @@ async def add_loan(args: argparse.Namespace, settings: Settings, db: Database) -
 
 async def list_loans(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List loans."""
+    from meetkit.services import loans
+
     today = loans.today_local()
     found = await loans.list_loans(db, OPERATOR, args.contact_point, args.status, today=today)
     data = [loans.loan_json(view, today) for view in found]
@@ -125,6 +128,9 @@ async def list_loans(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def return_loan(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Record a return."""
+    from meetkit.domain.loans import shown
+    from meetkit.services import loans
+
     view = await loans.return_loan(db, OPERATOR, args.loan, args.on, args.note)
     assert view.loan.returned_on is not None
     message = _("Ausleihe {number}: {device} ist am {day} zurückgegeben.").format(
@@ -136,6 +142,8 @@ async def return_loan(args: argparse.Namespace, settings: Settings, db: Database
 
 async def cancel_loan(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Cancel a loan that has not begun."""
+    from meetkit.services import loans
+
     view = await loans.cancel_loan(db, OPERATOR, args.loan)
     message = _("Ausleihe {number} ist abgesagt.").format(number=view.loan.id)
     emit(args, {"id": view.loan.id, "cancelled": True}, [message])
@@ -144,6 +152,9 @@ async def cancel_loan(args: argparse.Namespace, settings: Settings, db: Database
 
 async def write_form(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Write the loan form as PDF (rendered in this process: it is one page)."""
+    from meetkit.services import loans
+    from meetkit.services.loans import LoanView
+    from meetkit.sheets.loan_form import LOAN_FORM_CSS, form_data, form_html
     from meetkit.sheets.pdf import render_page_pdf
 
     temporary = writable_target(args.output)
@@ -161,6 +172,9 @@ async def write_form(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def tablet_pairing(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print a pairing link that makes a tablet the group's tablet for this loan."""
+    from meetkit.qr import qr_text
+    from meetkit.services import group_tablet
+
     view, token = await group_tablet.open_pairing(db, OPERATOR, args.loan)
     url = group_tablet.pairing_url(settings, token)
     lines = [
@@ -177,6 +191,8 @@ async def tablet_pairing(args: argparse.Namespace, settings: Settings, db: Datab
 
 async def loan_report(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print the month's loan report (CSV, or JSON with --json)."""
+    from meetkit.services import loan_reports
+
     found = await loan_reports.monthly(db, OPERATOR, args.month, args.contact_point)
     if args.json:
         json.dump(report_rules.report_json(found), sys.stdout, ensure_ascii=False, indent=2)

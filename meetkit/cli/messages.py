@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from meetkit.cli.common import CommandError
 from meetkit.cli.language import _
-from meetkit.storage.endpoints import ToolError
+
+if TYPE_CHECKING:  # the copy and backup tools (psycopg) are imported by the commands that use them
+    from meetkit.storage.endpoints import ToolError
 
 
 def command_error(error: ToolError) -> CommandError:

@@ -7,19 +7,20 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.language import _, cli_language
 from meetkit.cli.times import month_name
 from meetkit.config import Settings
-from meetkit.domain.attendance import report_json
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import attendance
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
     """Add the `report` command."""
+
     parser = subparsers.add_parser(
         "report",
         help=_("anonymer Monatsbericht der Teilnahme (nur Zahlen)"),
@@ -60,6 +61,9 @@ def register(subparsers: Any) -> None:
 
 async def report(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print or write the report."""
+    from meetkit.domain.attendance import report_json
+    from meetkit.services import attendance
+
     found = await attendance.monthly_report(db, OPERATOR, args.month, args.contact_point, args.min_count)
     fmt = "json" if args.json else args.format
     if fmt == "json":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _, translate_message
@@ -12,9 +12,11 @@ from meetkit.config import Settings
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import schedules
-from meetkit.services.schedules import ScheduleView
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.services.schedules import ScheduleView
+    from meetkit.storage.database import Database
+
 
 EPILOG = N_("""\
 Beispiele:
@@ -119,6 +121,8 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
 
 async def schedule_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Apply the requested changes in order (rule, cancellations, additions), then show the result."""
+    from meetkit.services import schedules
+
     if not 0 <= args.next <= 100:
         raise InvalidInput("--next: 0 bis 100.")
     count = args.next

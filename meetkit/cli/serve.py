@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 from typing import Any
 
-from aiohttp import web
-
 from meetkit.cli.common import CommandError
 from meetkit.cli.language import _, translate_message
-from meetkit.cli.workers import MAX_WORKERS, supervise
 from meetkit.config import Settings
-from meetkit.web.accesslog import PrivacyAccessLogger
-from meetkit.web.app import create_app
 
 log = logging.getLogger("meetkit")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
@@ -57,6 +53,8 @@ def register(subparsers: Any) -> None:
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the service until interrupted: in this process, or in `--workers` processes sharing the port."""
+    from meetkit.cli.workers import MAX_WORKERS, supervise
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.server").addFilter(WithholdRequestDetails())
     if not 1 <= args.workers <= MAX_WORKERS:
@@ -71,11 +69,17 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers == 1:
         run_worker(settings, args.host, args.port, reuse_port=False)
         return 0
+    importlib.import_module("meetkit.web.app")  # once, before forking: the workers share what it loads
     return supervise(args.workers, lambda: run_worker(settings, args.host, args.port, reuse_port=True))
 
 
 def run_worker(settings: Settings, host: str, port: int, *, reuse_port: bool) -> None:
     """Serve the app in this process until SIGINT/SIGTERM."""
+    from aiohttp import web
+
+    from meetkit.web.accesslog import PrivacyAccessLogger
+    from meetkit.web.app import create_app
+
     web.run_app(
         create_app(settings),
         host=host,

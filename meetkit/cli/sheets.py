@@ -7,17 +7,21 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import CommandError, add_json_flag, emit, os_error_reason
 from meetkit.cli.language import _
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.sheets import LANGS, LAYOUTS, SheetData, SheetRenderer
-from meetkit.sheets.pdf import render_document
-from meetkit.sheets.pool import CHUNK_SIZE
-from meetkit.sheets.source import contact_point_sheets, group_sheet
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.sheets import SheetData
+    from meetkit.storage.database import Database
+
+# meetkit.sheets.data's LANGS and LAYOUTS: registering the commands must not load the renderer (Jinja2,
+# WeasyPrint, the QR code library), so they are repeated here and tests/test_cli_startup.py compares them.
+LANGS = ("de", "en")
+LAYOUTS = ("a4", "cards")
 
 
 def register(subparsers: Any) -> None:
@@ -90,6 +94,10 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
 
     A few sheets render in this process; a batch goes to a process pool (one worker per core).
     """
+    from meetkit.sheets import SheetRenderer
+    from meetkit.sheets.pdf import render_document
+    from meetkit.sheets.pool import CHUNK_SIZE
+
     target: Path = args.output
     temporary = writable_target(target)
     try:
@@ -129,6 +137,8 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
 
 async def write_sheet(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Write one group's sheet."""
+    from meetkit.sheets.source import group_sheet
+
     writable_target(args.output)  # fail before looking anything up
     sheet = await group_sheet(db, settings, OPERATOR, args.group, args.lang)
     return await _write(args, [sheet], _("Einladungsblatt"))
@@ -136,6 +146,8 @@ async def write_sheet(args: argparse.Namespace, settings: Settings, db: Database
 
 async def write_sheets(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Write the sheets of all groups (of one contact point) into one PDF."""
+    from meetkit.sheets.source import contact_point_sheets
+
     writable_target(args.output)
     sheets = await contact_point_sheets(db, settings, OPERATOR, args.contact_point, args.lang)
     if not sheets:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from meetkit.cli.language import _, cli_language
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -26,17 +24,23 @@ def local_time(value: str | dt.datetime | None) -> str:
 def local_date(day: dt.date) -> str:
     """Return a date as "30.11.2026" (German) or "30 Nov 2026" (English)."""
     if cli_language() == "en":
+        from babel.dates import format_date  # loaded only for English: German needs no locale data
+
         return format_date(day, "d MMM y", locale="en")
     return f"{day:%d.%m.%Y}"
 
 
 def weekday_date(day: dt.date) -> str:
     """Return a date with its short weekday: "Do 30.11.2026" / "Thu 30 Nov 2026"."""
+    from babel.dates import format_date
+
     pattern = "EEE" if cli_language() == "en" else "EEEEEE"
     return f"{format_date(day, pattern, locale=cli_language()).rstrip('.')} {local_date(day)}"
 
 
 def month_name(month: str) -> str:
     """Return `YYYY-MM` as "November 2026" in the command line's language."""
+    from babel.dates import format_date
+
     first = dt.date.fromisoformat(f"{month}-01")
     return format_date(first, "LLLL y", locale=cli_language())

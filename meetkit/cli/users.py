@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
 from meetkit.config import Settings
-from meetkit.domain.scope import OPERATOR
-from meetkit.services import accounts
-from meetkit.services.accounts import SetupLink
-from meetkit.storage.database import Database
+
+if TYPE_CHECKING:
+    from meetkit.services.accounts import SetupLink
+    from meetkit.storage.database import Database
 
 
 def register(subparsers: Any) -> None:
@@ -57,6 +57,9 @@ def _link_lines(link: SetupLink) -> list[str]:
 
 async def add_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a staff account."""
+    from meetkit.domain.scope import OPERATOR
+    from meetkit.services import accounts
+
     account, link = await accounts.add_account(
         db,
         settings,
@@ -80,6 +83,9 @@ async def add_user(args: argparse.Namespace, settings: Settings, db: Database) -
 
 async def list_users(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List staff accounts."""
+    from meetkit.domain.scope import OPERATOR
+    from meetkit.services import accounts
+
     found = await accounts.list_accounts(db, OPERATOR)
     slugs = {cp.id: cp.slug for cp in await accounts.visible_contact_points(db, OPERATOR)}
     data = [accounts.account_json(a, slugs) for a in found]
@@ -94,6 +100,9 @@ async def list_users(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def disable_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Disable a staff account."""
+    from meetkit.domain.scope import OPERATOR
+    from meetkit.services import accounts
+
     account = await accounts.disable_account(db, OPERATOR, args.login)
     print(f"Account {account.login} disabled; its sessions have ended.")
     return 0
@@ -101,6 +110,9 @@ async def disable_user(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def reset_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Give a staff account a new setup link."""
+    from meetkit.domain.scope import OPERATOR
+    from meetkit.services import accounts
+
     link = await accounts.reset_account(db, settings, OPERATOR, args.login)
     emit(
         args,

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from zxcvbn import zxcvbn
-
 from meetkit.domain.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 12
@@ -104,6 +102,8 @@ def check_new_password(password: str, repeated: str, personal: tuple[str, ...] =
         raise InvalidInput(PASSWORDS_DIFFER)
     # zxcvbn ships frequency lists (leaked-password corpora, common words and names) and recognises keyboard
     # walks, dates, repeats and l33t spellings of them; the login and name count as known words too.
+    from zxcvbn import zxcvbn  # its word lists take 0.2 s to load: only where a password is chosen
+
     if zxcvbn(password, user_inputs=[part for part in personal if part])["score"] < MIN_PASSWORD_SCORE:
         raise InvalidInput(WEAK_PASSWORD)
     return password

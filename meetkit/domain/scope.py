@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from meetkit.domain.accounts import StaffAccount
 from meetkit.domain.errors import NotFound
+
+if TYPE_CHECKING:
+    from meetkit.domain.accounts import StaffAccount  # (zxcvbn behind it: not for the CLI's start)
 
 CLI_ACTOR = "(Kommandozeile)"  # the operator on the server's command line: an admin by definition
 NOT_FOUND = "Das gibt es nicht (oder nicht für Sie)."

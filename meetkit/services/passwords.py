@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,8 +19,7 @@ class PasswordHasher:
 
     def __init__(self, workers: int = 1) -> None:
         self._pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="argon2")
-        # An unknown login is checked against this, so that it takes as long as a wrong password.
-        self._dummy_hash = HASHER.hash("meetkit dummy password for unknown logins")
+        self._dummy_hash = dummy_hash()
 
     async def hash(self, password: str) -> str:
         """Return the argon2id hash of a password."""
@@ -34,6 +34,15 @@ class PasswordHasher:
     def close(self) -> None:
         """Stop the worker thread."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """The hash an unknown login is checked against, so that it takes as long as a wrong password.
+
+    Made once per process (at the first hasher, when the app starts), not once per app: it is never shown.
+    """
+    return HASHER.hash("meetkit dummy password for unknown logins")
 
 
 def _verify(password_hash: str, password: str, real: bool) -> bool:
