@@ -111,6 +111,40 @@ async def test_schedule_editor_previews_saves_and_keeps_what_was_typed(
     assert "jeden letzten Freitag im Monat, 17:00 Uhr" in page.text and "Show the next dates" in page.text
 
 
+async def test_schedule_preview_as_you_type_answers_the_next_dates_or_the_mistake(
+    seeded: Client, settings: Settings
+) -> None:
+    issued = await directory.add_group(seeded.app[DATABASE], settings, OPERATOR, "Trauercafé", "kiss-nord")
+    group_id, preview_url = issued.group.id, f"/staff/groups/{issued.group.id}/schedule/preview"
+    staff = StaffBrowser(seeded)
+    await staff.sign_in("nord@example.org")
+    page = await staff.get(f"/staff/groups/{group_id}")
+    # the page's script may ask meetkit (and nothing else); the dates live in a region a screen reader follows
+    assert "connect-src 'self';" in page.headers["Content-Security-Policy"]
+    assert '<script src="/static/staff-schedule-preview.js" defer></script>' in page.text
+    assert f'data-preview-url="{preview_url}"' in page.text
+    assert '<div id="schedule-preview" aria-live="polite">' in page.text
+
+    typed = {"frequency": "weekly", "weekday": "4", "start": "19:00", "duration": "90", "place": "Raum 2"}
+    dates = await staff.post(preview_url, typed)
+    thursday = (
+        _next_weekday(3, 0) if _next_weekday(3, 0) > dt.datetime.now(TIMEZONE).date() else _next_weekday(3)
+    )
+    assert dates.status == 200 and dates.text.lstrip().startswith("<div data-schedule-preview>")
+    assert "Vorschau: so lägen die nächsten Treffen" in dates.text and dates.text.count("<li>") == 3
+    assert f"Donnerstag, {thursday:%d.%m.%Y}, 19:00 bis 20:30 Uhr, Raum 2" in dates.text
+    wrong = await staff.post(preview_url, {**typed, "start": "25:00"})
+    assert wrong.status == 400 and 'id="start-error" data-field="start"' in wrong.text
+    assert "Ungültige Uhrzeit „25:00“: bitte als 19:30 angeben." in wrong.text and "<li>" not in wrong.text
+    assert "Die Vorschau erscheint, sobald die markierte Angabe stimmt." in wrong.text
+    unfitting = await staff.post(preview_url + "?lang=en", {**typed, "frequency": "biweekly"})
+    assert unfitting.status == 400 and 'data-field="anchor"' in unfitting.text
+    assert "The preview appears as soon as the marked entry is right." in unfitting.text
+    assert (await staff.post(preview_url, {**typed, "weekday": "8"})).status == 400
+    assert rows(settings, "SELECT * FROM schedules") == []  # a preview saves nothing
+    assert (await staff.post(preview_url, typed, csrf=False)).status == 403  # a forged request is refused
+
+
 async def test_leader_link_hand_over_letter_renewal_sheets_and_meetings(
     seeded: Client, settings: Settings, tmp_path: Path
 ) -> None:

@@ -109,3 +109,51 @@ def test_group_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None
         _assert_targets_and_fit(page, width)
     shot(page, f"staff-settings-{width}")
     page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_schedule_editor_shows_the_next_dates_as_you_type(browser: Any, site: Site, width: int) -> None:
+    expect = playwright_api.expect
+    page = _page(browser, width)
+    _sign_in(page, site, "nord@example.org")
+    page.goto(site.url + "/staff/groups")
+    page.get_by_label("Name der Gruppe").fill(f"Vorschau {width}")
+    page.get_by_role("button", name="Gruppe anlegen").click()
+    page.wait_for_load_state()
+    group_url = page.url
+    group_path = page.locator("form[data-preview-url]").get_attribute("action").removesuffix("/schedule")
+    dates = page.locator("#schedule-preview li")
+    expect(dates).to_have_count(0)  # nothing saved yet: no dates
+    page.get_by_label("Wochentag").select_option(label="Montag")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("20:15")  # typed, not submitted
+    expect(dates.first).to_contain_text("Montag, ")
+    expect(dates.first).to_contain_text("20:15 bis 21:45 Uhr")
+    expect(page.locator("#schedule-preview")).to_contain_text("Vorschau")
+    assert dates.count() == 3 and page.url == group_url  # the page stayed: only the list changed
+    assert page.locator("#schedule-preview").get_attribute("aria-live") == "polite"
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("25:00")
+    expect(page.locator("#start-error")).to_have_text("Ungültige Uhrzeit „25:00“: bitte als 19:30 angeben.")
+    assert page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").get_attribute("aria-invalid") == "true"
+    expect(dates).to_have_count(0)
+    _assert_targets_and_fit(page, width)
+    shot(page, f"staff-schedule-preview-mistake-{width}")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("18:00")
+    expect(page.locator("#start-error")).to_have_count(0)
+    expect(dates.first).to_contain_text("Montag, ")
+    expect(dates.first).to_contain_text("18:00 bis 19:30 Uhr")
+    _assert_targets_and_fit(page, width)
+    shot(page, f"staff-schedule-preview-{width}")
+    assert "Noch kein Termin-Rhythmus gespeichert." in page.inner_text("main")  # a preview saves nothing
+    assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+    page.context.close()
+
+    page = _page(browser, width, bypass_csp=True)  # axe is injected as a script: only this page lifts the CSP
+    _sign_in(page, site, "nord@example.org")
+    page.goto(site.url + group_path)
+    page.get_by_label("Dauer in Minuten").fill("900")
+    expect(page.locator("#duration-error")).to_have_count(1)
+    assert _axe_violations(page) == [], "a mistake shown as you type"
+    page.get_by_label("Dauer in Minuten").fill("60")
+    expect(page.locator("#schedule-preview li").first).to_contain_text("19:00 bis 20:00 Uhr")
+    assert _axe_violations(page) == [], "the next dates as you type"
+    page.context.close()

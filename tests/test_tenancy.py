@@ -353,6 +353,12 @@ STAFF_PROBES: dict[str, StaffProbe] = {
     "staff_sheets_start": StaffProbe(
         "POST", lambda w: "/staff/sheets", lambda w: {"contact_point": "kiss-sued"}, 303
     ),
+    # preview: the schedule editor's next dates as you type (an HTML fragment; it saves nothing)
+    "staff_group_schedule_preview": StaffProbe(
+        "POST",
+        lambda w: f"/staff/groups/{w.sued_group}/schedule/preview",
+        lambda w: {"frequency": "weekly", "weekday": "4", "start": "19:00", "duration": "90"},
+    ),
     # staffgroups: the group list's "new group", one group's page, its schedule, links, sheets and life
     "staff_group_add": StaffProbe(
         "POST", lambda w: "/staff/groups", lambda w: {"name": "Fremd", "contact_point": "kiss-sued"}

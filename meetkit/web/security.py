@@ -29,8 +29,8 @@ def default_csp(jitsi_url: str) -> str:
 
 
 def with_own_scripts(csp: str) -> str:
-    """The page CSP that also runs meetkit's own scripts from /static (the staff pages' copy buttons)."""
-    return csp.replace("default-src 'none';", "default-src 'none'; script-src 'self';", 1)
+    """The page CSP that also runs meetkit's own scripts from /static and lets them ask meetkit (staff pages)."""
+    return csp.replace("default-src 'none';", "default-src 'none'; script-src 'self'; connect-src 'self';", 1)
 
 
 @lru_cache(maxsize=8)
