@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.numbers import is_ascii_number
+from meetkit.domain.retention import DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS
 
 PLACEHOLDER_JITSI_URL = "https://jitsi.invalid"
 SECRET_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
@@ -60,6 +61,7 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     smtp_url: str | None = field(default=None, repr=False)  # setup links by e-mail; may carry a password
     staff_idle_minutes: int = 30
+    retention_months: int = DEFAULT_RETENTION_MONTHS  # meetings older than this are deleted (totals stay)
 
     @property
     def jitsi_configured(self) -> bool:
@@ -124,6 +126,13 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         smtp_url=_smtp_url(get("MEETKIT_SMTP_URL")),
         staff_idle_minutes=_int(
             get("MEETKIT_STAFF_IDLE_MINUTES"), "MEETKIT_STAFF_IDLE_MINUTES", 30, 5, 12 * 60
+        ),
+        retention_months=_int(
+            get("MEETKIT_RETENTION_MONTHS"),
+            "MEETKIT_RETENTION_MONTHS",
+            DEFAULT_RETENTION_MONTHS,
+            1,
+            MAX_RETENTION_MONTHS,
         ),
     )
 

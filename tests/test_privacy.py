@@ -30,6 +30,8 @@ ALLOWED_COLUMNS = {
     ("staff_accounts", "display_name"),  # staff are employees, not members: their name may be stored
     ("staff_settings", "name"),  # a setting's name such as "second_factor_required"
     ("meeting_sessions", "phone_count"),  # how many joined by phone: a count, never a number
+    ("monthly_totals", "participants"),  # kept totals of deleted meetings: counts ("ip" in participants)
+    ("monthly_totals", "phone_count"),
 }
 
 

@@ -16,6 +16,7 @@ from meetkit.cli import (
     database,
     devices,
     groups,
+    purge,
     report,
     schedule,
     serve,
@@ -39,6 +40,7 @@ COMMAND_MODULES: list[ModuleType] = [
     backup,
     users,
     audit,
+    purge,
 ]
 
 # Output into a pipe that the reader closed (`meetkit ... | head`) ends quietly with the status a shell
