@@ -16,6 +16,7 @@ from meetkit.cli import (
     database,
     devices,
     groups,
+    privacy,
     purge,
     report,
     schedule,
@@ -41,6 +42,7 @@ COMMAND_MODULES: list[ModuleType] = [
     users,
     audit,
     purge,
+    privacy,
 ]
 
 # Output into a pipe that the reader closed (`meetkit ... | head`) ends quietly with the status a shell
