@@ -45,6 +45,7 @@ class SheetView:
     contact_point_name: str | None
     help_phone: str | None
     compact: bool
+    privacy_link: str  # the privacy notice (/datenschutz) as printed
 
 
 def size_class(text: str | None, limits: tuple[int, int, int]) -> str:
@@ -127,4 +128,5 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
+        privacy_link=printed_link(data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"),
     )

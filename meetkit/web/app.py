@@ -22,6 +22,7 @@ from meetkit.web import (
     health,
     kiosk,
     pages,
+    privacy,
     schedules,
     sheets,
     staff_admin,
@@ -46,6 +47,7 @@ FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 ROUTE_MODULES: list[ModuleType] = [
     health,
     pages,
+    privacy,
     api,
     schedules,
     dialin,

@@ -24,6 +24,7 @@ from meetkit.domain.errors import (
 )
 from meetkit.rendering import gettext_for
 from meetkit.web.i18n import request_language
+from meetkit.web.privacy import footer_links
 
 log = logging.getLogger("meetkit.web")
 
@@ -108,6 +109,7 @@ def error_response(
             "renewed": isinstance(error, LinkRenewed),
             "contact_point_name": error.contact_point_name if isinstance(error, LinkRenewed) else None,
             "contact_point_phone": error.contact_point_phone if isinstance(error, LinkRenewed) else None,
+            **footer_links(request),
         }
         response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     if status == 401:
