@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import _
 from meetkit.config import Settings
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import accounts
+from meetkit.services import accounts, staff_data
 from meetkit.services.accounts import SetupLink
 from meetkit.storage.database import Database
 
@@ -45,6 +50,23 @@ def register(subparsers: Any) -> None:
     reset.add_argument("login", metavar="LOGIN")
     add_json_flag(reset)
     reset.set_defaults(handler=reset_user)
+
+    export = commands.add_parser(
+        "export", help=_("alles, was über ein Konto gespeichert ist, als JSON (Auskunft nach Art. 15 DSGVO)")
+    )
+    export.add_argument("login", metavar="LOGIN")
+    export.add_argument(
+        "-o", "--output", metavar=_("DATEI"), help=_("in DATEI schreiben statt auf die Standardausgabe")
+    )
+    export.set_defaults(handler=export_user)
+
+    delete = commands.add_parser(
+        "delete",
+        help=_("ein Konto mit allem löschen; das Audit-Protokoll behält nur einen anonymen Verweis"),
+    )
+    delete.add_argument("login", metavar="LOGIN")
+    add_json_flag(delete)
+    delete.set_defaults(handler=delete_user)
 
 
 def _link_lines(link: SetupLink) -> list[str]:
@@ -106,5 +128,38 @@ async def reset_user(args: argparse.Namespace, settings: Settings, db: Database)
         args,
         {"login": args.login.strip().lower(), "setup_url": link.shown_url, "emailed_to": link.emailed_to},
         [f"Password and second factor of {args.login} removed; its sessions have ended.", *_link_lines(link)],
+    )
+    return 0
+
+
+async def export_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Print (or write) everything stored about an account as one JSON document."""
+    data = await staff_data.export_account(db, settings.secret, OPERATOR, args.login)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+        print(
+            _("Auskunft über {login} in {path} geschrieben.").format(
+                login=data["account"]["login"], path=args.output
+            ),
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+async def delete_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Delete an account; its audit entries keep an anonymous reference."""
+    account_id, rewritten = await staff_data.delete_account(db, settings.secret, OPERATOR, args.login)
+    reference = staff_data.deleted_reference(account_id)
+    emit(
+        args,
+        {"deleted": account_id, "reference": reference, "audit_entries_anonymised": rewritten},
+        [
+            _(
+                "Konto #{id} gelöscht, mit Sitzungen, Links und Codes. {count} Audit-Einträge nennen es jetzt {reference}."
+            ).format(id=account_id, count=rewritten, reference=reference)
+        ],
     )
     return 0
