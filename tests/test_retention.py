@@ -19,6 +19,7 @@ from meetkit.domain.schedules import TIMEZONE
 from meetkit.services import attendance, directory, retention
 from meetkit.storage.database import Database, database_for
 from meetkit.web.app import create_app
+from meetkit.web.keys import RETENTION_DELAY
 from tests import dbtools
 from tests.conftest import ClientFactory, CliResult
 
@@ -204,7 +205,7 @@ def test_a_retention_that_is_no_number_of_months_is_one_clear_line(
     assert english.stderr.startswith("meetkit: error: MEETKIT_RETENTION_MONTHS must be a whole number")
 
 
-async def test_the_server_purges_at_start_and_only_one_of_two_instances_does(
+async def test_the_server_purges_and_only_one_of_two_instances_does(
     aiohttp_client: ClientFactory, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="meetkit.retention")
@@ -212,8 +213,11 @@ async def test_the_server_purges_at_start_and_only_one_of_two_instances_does(
         await directory.add_contact_point(db, "KISS Nord")
         gid = (await directory.add_group(db, settings, "Gruppe", "kiss-nord")).group.id
     add_meetings(settings, [gid], months_back(TODAY, 30), 10)
-    first = await aiohttp_client(create_app(settings))
-    second = await aiohttp_client(create_app(settings))
+    apps = [create_app(settings), create_app(settings)]
+    for app in apps:
+        app[RETENTION_DELAY] = 0.0  # `meetkit serve` waits FIRST_RUN_SECONDS
+    first = await aiohttp_client(apps[0])
+    second = await aiohttp_client(apps[1])
     deadline = time.monotonic() + 20
     while count(settings, "SELECT count(*) FROM meeting_sessions") > 0:
         assert time.monotonic() < deadline, "the old meetings were not purged"

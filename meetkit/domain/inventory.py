@@ -209,7 +209,7 @@ TABLES: tuple[Table, ...] = (
         "devices",
         Purpose.TABLETS,
         N_("Tablets der Kontaktstellen für hybride Treffen (Geräte, keine Personen)."),
-        N_("bis die Kontaktstelle gelöscht wird; abgelaufene Kopplungs-Links werden täglich entfernt"),
+        N_("bis die Kontaktstelle gelöscht wird; Kopplungs-Links eine Woche nach ihrem Ablauf entfernt"),
         (
             _c("id", N_("laufende Nummer")),
             _c("contact_point_id", CONTACT_POINT),
@@ -252,7 +252,7 @@ TABLES: tuple[Table, ...] = (
         "staff_setup_links",
         Purpose.STAFF,
         N_("Einmal-Links zum Setzen des Passworts (als Hash)."),
-        N_("bis zum Ablauf nach 72 Stunden; danach täglich entfernt"),
+        N_("bis zum Ablauf nach 72 Stunden; eine Woche danach entfernt"),
         (
             _c("token_hash", N_("SHA-256-Hash des Links")),
             _c("account_id", ACCOUNT, True),

@@ -4,8 +4,10 @@
   MEETKIT_RETENTION_MONTHS (default 24) calendar months back; their monthly totals are kept first
   (meetkit/domain/attendance.archive_weeks), so reports of those months do not change.
 - Audit log entries of staff actions are kept AUDIT_MONTHS (12) months.
-- What has expired goes: staff setup links after their expiry, tablet pairing links after theirs, staff
-  sessions that ran out (idle or too old), and per-login sign-in failures LOGIN_FAILURE_HOURS after the last.
+- What has expired goes: staff setup links and tablet pairing links LINK_GRACE_DAYS after their expiry (until
+  then whoever opens one is told it expired, not that it never existed), staff sessions that ran out (idle or
+  too old), and per-login sign-in failures LOGIN_FAILURE_HOURS after the last.
+- `meetkit serve` purges FIRST_RUN_SECONDS after it starts, then daily (one process of all, by a lease).
 - A purge deletes in batches of at most BATCH_ROWS rows per transaction, so that it never holds the writer
   long (bench/retention.py measures it).
 """
@@ -24,6 +26,8 @@ DEFAULT_RETENTION_MONTHS = 24
 MAX_RETENTION_MONTHS = 1200
 AUDIT_MONTHS = 12
 LOGIN_FAILURE_HOURS = 24
+LINK_GRACE_DAYS = 7
+FIRST_RUN_SECONDS = 300.0  # not at every start: a restart loop or a test run never races the purge
 BATCH_ROWS = 200
 JOB_NAME = "retention"
 RUN_EVERY_SECONDS = 24 * 3600
@@ -53,7 +57,7 @@ class Cutoffs:
 
     meetings_before: str
     audit_before: str
-    now: str
+    links_expired_before: str
     sessions_idle_before: str
     sessions_created_before: str
     login_failures_before: str
@@ -68,7 +72,7 @@ def cutoffs(now: dt.datetime, retention_months: int, idle_minutes: int) -> Cutof
     return Cutoffs(
         meetings_before=months_back(today, retention_months).isoformat(),
         audit_before=iso(audit_moment.timestamp()),
-        now=iso(seconds),
+        links_expired_before=iso(seconds - LINK_GRACE_DAYS * 24 * 3600),
         sessions_idle_before=iso(seconds - idle_minutes * 60),
         sessions_created_before=iso(seconds - SESSION_ABSOLUTE_HOURS * 3600),
         login_failures_before=iso(seconds - LOGIN_FAILURE_HOURS * 3600),

@@ -101,12 +101,19 @@ async def purge(
     return result
 
 
-async def run_daily(db: Database, settings: Settings, check_seconds: float = 3600.0) -> None:
+async def run_daily(
+    db: Database,
+    settings: Settings,
+    first_seconds: float = rules.FIRST_RUN_SECONDS,
+    check_seconds: float = 3600.0,
+) -> None:
     """Purge once a day across every process sharing the database: whoever takes the day's lease runs it.
 
-    Each attempt uses a new lease holder, so a lease taken is never renewed: the next purge runs in the
-    first attempt (of any process) after the lease of RUN_EVERY_SECONDS ran out.
+    The first attempt comes `first_seconds` after start. Each attempt uses a new lease holder, so a lease
+    taken is never renewed: the next purge runs in the first attempt (of any process) after the lease of
+    RUN_EVERY_SECONDS ran out.
     """
+    await asyncio.sleep(first_seconds)
     while True:
         lease = Lease(db, rules.JOB_NAME, rules.RUN_EVERY_SECONDS)
         try:

@@ -19,8 +19,14 @@ _COUNT: dict[Kind, tuple[str, Callable[[Cutoffs], tuple[str, ...]]]] = {
         lambda c: (c.meetings_before,),
     ),
     Kind.AUDIT_ENTRIES: ("SELECT count(*) FROM audit_log WHERE at < ?", lambda c: (c.audit_before,)),
-    Kind.SETUP_LINKS: ("SELECT count(*) FROM staff_setup_links WHERE expires_at < ?", lambda c: (c.now,)),
-    Kind.PAIRING_LINKS: ("SELECT count(*) FROM devices WHERE pairing_expires_at < ?", lambda c: (c.now,)),
+    Kind.SETUP_LINKS: (
+        "SELECT count(*) FROM staff_setup_links WHERE expires_at < ?",
+        lambda c: (c.links_expired_before,),
+    ),
+    Kind.PAIRING_LINKS: (
+        "SELECT count(*) FROM devices WHERE pairing_expires_at < ?",
+        lambda c: (c.links_expired_before,),
+    ),
     Kind.STAFF_SESSIONS: (
         "SELECT count(*) FROM staff_sessions WHERE last_seen_at < ? OR created_at < ?",
         lambda c: (c.sessions_idle_before, c.sessions_created_before),
@@ -39,12 +45,12 @@ _DELETE: dict[Kind, tuple[str, Callable[[Cutoffs], tuple[str, ...]]]] = {
     Kind.SETUP_LINKS: (
         "DELETE FROM staff_setup_links WHERE token_hash IN"
         " (SELECT token_hash FROM staff_setup_links WHERE expires_at < ? LIMIT ?)",
-        lambda c: (c.now,),
+        lambda c: (c.links_expired_before,),
     ),
     Kind.PAIRING_LINKS: (
         "UPDATE devices SET pairing_hash = NULL, pairing_expires_at = NULL WHERE id IN"
         " (SELECT id FROM devices WHERE pairing_expires_at < ? LIMIT ?)",
-        lambda c: (c.now,),
+        lambda c: (c.links_expired_before,),
     ),
     Kind.STAFF_SESSIONS: (
         "DELETE FROM staff_sessions WHERE id_hash IN"

@@ -20,6 +20,7 @@ CLIENT_KEYS = web.AppKey("client_keys", ClientKeys)  # who a request's client is
 EVENT_INGESTOR = web.AppKey("event_ingestor", EventIngestor)  # webhook batches (web/events.py)
 CENSUS_POLLER = web.AppKey("census_poller", CensusPoller)  # only with MEETKIT_CENSUS_URL
 SHEET_RENDERER = web.AppKey("sheet_renderer", SheetRenderer)  # PDF worker processes (web/sheets.py)
+RETENTION_DELAY = web.AppKey("retention_delay", float)  # seconds to the first purge, if not the default
 SIGN_IN = web.AppKey("sign_in", SignInService)  # staff sign-in, sessions and the password hasher
 STAFF_SESSION = web.RequestKey("staff_session", Current)  # the request's staff session (web/staff_session.py)
 NEW_FORM_COOKIE = web.RequestKey("new_form_cookie", str)  # a form cookie to set on this response

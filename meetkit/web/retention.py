@@ -8,13 +8,17 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from meetkit.domain.retention import FIRST_RUN_SECONDS
 from meetkit.services import retention
-from meetkit.web.keys import DATABASE, SETTINGS
+from meetkit.web.keys import DATABASE, RETENTION_DELAY, SETTINGS
 
 
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Run the purge at start and then daily, in the background (needs the database)."""
-    task = asyncio.create_task(retention.run_daily(app[DATABASE], app[SETTINGS]), name="meetkit-retention")
+    """Run the purge a few minutes after start and then daily, in the background (needs the database)."""
+    delay = app.get(RETENTION_DELAY, FIRST_RUN_SECONDS)
+    task = asyncio.create_task(
+        retention.run_daily(app[DATABASE], app[SETTINGS], delay), name="meetkit-retention"
+    )
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
