@@ -144,6 +144,13 @@ async def test_purge_keeps_every_monthly_report_and_removes_what_expired(
     older = add_meetings(settings, ids, months_back(TODAY, 31), 50)
     recent = add_meetings(settings, ids, months_back(TODAY, 2), 20)
     seed_expiring(settings, now - dt.timedelta(days=31), now + dt.timedelta(hours=1))
+    account = count(settings, "SELECT id FROM staff_accounts")
+    dbtools.execute(  # expired yesterday: kept a week, so that opening it still says "expired"
+        settings,
+        "INSERT INTO staff_setup_links (token_hash, account_id, expires_at) VALUES ('yesterday', ?, ?)",
+        account,
+        iso(now - dt.timedelta(days=1)),
+    )
     async with opened(settings) as db:
         before = await reports(db, oldest | older | recent, "kiss-sued")
     assert any(r["totals"]["meetings"] for r in before)  # type: ignore[index]
@@ -182,8 +189,12 @@ async def test_purge_keeps_every_monthly_report_and_removes_what_expired(
     left = dbtools.rows(settings, "SELECT min(meeting_date) AS first FROM meeting_sessions")[0]["first"]
     assert left >= months_back(TODAY, 24).isoformat()
     assert count(settings, "SELECT count(*) FROM meeting_sessions") > 0  # the recent month stays
-    for table in ("audit_log", "staff_setup_links", "staff_sessions", "staff_login_failures"):
+    for table in ("audit_log", "staff_sessions", "staff_login_failures"):
         assert count(settings, f"SELECT count(*) FROM {table}") == 1, table
+    assert dbtools.rows(settings, "SELECT token_hash FROM staff_setup_links ORDER BY token_hash") == [
+        {"token_hash": "new"},
+        {"token_hash": "yesterday"},
+    ]
     assert dbtools.rows(settings, "SELECT pairing_hash FROM devices ORDER BY id") == [
         {"pairing_hash": None},
         {"pairing_hash": "new"},
