@@ -14,10 +14,12 @@ from dotenv import dotenv_values
 
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.numbers import is_ascii_number
+from meetkit.domain.retention import DEFAULT_RETENTION_MONTHS, MAX_RETENTION_MONTHS
 
 PLACEHOLDER_JITSI_URL = "https://jitsi.invalid"
 SECRET_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
 MIN_SHARED_SECRET_LENGTH = 32  # what `openssl rand -hex 32` gives twice over; guessing it is hopeless
+MAX_TEXT_SETTING = 300
 _TOLL_FREE_PREFIXES = ("+49 800", "+49800", "+43 800", "+43800", "+41 800", "+41800")
 
 
@@ -60,6 +62,16 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     smtp_url: str | None = field(default=None, repr=False)  # setup links by e-mail; may carry a password
     staff_idle_minutes: int = 30
+    retention_months: int = DEFAULT_RETENTION_MONTHS  # meetings older than this are deleted (totals stay)
+    operator_name: str | None = None  # who runs the service (privacy notice, records of processing)
+    operator_contact: str | None = None  # postal address, e-mail or phone of the operator
+    dpo_contact: str | None = None  # the data protection officer's contact
+    imprint_url: str | None = None  # the operator's imprint (Impressum), linked in page footers
+
+    @property
+    def operator_configured(self) -> bool:
+        """Whether the privacy notice can name who runs the service and how to reach them."""
+        return bool(self.operator_name and self.operator_contact)
 
     @property
     def jitsi_configured(self) -> bool:
@@ -82,6 +94,11 @@ class Settings:
         if not self.jitsi_configured:
             warnings.append(
                 f"JITSI_URL ist nicht gesetzt: Beitritts-Links zeigen auf den Platzhalter {PLACEHOLDER_JITSI_URL}."
+            )
+        if not self.operator_configured:
+            warnings.append(
+                "MEETKIT_OPERATOR_NAME/MEETKIT_OPERATOR_CONTACT sind nicht gesetzt: die Datenschutzhinweise "
+                "(/datenschutz) nennen niemanden, der den Dienst betreibt."
             )
         if not self.jwt_enabled:
             warnings.append(
@@ -125,6 +142,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         staff_idle_minutes=_int(
             get("MEETKIT_STAFF_IDLE_MINUTES"), "MEETKIT_STAFF_IDLE_MINUTES", 30, 5, 12 * 60
         ),
+        retention_months=_int(
+            get("MEETKIT_RETENTION_MONTHS"),
+            "MEETKIT_RETENTION_MONTHS",
+            DEFAULT_RETENTION_MONTHS,
+            1,
+            MAX_RETENTION_MONTHS,
+        ),
+        operator_name=_text(get("MEETKIT_OPERATOR_NAME"), "MEETKIT_OPERATOR_NAME"),
+        operator_contact=_text(get("MEETKIT_OPERATOR_CONTACT"), "MEETKIT_OPERATOR_CONTACT"),
+        dpo_contact=_text(get("MEETKIT_DPO_CONTACT"), "MEETKIT_DPO_CONTACT"),
+        imprint_url=_url(imprint, "MEETKIT_IMPRINT_URL") if (imprint := get("MEETKIT_IMPRINT_URL")) else None,
     )
 
 
@@ -171,6 +199,17 @@ def _url(value: str, name: str) -> str:
             f"{name} muss eine http(s)-Adresse ohne Abfrageteil sein, zum Beispiel https://meet.example.org"
         )
     return value.rstrip("/")
+
+
+def _text(value: str | None, name: str) -> str | None:
+    """A line of text shown to members (operator, contact): printable, at most MAX_TEXT_SETTING characters."""
+    if value is None:
+        return None
+    if len(value) > MAX_TEXT_SETTING or not value.isprintable():
+        raise InvalidInput(
+            f"{name} darf höchstens {MAX_TEXT_SETTING} Zeichen lang sein und keine Steuerzeichen enthalten."
+        )
+    return value
 
 
 def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:

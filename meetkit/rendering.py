@@ -18,12 +18,14 @@ from meetkit.domain.group_rules import DEFAULT_RULES
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"  # German is the source language of every message
+EASY_READ = "ls"  # Leichte Sprache: German in easy words, for the pages that have it (web/i18n.py)
+CATALOG_LANGUAGES = ("en", EASY_READ)  # meetkit/locale/<lang>/*.po; a message missing there shows in German
 
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     """Return the merged catalog of every `meetkit/locale/<lang>/*.po` (German needs none)."""
-    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
+    if lang not in CATALOG_LANGUAGES:
         return gettext.NullTranslations()
     merged = Catalog(locale=lang)
     folder = resources.files("meetkit") / "locale" / lang

@@ -18,7 +18,9 @@ def test_nothing_is_required(tmp_path: Path) -> None:
     assert settings.public_url == "http://127.0.0.1:8080"
     assert settings.jitsi_url == PLACEHOLDER_JITSI_URL
     assert not settings.jwt_enabled and not settings.dialin_enabled
-    assert len(settings.startup_warnings()) == 2
+    warnings = settings.startup_warnings()
+    assert len(warnings) == 3
+    assert sum("MEETKIT_OPERATOR_NAME" in warning for warning in warnings) == 1
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:

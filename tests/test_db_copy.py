@@ -157,6 +157,12 @@ def seed_installation(cli: Cli, server: RunningServer) -> dict[str, Any]:
         {"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert status == 303, status
+    # a meeting older than a retention of one month: the purge keeps its monthly totals (monthly_totals)
+    old_day = meeting_day.replace(day=1) - dt.timedelta(days=40)
+    form = urllib.parse.urlencode({"date": old_day.isoformat(), "in_room": "4"}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert request(server, "POST", f"{leader_path}/attendance", form, headers)[0] == 303
+    assert ok(cli("purge", "--json", extra_env={"MEETKIT_RETENTION_MONTHS": "1"}))["removed"]["meetings"] == 1
 
     form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
     guest_day = urllib.parse.urlencode({"date": (cancel + dt.timedelta(days=7)).isoformat()}).encode()

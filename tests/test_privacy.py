@@ -31,6 +31,8 @@ ALLOWED_COLUMNS = {
     ("staff_accounts", "display_name"),  # staff are employees, not members: their name may be stored
     ("staff_settings", "name"),  # a setting's name such as "second_factor_required"
     ("meeting_sessions", "phone_count"),  # how many joined by phone: a count, never a number
+    ("monthly_totals", "participants"),  # kept totals of deleted meetings: counts ("ip" in participants)
+    ("monthly_totals", "phone_count"),
 }
 
 
@@ -57,6 +59,8 @@ async def test_access_log_names_routes_but_never_secrets_ips_or_agents(cli: Any,
     running_server.process.wait(timeout=10)
     logged = running_server.log()
     assert "GET member_page 200" in logged and "POST leader_start 303" in logged
+    operator_warnings = [line for line in logged.splitlines() if "MEETKIT_OPERATOR_NAME" in line]
+    assert len(operator_warnings) == 1 and "WARNING" in operator_warnings[0]  # no operator in BASE_ENV
     secrets = [
         code_path.removeprefix("/j/"),
         code_path.removeprefix("/j/").replace("-", ""),

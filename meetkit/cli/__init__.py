@@ -18,6 +18,8 @@ from meetkit.cli import (
     groups,
     invitations,
     loans,
+    privacy,
+    purge,
     report,
     schedule,
     serve,
@@ -43,6 +45,8 @@ COMMAND_MODULES: list[ModuleType] = [
     users,
     audit,
     invitations,
+    purge,
+    privacy,
 ]
 
 # Output into a pipe that the reader closed (`meetkit ... | head`) ends quietly with the status a shell

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import _
 from meetkit.config import Settings
+from meetkit.domain.scope import OPERATOR
 
 if TYPE_CHECKING:
     from meetkit.services.accounts import SetupLink
@@ -46,6 +52,23 @@ def register(subparsers: Any) -> None:
     add_json_flag(reset)
     reset.set_defaults(handler=reset_user)
 
+    export = commands.add_parser(
+        "export", help=_("alles, was über ein Konto gespeichert ist, als JSON (Auskunft nach Art. 15 DSGVO)")
+    )
+    export.add_argument("login", metavar="LOGIN")
+    export.add_argument(
+        "-o", "--output", metavar=_("DATEI"), help=_("in DATEI schreiben statt auf die Standardausgabe")
+    )
+    export.set_defaults(handler=export_user)
+
+    delete = commands.add_parser(
+        "delete",
+        help=_("ein Konto mit allem löschen; das Audit-Protokoll behält nur einen anonymen Verweis"),
+    )
+    delete.add_argument("login", metavar="LOGIN")
+    add_json_flag(delete)
+    delete.set_defaults(handler=delete_user)
+
 
 def _link_lines(link: SetupLink) -> list[str]:
     if link.emailed_to:
@@ -57,7 +80,6 @@ def _link_lines(link: SetupLink) -> list[str]:
 
 async def add_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Create a staff account."""
-    from meetkit.domain.scope import OPERATOR
     from meetkit.services import accounts
 
     account, link = await accounts.add_account(
@@ -83,7 +105,6 @@ async def add_user(args: argparse.Namespace, settings: Settings, db: Database) -
 
 async def list_users(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """List staff accounts."""
-    from meetkit.domain.scope import OPERATOR
     from meetkit.services import accounts
 
     found = await accounts.list_accounts(db, OPERATOR)
@@ -100,7 +121,6 @@ async def list_users(args: argparse.Namespace, settings: Settings, db: Database)
 
 async def disable_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Disable a staff account."""
-    from meetkit.domain.scope import OPERATOR
     from meetkit.services import accounts
 
     account = await accounts.disable_account(db, OPERATOR, args.login)
@@ -110,7 +130,6 @@ async def disable_user(args: argparse.Namespace, settings: Settings, db: Databas
 
 async def reset_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Give a staff account a new setup link."""
-    from meetkit.domain.scope import OPERATOR
     from meetkit.services import accounts
 
     link = await accounts.reset_account(db, settings, OPERATOR, args.login)
@@ -118,5 +137,42 @@ async def reset_user(args: argparse.Namespace, settings: Settings, db: Database)
         args,
         {"login": args.login.strip().lower(), "setup_url": link.shown_url, "emailed_to": link.emailed_to},
         [f"Password and second factor of {args.login} removed; its sessions have ended.", *_link_lines(link)],
+    )
+    return 0
+
+
+async def export_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Print (or write) everything stored about an account as one JSON document."""
+    from meetkit.services import staff_data
+
+    data = await staff_data.export_account(db, settings.secret, OPERATOR, args.login)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+        print(
+            _("Auskunft über {login} in {path} geschrieben.").format(
+                login=data["account"]["login"], path=args.output
+            ),
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+async def delete_user(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Delete an account; its audit entries keep an anonymous reference."""
+    from meetkit.services import staff_data
+
+    account_id, rewritten = await staff_data.delete_account(db, settings.secret, OPERATOR, args.login)
+    reference = staff_data.deleted_reference(account_id)
+    emit(
+        args,
+        {"deleted": account_id, "reference": reference, "audit_entries_anonymised": rewritten},
+        [
+            _(
+                "Konto #{id} gelöscht, mit Sitzungen, Links und Codes. {count} Audit-Einträge nennen es jetzt {reference}."
+            ).format(id=account_id, count=rewritten, reference=reference)
+        ],
     )
     return 0

@@ -476,10 +476,45 @@ class Report:
     hidden: Hidden = Hidden()  # lines withheld under min_count
 
 
+@dataclass(frozen=True, slots=True)
+class ArchivedWeek:
+    """A group's meetings of one week inside one month, summed up before retention deleted them."""
+
+    group_id: int
+    month: str  # YYYY-MM
+    monday: dt.date
+    totals: Totals
+    not_counted: int
+
+
+def archive_weeks(meetings: Iterable[MeetingRecord]) -> list[ArchivedWeek]:
+    """Sum meetings up per group, month and week as build_report() would count them (for retention)."""
+    sums: dict[tuple[int, str, dt.date], tuple[Totals, list[int]]] = {}
+    for meeting in meetings:
+        day = meeting.meeting_date
+        key = (meeting.group_id, f"{day.year:04d}-{day.month:02d}", day - dt.timedelta(days=day.weekday()))
+        totals, not_counted = sums.setdefault(key, (Totals(), [0]))
+        if counts_as_meeting(meeting):
+            totals.add(figures(meeting))
+        else:
+            not_counted[0] += 1
+    return [
+        ArchivedWeek(gid, month, monday, totals, not_counted[0])
+        for (gid, month, monday), (totals, not_counted) in sums.items()
+    ]
+
+
 def build_report(
-    month: Month, groups: Iterable[GroupInfo], meetings: Iterable[MeetingRecord], min_count: int | None = None
+    month: Month,
+    groups: Iterable[GroupInfo],
+    meetings: Iterable[MeetingRecord],
+    min_count: int | None = None,
+    archived: Iterable[ArchivedWeek] = (),
 ) -> Report:
-    """Sum up a month per group, per contact point, per week and overall; groups without meetings show 0."""
+    """Sum up a month per group, per contact point, per week and overall; groups without meetings show 0.
+
+    `archived` holds the sums of meetings that retention deleted: they count exactly as the meetings did.
+    """
     by_group: dict[int, Totals] = {}
     weeks: dict[dt.date, Totals] = {}
     day = month.first - dt.timedelta(days=month.first.weekday())
@@ -497,6 +532,13 @@ def build_report(
         by_group.setdefault(meeting.group_id, Totals()).add(people)
         monday = meeting.meeting_date - dt.timedelta(days=meeting.meeting_date.weekday())
         weeks[monday].add(people)
+    for week in archived:
+        if week.month != str(month) or week.monday not in weeks:
+            continue
+        not_counted += week.not_counted
+        if week.totals.meetings:
+            by_group.setdefault(week.group_id, Totals()).merge(week.totals)
+            weeks[week.monday].merge(week.totals)
     lines: dict[str | None, ContactPointLine] = {}
     total = Totals()
     for group in sorted(groups, key=lambda g: (g.contact_point_name or "\uffff", g.name, g.id)):

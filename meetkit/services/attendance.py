@@ -19,7 +19,7 @@ from meetkit.jitsi.census import CensusRoom
 from meetkit.rendering import environment
 from meetkit.services import directory
 from meetkit.storage import attendance as storage
-from meetkit.storage import groups
+from meetkit.storage import groups, retention
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
@@ -219,7 +219,8 @@ async def monthly_report(
         groups_ = storage.report_groups(conn, covered)
         ids = [g.id for g in groups_] if covered is not None else None
         meetings = storage.meetings_between(conn, parsed.first, parsed.last, ids)
-        return rules.build_report(parsed, groups_, meetings, min_count)
+        archived = retention.archived_weeks(conn, str(parsed), ids)  # what retention deleted, summed up
+        return rules.build_report(parsed, groups_, meetings, min_count, archived)
 
     # A month of a state-wide deployment is tens of thousands of rows: read on the writer thread, so the
     # event loop keeps serving pages meanwhile.

@@ -68,13 +68,13 @@ class SignInService:
     def __init__(self, db: Database, hasher: PasswordHasher, secret: str, idle_minutes: int) -> None:
         self.db = db
         self.hasher = hasher
-        self._key = hashlib.sha256(("staff-login:" + secret).encode()).digest()
+        self._secret = secret
         self.idle_seconds = idle_minutes * 60
         self.box = SecretBox(secret, "totp")  # TOTP secrets are stored sealed (domain/sealing.py)
 
     def login_key(self, login: str) -> str:
         """The keyed hash under which a typed login name's failures are counted (names are not stored)."""
-        return hmac.new(self._key, login.encode(), hashlib.sha256).hexdigest()
+        return login_key(self._secret, login)
 
     async def sign_in(self, typed_login: str, typed_password: str, now: float) -> SignIn:
         """Check login name and password (same answer, similar time for unknown names); start a session."""
@@ -225,6 +225,12 @@ class SignInService:
             record_in(conn, actor, action)
 
         await self.db.write(count, invalidates_cache=False)
+
+
+def login_key(secret: str, login: str) -> str:
+    """The keyed hash of a typed login name, as staff_login_failures stores it."""
+    key = hashlib.sha256(("staff-login:" + secret).encode()).digest()
+    return hmac.new(key, login.encode(), hashlib.sha256).hexdigest()
 
 
 def new_session_id() -> str:

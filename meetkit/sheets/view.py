@@ -46,6 +46,7 @@ class SheetView:
     contact_point_name: str | None
     help_phone: str | None
     compact: bool
+    privacy_link: str  # the privacy notice (/datenschutz) as printed
     rules: tuple[str, ...] = ()  # the contact point's own rules (empty: the default ones)
     card_rules: str | None = None  # the same on one line, short enough for a card
 
@@ -130,6 +131,7 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
+        privacy_link=printed_link(data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"),
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
     )

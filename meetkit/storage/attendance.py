@@ -31,7 +31,13 @@ _MEETING_COLUMNS = (
 _IN_CHUNK = 500
 
 
-def _meeting(row: Row) -> MeetingRecord:
+def meeting_columns() -> str:
+    """The columns meeting_from_row() reads, for a SELECT list."""
+    return _MEETING_COLUMNS
+
+
+def meeting_from_row(row: Row) -> MeetingRecord:
+    """A meeting from a row with the meeting_columns()."""
     return MeetingRecord(
         group_id=row["group_id"],
         meeting_date=dt.date.fromisoformat(row["meeting_date"]),
@@ -75,7 +81,7 @@ def meetings_between(
         (first.isoformat(), last.isoformat()),
     ).fetchall()
     wanted = None if group_ids is None else set(group_ids)
-    return [_meeting(r) for r in rows if wanted is None or r["group_id"] in wanted]
+    return [meeting_from_row(r) for r in rows if wanted is None or r["group_id"] in wanted]
 
 
 def last_meetings(conn: Connection, group_id: int, limit: int) -> list[MeetingRecord]:
@@ -85,7 +91,7 @@ def last_meetings(conn: Connection, group_id: int, limit: int) -> list[MeetingRe
         " ORDER BY meeting_date DESC LIMIT ?",
         (group_id, limit),
     )
-    return [_meeting(r) for r in rows]
+    return [meeting_from_row(r) for r in rows]
 
 
 def latest_meetings(conn: Connection, group_ids: Sequence[int]) -> dict[int, MeetingRecord]:
@@ -98,7 +104,7 @@ def latest_meetings(conn: Connection, group_ids: Sequence[int]) -> dict[int, Mee
         " SELECT MAX(meeting_date) FROM meeting_sessions x WHERE x.group_id = m.group_id)",
         list(group_ids),
     )
-    return {int(r["group_id"]): _meeting(r) for r in rows}
+    return {int(r["group_id"]): meeting_from_row(r) for r in rows}
 
 
 def report_groups(conn: Connection, contact_point_ids: Collection[int] | None = None) -> list[GroupInfo]:

@@ -27,6 +27,7 @@ from meetkit.web import (
     kiosk,
     leader,
     pages,
+    privacy,
     schedules,
     sheets,
     staff_admin,
@@ -52,6 +53,7 @@ from meetkit.web.errors import error_middleware
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import failure_budget_ctx
 from meetkit.web.openapi import openapi_route
+from meetkit.web.retention import retention_ctx
 from meetkit.web.security import add_security_headers
 from meetkit.web.staff_session import sign_in_ctx, staff_guard
 
@@ -64,6 +66,7 @@ FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 ROUTE_MODULES: list[ModuleType] = [
     health,
     pages,
+    privacy,
     api,
     schedules,
     dialin,
@@ -117,6 +120,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(failure_budget_ctx)  # failed look-ups by secret (needs the database)
     app.cleanup_ctx.append(sign_in_ctx)  # staff sessions and the password hashing thread (needs the database)
     app.cleanup_ctx.append(events.attendance_ctx)  # webhook batches, census poller (needs the database)
+    app.cleanup_ctx.append(retention_ctx)  # the daily purge (needs the database)
     app.cleanup_ctx.append(access_log_flusher)
     app.cleanup_ctx.append(
         staff_groups.name_keys_ctx

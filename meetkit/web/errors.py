@@ -25,6 +25,7 @@ from meetkit.domain.errors import (
 )
 from meetkit.messages import translate_message
 from meetkit.web.i18n import request_language
+from meetkit.web.privacy import footer_links
 
 log = logging.getLogger("meetkit.web")
 
@@ -111,6 +112,7 @@ def error_response(
             "used_up": isinstance(error, LinkUsedUp),
             "contact_point_name": with_contact.contact_point_name if with_contact else None,
             "contact_point_phone": with_contact.contact_point_phone if with_contact else None,
+            **footer_links(request),
         }
         response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     if status == 401:

@@ -23,6 +23,7 @@ EVENT_INGESTOR = web.AppKey("event_ingestor", EventIngestor)  # webhook batches 
 CENSUS_POLLER = web.AppKey("census_poller", CensusPoller)  # only with MEETKIT_CENSUS_URL
 SHEET_RENDERER = web.AppKey("sheet_renderer", SheetRenderer)  # PDF worker processes (web/sheets.py)
 SHEET_BATCHES = web.AppKey("sheet_batches", SheetBatches)  # staff batches of sheets (web/staff_batches.py)
+RETENTION_DELAY = web.AppKey("retention_delay", float)  # seconds to the first purge, if not the default
 SIGN_IN = web.AppKey("sign_in", SignInService)  # staff sign-in, sessions and the password hasher
 STAFF_SESSION = web.RequestKey("staff_session", Current)  # the request's staff session (web/staff_session.py)
 API_SCOPE = web.RequestKey("api_scope", Scope)  # what the request's API token may see (web/api.py)

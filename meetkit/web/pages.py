@@ -25,6 +25,7 @@ from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.leader_extras import leader_extras
 from meetkit.web.lookups import check_budget, guarded, leader_view
+from meetkit.web.privacy import footer_links
 
 routes = web.RouteTableDef()
 
@@ -56,6 +57,7 @@ def _render_member_page(
         join_url=room_url(settings, view.group.room, lang=lang),
         member_url=member_url(settings.public_url, view.group.member_code),
         next_dates=next_dates,
+        imprint_url=settings.imprint_url,
         **phone_context(settings, view),
     )
 
@@ -96,6 +98,7 @@ async def leader_context(request: web.Request, view: GroupView) -> dict[str, obj
         "jwt_enabled": settings.jwt_enabled,
         "renewed": request.query.get("renewed") == "1",
         "counted": request.query.get("counted") == "1",
+        **footer_links(request),
         **phone_context(settings, view),
         **await attendance.leader_context(db, view.group.id),
         **await leader_extras(request, view),
