@@ -7,60 +7,25 @@ Texts are German (the source language) and marked for the catalogs (meetkit/loca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from meetkit.domain.accounts import N_
+from meetkit.domain.inventory_features import EXTRA_COLUMNS, FEATURE_TABLES
+from meetkit.domain.inventory_model import (
+    ACCOUNT,
+    CONTACT_POINT,
+    CREATED,
+    FOREVER_HASH,
+    GROUP,
+    UNTIL_DELETED,
+    Column,
+    Purpose,
+    Table,
+)
+from meetkit.domain.inventory_model import column as _c
+
+__all__ = ["TABLES", "Column", "Purpose", "Table", "by_name", "tables_for", "undescribed"]
 
 
-class Purpose(StrEnum):
-    """The purposes of processing (Art. 30 GDPR) that meetkit serves."""
-
-    MEETING_LINKS = "meeting_links"
-    DIAL_IN = "dial_in"
-    ATTENDANCE = "attendance"
-    STAFF = "staff"
-    TABLETS = "tablets"
-    OPERATION = "operation"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One stored column: what it holds and whether that is personal data."""
-
-    name: str
-    meaning: str
-    personal: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """One table: its purpose, what it is for, how long its rows stay, and its columns."""
-
-    name: str
-    purpose: Purpose
-    description: str
-    retention: str
-    columns: tuple[Column, ...]
-
-    @property
-    def personal(self) -> bool:
-        """Whether any column holds personal data."""
-        return any(column.personal for column in self.columns)
-
-
-def _c(name: str, meaning: str, personal: bool = False) -> Column:
-    return Column(name, meaning, personal)
-
-
-UNTIL_DELETED = N_("bis die Gruppe gelöscht wird")
-FOREVER_HASH = N_("dauerhaft (nur ein Hash oder eine Nummer, damit sie nie wieder vergeben wird)")
-CREATED = N_("Zeitpunkt der Anlage")
-GROUP = N_("Nummer der Gruppe")
-CONTACT_POINT = N_("Nummer der Kontaktstelle")
-ACCOUNT = N_("Nummer des Kontos einer/eines Mitarbeitenden")
-
-TABLES: tuple[Table, ...] = (
+_CORE_TABLES: tuple[Table, ...] = (
     Table(
         "contact_points",
         Purpose.MEETING_LINKS,
@@ -385,6 +350,18 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
 )
+
+
+def _with_features(core: tuple[Table, ...]) -> tuple[Table, ...]:
+    """The core tables with the columns later features added to them, then the features' own tables."""
+    grown = tuple(
+        Table(t.name, t.purpose, t.description, t.retention, t.columns + EXTRA_COLUMNS.get(t.name, ()))
+        for t in core
+    )
+    return grown + FEATURE_TABLES
+
+
+TABLES = _with_features(_CORE_TABLES)
 
 
 def by_name() -> dict[str, Table]:

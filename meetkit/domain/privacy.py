@@ -166,14 +166,17 @@ def records(settings: Settings, facts: Facts) -> list[Record]:
         ),
         Record(
             Purpose.TABLETS,
-            N_("Tablets der Kontaktstellen (Kiosk)"),
+            N_("Tablets der Kontaktstellen (Kiosk) und Leihgeräte für Gruppen"),
             Text(N_("aktiv: {count} Gerät(e)"), {"count": facts.devices}),
             N_(
                 "Ein gekoppeltes Tablet zeigt die Treffen des Tages, tritt als Raumgerät bei und zählt die "
-                "Personen im Raum; danach setzt es sich zurück."
+                "Personen im Raum; danach setzt es sich zurück. Geräte werden an Gruppen verliehen, nie an "
+                "Personen: wer unterschreibt, steht nur auf dem Papier-Leihschein."
             ),
             N_("keine Personen (Geräte); im Raum Anwesende nur als Anzahl"),
-            N_("Gerätename, Hashes von Geräte- und Kopplungs-Schlüssel, Zeitpunkte"),
+            N_(
+                "Gerätename, Art, Seriennummer, Hashes von Geräte- und Kopplungs-Schlüssel, Ausleihen (Gruppe, Tage), Notizen der Mitarbeitenden, Zeitpunkte"
+            ),
             N_("keine"),
             tables_for(Purpose.TABLETS),
         ),
