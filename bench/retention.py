@@ -29,6 +29,7 @@ from meetkit.config import Settings
 from meetkit.domain.attendance import report_json
 from meetkit.domain.retention import months_back
 from meetkit.domain.schedules import TIMEZONE
+from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, retention
 from meetkit.storage.database import Database, database_for
 from tests.postgres_cluster import start_cluster
@@ -117,10 +118,10 @@ async def measure(name: str, url: str, settings: Settings, sample_month: str, ba
     db: Database = database_for(url)
     await db.open()
     try:
-        before = report_json(await attendance.monthly_report(db, sample_month))
+        before = report_json(await attendance.monthly_report(db, OPERATOR, sample_month))
         preview = await retention.preview(db, settings)
         result = await retention.purge(db, settings, batch_rows=batch)
-        after = report_json(await attendance.monthly_report(db, sample_month))
+        after = report_json(await attendance.monthly_report(db, OPERATOR, sample_month))
     finally:
         await db.close()
     times = sorted(1000 * s for s in result.batch_seconds)

@@ -58,7 +58,7 @@ async def test_staff_features_leave_no_addresses_typed_names_or_deleted_people_b
     )
     client = await aiohttp_client(server)
     db = server.app[DATABASE]
-    await directory.add_contact_point(db, "KISS Nord", slug="kiss-nord")
+    await directory.add_contact_point(db, OPERATOR, "KISS Nord", slug="kiss-nord")
     _, link = await accounts.add_account(
         db, settings, OPERATOR, LOGIN, NAME, admin=False, contact_point_slugs=["kiss-nord"]
     )

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from meetkit.cli.check import DEFAULT_TIMEOUT
 from meetkit.cli.language import _, cli_language
 from meetkit.config import Settings
 from meetkit.domain.errors import InvalidInput
@@ -24,8 +25,6 @@ SUFFIXES = (".html", ".htm", ".pdf")
 
 def register(subparsers: Any) -> None:
     """Add the `privacy-report` command."""
-    from meetkit.jitsi import check
-
     parser = subparsers.add_parser(
         "privacy-report",
         help=_("Verzeichnis der Verarbeitungstätigkeiten und Schutzmaßnahmen als HTML oder PDF"),
@@ -48,7 +47,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=check.DEFAULT_TIMEOUT,
+        default=DEFAULT_TIMEOUT,
         metavar=_("SEKUNDEN"),
         help=_("Jitsi-Prüfungen nach so vielen Sekunden aufgeben"),
     )

@@ -62,4 +62,4 @@ async def delete_account(db: Database, secret: str, scope: Scope, login: str) ->
         record_in(conn, scope.actor, "account_deleted", reference)
         return account_id, rewritten
 
-    return await db.write(delete, invalidates_cache=False)
+    return await db.write(delete)  # its sessions end: cached ones too, in every process
