@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from meetkit.config import load_settings, with_secret
 from meetkit.domain.schedules import TIMEZONE
@@ -23,6 +21,7 @@ from meetkit.services import directory, invitations
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from tests.conftest import free_port
+from tests.served import served
 from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, shot
 from tests.test_staff_browser import _axe_violations
 
@@ -54,27 +53,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
             await db.close()
 
     token = asyncio.run(seed())
-    port, loop, runners, ready = free_port(), asyncio.new_event_loop(), [], threading.Event()
-
-    async def start() -> None:
-        runner = web.AppRunner(create_app(settings), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        runners.append(runner)
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield f"http://127.0.0.1:{port}", f"/invite/{token}"
-    asyncio.run_coroutine_threadsafe(runners[0].cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    port = free_port()
+    with served((lambda: create_app(settings), port)):
+        yield f"http://127.0.0.1:{port}", f"/invite/{token}"
 
 
 @pytest.fixture(scope="module")

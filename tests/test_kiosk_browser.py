@@ -35,6 +35,7 @@ from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from tests import dbtools
 from tests.conftest import JWT_SECRET, free_port
+from tests.served import served
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -168,40 +169,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     settings = with_secret(load_settings(env, env_file=tmp / "no.env"))
     seeded = asyncio.run(_seed(settings))
 
-    loop = asyncio.new_event_loop()
-    runners: list[web.AppRunner] = []
-    ready = threading.Event()
-
-    async def start() -> None:
-        for app, p in ((create_app(settings), port), (_standin_jitsi(), jitsi_port)):
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", p).start()
-            runners.append(runner)
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30), "servers did not start"
-    yield Site(
-        url=f"http://127.0.0.1:{port}",
-        jitsi_url=f"http://127.0.0.1:{jitsi_port}",
-        settings=settings,
-        **seeded,
-    )
-
-    async def stop() -> None:
-        for runner in reversed(runners):
-            await runner.cleanup()
-
-    asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with served((lambda: create_app(settings), port), (_standin_jitsi, jitsi_port)):
+        yield Site(
+            url=f"http://127.0.0.1:{port}",
+            jitsi_url=f"http://127.0.0.1:{jitsi_port}",
+            settings=settings,
+            **seeded,
+        )
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from urllib.parse import unquote
 
 import jwt as pyjwt
 import pytest
-from aiohttp import web
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.scope import OPERATOR
@@ -29,6 +27,7 @@ from meetkit.services.passwords import PasswordHasher
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from tests.conftest import JWT_SECRET, free_port
+from tests.served import served
 from tests.staff import GOOD_PASSWORD
 from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, _standin_jitsi, shot
 from tests.test_staff_browser import _assert_targets_and_fit, _axe_violations, _sign_in
@@ -102,35 +101,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     }
     settings = with_secret(load_settings(env, env_file=tmp / "no.env"))
     room, made = asyncio.run(_seed(settings))
-    loop = asyncio.new_event_loop()
-    runners: list[web.AppRunner] = []
-    ready = threading.Event()
-
-    async def start() -> None:
-        for app, p in ((create_app(settings), port), (_standin_jitsi(), jitsi_port)):
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", p).start()
-            runners.append(runner)
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jitsi_port}", settings, room, made)
-
-    async def stop() -> None:
-        for runner in reversed(runners):
-            await runner.cleanup()
-
-    asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with served((lambda: create_app(settings), port), (_standin_jitsi, jitsi_port)):
+        yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jitsi_port}", settings, room, made)
 
 
 @pytest.fixture(scope="module")

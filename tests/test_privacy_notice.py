@@ -3,21 +3,19 @@ Sprache, linked from every public page and printed on the sheet; axe-clean in Ch
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import html
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.web.app import create_app
 from tests.conftest import ClientFactory, SeededGroup, free_port
+from tests.served import served
 from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, shot
 from tests.test_staff_browser import _axe_violations
 
@@ -96,29 +94,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     settings = with_secret(load_settings(env, env_file=tmp / "no.env"))
     port = free_port()
-    loop = asyncio.new_event_loop()
-    runners: list[web.AppRunner] = []
-    ready = threading.Event()
-
-    async def start() -> None:
-        runner = web.AppRunner(create_app(settings), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        runners.append(runner)
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runners[0].cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with served((lambda: create_app(settings), port)):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

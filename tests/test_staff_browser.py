@@ -11,7 +11,6 @@ import asyncio
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from typing import Any
 
 import pyotp
 import pytest
-from aiohttp import web
 
 from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.scope import OPERATOR
@@ -30,6 +28,7 @@ from meetkit.services.passwords import PasswordHasher
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from tests.conftest import free_port
+from tests.served import served
 from tests.staff import GOOD_PASSWORD
 from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, shot
 
@@ -88,29 +87,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     env = {"MEETKIT_PUBLIC_URL": "https://treffen.example.org", "MEETKIT_DATA_DIR": str(tmp / "data")}
     settings = with_secret(load_settings(env, env_file=tmp / "no.env"))
     secret, setup_path = asyncio.run(_seed(settings))
-    loop = asyncio.new_event_loop()
-    runners: list[web.AppRunner] = []
-    ready = threading.Event()
-
-    async def start() -> None:
-        runner = web.AppRunner(create_app(settings), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        runners.append(runner)
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield Site(f"http://127.0.0.1:{port}", settings, secret, setup_path)
-    asyncio.run_coroutine_threadsafe(runners[0].cleanup(), loop).result(30)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with served((lambda: create_app(settings), port)):
+        yield Site(f"http://127.0.0.1:{port}", settings, secret, setup_path)
 
 
 @pytest.fixture(scope="module")

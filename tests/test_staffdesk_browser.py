@@ -4,14 +4,12 @@ progress bar and download; axe-core finds no WCAG 2.2 A/AA violation on these pa
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from meetkit.config import load_settings, with_secret
 from meetkit.domain.scope import OPERATOR
@@ -20,6 +18,7 @@ from meetkit.services.passwords import PasswordHasher
 from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from tests.conftest import free_port
+from tests.served import served
 from tests.staff import GOOD_PASSWORD
 from tests.test_kiosk_browser import shot
 from tests.test_staff_browser import (
@@ -67,29 +66,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     env = {"MEETKIT_PUBLIC_URL": "https://treffen.example.org", "MEETKIT_DATA_DIR": str(tmp / "data")}
     settings = with_secret(load_settings(env, env_file=tmp / "no.env"))
     asyncio.run(_seed(settings))
-    loop = asyncio.new_event_loop()
-    runners: list[web.AppRunner] = []
-    ready = threading.Event()
-
-    async def start() -> None:
-        runner = web.AppRunner(create_app(settings), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        runners.append(runner)
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    yield Site(f"http://127.0.0.1:{port}")
-    asyncio.run_coroutine_threadsafe(runners[0].cleanup(), loop).result(60)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with served((lambda: create_app(settings), port)):
+        yield Site(f"http://127.0.0.1:{port}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
