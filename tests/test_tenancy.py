@@ -12,16 +12,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from meetkit.config import Settings
+from meetkit.domain import ids
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, api_tokens, devices, directory, inventory, invitations, loans
-from meetkit.storage import sheet_batches
+from meetkit.storage import migrate, sheet_batches
+from meetkit.storage.database import database_for
 from meetkit.web.keys import DATABASE, SETTINGS
 from tests.conftest import CliResult
 from tests.dbtools import rows
@@ -537,3 +541,32 @@ def test_api_token_scope_on_the_command_line(cli: Callable[..., CliResult]) -> N
         == "meetkit: Fehler: Keine Kontaktstelle mit der Kurzbezeichnung 'gibt-es-nicht'."
     )
     assert len(cli("api-token", "list", "--json").json()["api_tokens"]) == 1  # nothing half-written
+
+
+@pytest.mark.sqlite_only  # the migration's SQL is the same on both backends (storage/migrate.py)
+async def test_tokens_made_before_scopes_keep_working_as_admin_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installation at migration 0009 with a token; after migrating, the same token sees everything."""
+    path = tmp_path / "meetkit.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    every = migrate.migration_files()
+    monkeypatch.setattr(migrate, "migration_files", lambda: [m for m in every if m[0] <= 9])
+    migrate.migrate(conn)  # type: ignore[arg-type]
+    token = api_tokens.TOKEN_PREFIX + "x" * 43
+    conn.execute(
+        "INSERT INTO api_tokens (name, token_hash, created_at) VALUES ('Altes Skript', ?, '2026-01-01T00:00:00Z')",
+        (ids.hash_secret(token),),
+    )
+    monkeypatch.setattr(migrate, "migration_files", lambda: every)
+    assert "api_token_scope" in migrate.migrate(conn)  # type: ignore[arg-type]
+    conn.close()
+    db = database_for(f"sqlite:///{path}")
+    await db.open()
+    try:
+        scope = await api_tokens.scope_for_api_token(db, token)
+        assert scope.is_admin
+        listed = await api_tokens.list_api_tokens(db, OPERATOR)
+        assert [(t.name, t.is_admin) for t in listed] == [("Altes Skript", True)]
+    finally:
+        await db.close()
