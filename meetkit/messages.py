@@ -1,4 +1,4 @@
-"""Domain messages in the reader's language: German source, English from the catalogs, values kept."""
+"""Domain messages in the reader's language: German source, English or Leichte Sprache from the catalogs."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from importlib import resources
 
 from babel.messages.pofile import read_po
 
-from meetkit.rendering import DEFAULT_LANGUAGE, translations
+from meetkit.rendering import CATALOG_LANGUAGES, translations
 
-# English for domain messages with values (`{name}` marks each value) comes from every feature's catalog.
+# A translation of a domain message with values (`{name}` marks each value) comes from every feature's
+# catalog of that language; a message without one stays German (Leichte Sprache is German in easy words).
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TRANSLATED_VALUES = frozenset({"label", "weekday", "other_weekday", "day", "rule"})  # German text, not data
 _WEEKDAYS = re.compile(r"\b(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b")
@@ -23,13 +24,13 @@ def translate_message(message: str, lang: str) -> str:
     TRANSLATED_VALUES are German text themselves (a label, a weekday, a rule) and are translated too,
     all others (names, numbers, what someone typed) are kept as they are.
     """
-    if lang == DEFAULT_LANGUAGE:
-        return message
+    if lang not in CATALOG_LANGUAGES:
+        return message  # German, the source language
     gettext = translations(lang).gettext
-    english = gettext(message)
-    if english != message:
-        return english
-    for pattern, template, _literal in _patterns():
+    translated = gettext(message)
+    if translated != message:
+        return translated
+    for pattern, template, _literal in _patterns(lang):
         match = pattern.fullmatch(message)
         if match:
             values = match.groupdict()
@@ -40,15 +41,15 @@ def translate_message(message: str, lang: str) -> str:
 
 
 @cache
-def _patterns() -> list[tuple[re.Pattern[str], str, int]]:
-    """Every catalog's messages with `{name}` values as patterns, the most specific (most literal text) first."""
+def _patterns(lang: str) -> list[tuple[re.Pattern[str], str, int]]:
+    """One language's messages with `{name}` values as patterns, the most specific (most literal text) first."""
     found = []
-    folder = resources.files("meetkit") / "locale" / "en"
+    folder = resources.files("meetkit") / "locale" / lang
     for catalog in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if not catalog.name.endswith(".po"):
             continue
         with catalog.open("rb") as po:
-            for entry in read_po(po, locale="en"):
+            for entry in read_po(po, locale=lang):
                 if not isinstance(entry.id, str) or not entry.string or not _PLACEHOLDER.search(entry.id):
                     continue
                 parts = _PLACEHOLDER.split(entry.id)  # literal, name, literal, name, ..., literal

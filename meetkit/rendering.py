@@ -56,6 +56,23 @@ def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: in
     return translations(context.get("lang", DEFAULT_LANGUAGE)).ngettext(singular, plural, n)
 
 
+@jinja2.pass_context
+def _message(context: jinja2.runtime.Context, message: str) -> str:
+    """Filter `message`: a German domain message (a form's error) in the page's language, values kept."""
+    from meetkit.messages import translate_message  # it reads these catalogs: imported when first used
+
+    return translate_message(message, context.get("lang", DEFAULT_LANGUAGE))
+
+
+@jinja2.pass_context
+def _decimal(context: jinja2.runtime.Context, number: float) -> str:
+    """Filter `decimal`: a number as the page's language writes it (German 4,5; English 4.5)."""
+    from babel.numbers import format_decimal
+
+    lang = context.get("lang", DEFAULT_LANGUAGE)
+    return str(format_decimal(number, format="#,##0.#", locale="en" if lang == "en" else "de"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     """Return the one template environment; the language comes from each render's `lang` variable."""
@@ -68,5 +85,7 @@ def environment() -> jinja2.Environment:
         auto_reload=False,  # templates ship with the package: no stat() per render (six per member page)
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["message"] = _message
+    env.filters["decimal"] = _decimal
     env.globals["default_rules"] = DEFAULT_RULES  # member pages and sheets show the same rules
     return env

@@ -53,7 +53,7 @@ async def test_the_notice_names_the_operator_and_is_linked_from_every_public_pag
     english = visible(await (await client.get("/datenschutz?lang=en")).text())
     assert "Privacy notice" in english and "after 18 months" in english and "KISS Beispielstadt" in english
     easy_page = await (await client.get("/datenschutz?lang=ls")).text()
-    assert '<html lang="de">' in easy_page
+    assert '<html lang="de" class="easy-read">' in easy_page  # large type for Leichte Sprache
     easy = visible(easy_page)
     assert "Nach 18 Monaten löschen wir die Zahlen" in easy and "Wer ist zuständig?" in easy
     assert 'href="/datenschutz?lang=ls"' in easy_page  # the footer keeps the language

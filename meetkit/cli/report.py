@@ -50,8 +50,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--lang",
-        choices=("de", "en"),
-        help=_("Sprache der HTML-Seite (Vorgabe: die Sprache der Kommandozeile)"),
+        choices=("de", "en", "ls"),
+        help=_(
+            "Sprache der HTML-Seite: de, en oder ls (Leichte Sprache); Vorgabe: die Sprache der Kommandozeile"
+        ),
     )
     parser.add_argument(
         "-o", "--output", metavar=_("DATEI"), help=_("in DATEI schreiben statt auf die Standardausgabe")

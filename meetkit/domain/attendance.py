@@ -752,6 +752,7 @@ class Bar:
     height: float
     value: int | None
     label: str
+    week: int  # the ISO calendar week, for the bar's accessible name
 
 
 @dataclass(frozen=True, slots=True)
@@ -784,6 +785,14 @@ def weekly_chart(report: Report, kind: str, width: int = 640, height: int = 200)
     for i, (week, value) in enumerate(zip(weeks, values, strict=True)):
         bar_height = plot * (value or 0) / most
         bars.append(
-            Bar(i * slot + slot * 0.2, top + plot - bar_height, slot * 0.6, bar_height, value, week.label)
+            Bar(
+                i * slot + slot * 0.2,
+                top + plot - bar_height,
+                slot * 0.6,
+                bar_height,
+                value,
+                week.label,
+                week.monday.isocalendar().week,
+            )
         )
     return Chart(kind, width, height, top + plot, bars)

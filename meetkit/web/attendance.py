@@ -35,7 +35,7 @@ async def leader_attendance(request: web.Request) -> web.Response:
     if in_room is None and phone is None:
         raise InvalidInput("Bitte tragen Sie mindestens eine Zahl ein.")
     await attendance.record_headcount(db, view.group.id, day, in_room, phone, "leader")
-    lang = request_language(request)
+    lang = request_language(request, easy_read=True)
     raise web.HTTPSeeOther(f"/l/{token}?lang={lang}&counted=1#attendance")
 
 

@@ -102,7 +102,7 @@ def error_response(
     if wants_json(request):
         response = web.json_response({"error": message}, status=status)
     else:
-        lang = request_language(request)
+        lang = request_language(request, easy_read=True)
         with_contact = error if isinstance(error, LinkRenewed | LinkUsedUp) else None
         context = {
             "lang": lang,

@@ -18,6 +18,7 @@ from meetkit.services.directory import GroupView
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import guarded
+from meetkit.web.privacy import footer_links
 from meetkit.web.security import default_csp
 
 routes = web.RouteTableDef()
@@ -45,7 +46,12 @@ def _page(request: web.Request, status: int = 200, **context: object) -> web.Res
     response = aiohttp_jinja2.render_template(
         "group_tablet.html",
         request,
-        {"lang": request_language(request), "reload_seconds": RELOAD_SECONDS, **context},
+        {
+            "lang": request_language(request, easy_read=True),
+            "reload_seconds": RELOAD_SECONDS,
+            **footer_links(request),
+            **context,
+        },
         status=status,
     )
     # the page's one script (the reload) is our own file: the usual policy plus script-src 'self'

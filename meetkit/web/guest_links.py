@@ -12,6 +12,7 @@ from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import guarded
+from meetkit.web.privacy import footer_links
 
 routes = web.RouteTableDef()
 
@@ -20,12 +21,14 @@ routes = web.RouteTableDef()
 async def guest_page(request: web.Request) -> web.StreamResponse:
     """A guest's page: the join button on the link's date only; before it, the date; after it, used up."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    token, lang = request.match_info["guest_token"], request_language(request)
+    token = request.match_info["guest_token"]
     visit = await guarded(request, lambda: leader_links.guest_visit(db, token))
+    room_lang = request_language(request)  # Jitsi speaks German or English
     context = {
-        "lang": lang,
+        "lang": request_language(request, easy_read=True),
         "visit": visit,
-        "join_url": room_url(settings, visit.view.group.room, lang=lang) if visit.usable else None,
+        "join_url": room_url(settings, visit.view.group.room, lang=room_lang) if visit.usable else None,
+        **footer_links(request),
     }
     return aiohttp_jinja2.render_template("guest.html", request, context)
 
@@ -36,10 +39,11 @@ async def handover_page(request: web.Request) -> web.StreamResponse:
     db, token = request.app[DATABASE], request.match_info["handover_token"]
     view = await guarded(request, lambda: leader_links.handover_group(db, token))
     context = {
-        "lang": request_language(request),
+        "lang": request_language(request, easy_read=True),
         "view": view,
         "token": token,
         "submission": ids.new_secret_token(),
+        **footer_links(request),
     }
     return aiohttp_jinja2.render_template("handover.html", request, context)
 
@@ -48,7 +52,7 @@ async def handover_page(request: web.Request) -> web.StreamResponse:
 async def handover_take(request: web.Request) -> web.StreamResponse:
     """Take over: a new leader link for this browser; the old leader link stops at once."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    token, lang = request.match_info["handover_token"], request_language(request)
+    token, lang = request.match_info["handover_token"], request_language(request, easy_read=True)
     form = await read_form(request)
     leader_token = await guarded(
         request, lambda: leader_links.take_over(db, settings, token, form.get("submission", ""))

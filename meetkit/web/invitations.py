@@ -17,6 +17,7 @@ from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import guarded
+from meetkit.web.privacy import footer_links
 
 routes = web.RouteTableDef()
 
@@ -32,7 +33,8 @@ def plan_choices(now: dt.datetime) -> dict[str, object]:
 
 def _page(request: web.Request, step: int, status: int = 200, **context: object) -> web.Response:
     base = {
-        "lang": request_language(request),
+        "lang": request_language(request, easy_read=True),
+        **footer_links(request),
         "token": request.match_info["invite_token"],
         "step": step,
         "max_name": rules.MAX_GROUP_NAME_LENGTH,
@@ -53,7 +55,7 @@ async def invite_page(request: web.Request) -> web.StreamResponse:
 async def invite_submit(request: web.Request) -> web.StreamResponse:
     """Steps 1 and 2 sent: show the next step, or create the group (once) and go to the leader page."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    token, lang = request.match_info["invite_token"], request_language(request)
+    token, lang = request.match_info["invite_token"], request_language(request, easy_read=True)
     form = await read_form(request)
     step = form.get("step", "")
     if step != "plan":

@@ -29,6 +29,7 @@ from meetkit.web.i18n import request_language
 from meetkit.web.jsonbody import read_object
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import guarded
+from meetkit.web.privacy import footer_links
 from meetkit.web.security import origin
 
 T = TypeVar("T")
@@ -117,7 +118,7 @@ async def kiosk_entry(request: web.Request) -> web.StreamResponse:
     response = aiohttp_jinja2.render_template(
         "kiosk_message.html",
         request,
-        {"lang": request_language(request), "kind": "unpaired"},
+        {"lang": request_language(request, easy_read=True), "kind": "unpaired", **footer_links(request)},
         status=200,
     )
     response.headers.update(_kiosk_headers(settings))
@@ -135,11 +136,12 @@ async def kiosk_pair_page(request: web.Request) -> web.StreamResponse:
         "kiosk_message.html",
         request,
         {
-            "lang": request_language(request),
+            "lang": request_language(request, easy_read=True),
             "kind": "pair",
             "device_name": device.name,
             "contact_point": contact_point,
             "action": f"/kiosk/pair/{token}",
+            **footer_links(request),
         },
     )
     response.headers.update(_kiosk_headers(request.app[SETTINGS]))
@@ -162,11 +164,14 @@ async def kiosk_page(request: web.Request) -> web.StreamResponse:
     """Today's meetings of the tablet's contact point in very large type; the next one highlighted."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     token = request.match_info["device_token"]
-    lang = request_language(request)
+    lang = request_language(request, easy_read=True)
     found = await devices.device_by_token(db, token)
     if found is not None and found.revoked:
         response = aiohttp_jinja2.render_template(
-            "kiosk_message.html", request, {"lang": lang, "kind": "revoked"}, status=403
+            "kiosk_message.html",
+            request,
+            {"lang": lang, "kind": "revoked", **footer_links(request)},
+            status=403,
         )
         response.headers.update(_kiosk_headers(settings))
         _cookie(response, settings, None)
@@ -186,6 +191,7 @@ async def kiosk_page(request: web.Request) -> web.StreamResponse:
             "base": f"/kiosk/{token}",
             "jitsi_url": settings.jitsi_url,
             "refresh_seconds": REFRESH_SECONDS,
+            **footer_links(request),
         },
     )
     response.headers.update(_kiosk_headers(settings))

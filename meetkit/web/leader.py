@@ -32,7 +32,7 @@ NO_PLAN_FOR_EXTRA = N_(
 
 
 def _back(request: web.Request, saved: str, anchor: str) -> web.HTTPSeeOther:
-    token, lang = request.match_info["token"], request_language(request)
+    token, lang = request.match_info["token"], request_language(request, easy_read=True)
     return web.HTTPSeeOther(f"/l/{token}?saved={saved}&lang={lang}#{anchor}")
 
 
@@ -138,7 +138,7 @@ async def leader_card(request: web.Request) -> web.StreamResponse:
     view = await leader_view(request)
     url = leader_url(settings.public_url, request.match_info["token"])
     context = {
-        "lang": request_language(request),
+        "lang": request_language(request, easy_read=True),
         "view": view,
         "own_url": url,
         "own_qr": Markup(qr_svg(url)),  # noqa: S704 - our own SVG: digits and path letters only

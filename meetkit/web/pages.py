@@ -90,7 +90,7 @@ async def leader_context(request: web.Request, view: GroupView) -> dict[str, obj
     """Everything the leader page shows."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     return {
-        "lang": request_language(request),
+        "lang": request_language(request, easy_read=True),
         "view": view,
         "token": request.match_info["token"],
         "member_url": member_url(settings.public_url, view.group.member_code),
@@ -138,5 +138,5 @@ async def leader_renew(request: web.Request) -> web.Response:
     if form.get("confirm") != "yes":
         raise InvalidInput("Bitte bestätigen Sie, dass die alten Links ungültig werden sollen.")
     issued = await directory.rotate_group(db, settings, LEADER_LINK, str(view.group.id))
-    lang = request_language(request)
+    lang = request_language(request, easy_read=True)
     raise web.HTTPSeeOther(f"{leader_url('', issued.leader_token)}?renewed=1&lang={lang}")

@@ -76,7 +76,7 @@ async def report_csv(request: web.Request) -> web.StreamResponse:
 async def report_pdf(request: web.Request) -> web.StreamResponse:
     """The same report as PDF (rendered in the sheet worker pool), in the page's language."""
     report = await _report(request)
-    html = attendance.report_html(report, request_language(request))
+    html = attendance.report_html(report, request_language(request, easy_read=True))
     body = await request.app[SHEET_RENDERER].page_pdf(html, REPORT_PRINT_CSS)
     return web.Response(
         body=body,
