@@ -130,7 +130,8 @@ def seed_installation(cli: Cli, server: RunningServer) -> dict[str, Any]:
     ok(
         cli(
             "group", "schedule", str(scheduled["id"]), "--weekly", "do", "19:00", "--place", "Raum 2",
-            "--cancel", cancel.isoformat(), "--add", extra.isoformat(), "--json",
+            "--cancel", cancel.isoformat(), "--add", extra.isoformat(), "--time", "18:30", "--duration", "60",
+            "--json",
         )
     )  # fmt: skip
 

@@ -150,7 +150,12 @@ async def test_the_leader_changes_the_plan_and_makes_guest_links(
     status, text = await _leader_form(client, group, "/plan", {"rhythm": "monthly", "date": "31.02.2020"})
     assert status == 400 and _alert(text) == "Dieses Datum verstehe ich nicht. Bitte so eingeben: 14.05.2026."
     assert (await _leader_form(client, group, "/plan", {"rhythm": "none"}))[0] == 303
-    assert rows(settings, "SELECT * FROM schedules") == []
+    # "no fixed time": single dates; the extra meeting stays at the time it had, the cancellations go
+    assert [r["frequency"] for r in rows(settings, "SELECT frequency FROM schedules")] == ["dates"]
+    kept = rows(settings, "SELECT day, kind, start_time, duration_minutes FROM schedule_exceptions")
+    assert kept == [
+        {"day": extra.isoformat(), "kind": "extra", "start_time": "18:00", "duration_minutes": 90}
+    ]
 
     yesterday = (_today() - dt.timedelta(days=1)).isoformat()
     status, text = await _leader_form(client, group, "/guests", {"date": yesterday})

@@ -76,6 +76,7 @@ async def test_set_and_show_weekly_with_next_dates_across_dst(db: Database, grou
         "description": "jeden Sonntag, 10:00 Uhr (90 Min.), Raum 2",
         "extra_dates": [],
         "cancelled_dates": [],
+        "own_times": [],
     }
     next_dates = data["next"]
     assert isinstance(next_dates, list)
@@ -147,8 +148,11 @@ async def test_cancel_and_add_rules(db: Database, group_id: int) -> None:
 
 async def test_exceptions_need_a_schedule_and_clear_removes_all(db: Database, group_id: int) -> None:
     ref = str(group_id)
-    with pytest.raises(InvalidInput, match="zuerst einen festlegen"):
+    with pytest.raises(InvalidInput, match="um wie viel Uhr"):  # without a schedule: a time is needed
         await schedules.add_date(db, OPERATOR, ref, dt.date(2026, 4, 1), now=NOW)
+    assert (await schedules.get_schedule(db, OPERATOR, ref)).schedule is None  # nothing half-written
+    with pytest.raises(InvalidInput, match="zuerst einen festlegen"):
+        await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 4, 1), now=NOW)
     await schedules.set_schedule(db, OPERATOR, ref, frequency="weekly", weekday=2, start=dt.time(9), now=NOW)
     await schedules.cancel_date(db, OPERATOR, ref, dt.date(2026, 3, 25), now=NOW)
     cleared = await schedules.clear_schedule(db, OPERATOR, ref)

@@ -13,6 +13,8 @@ from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.scope import OPERATOR
 
+DEFAULT_DURATION = 90  # as services.schedules.DEFAULT_DURATION (not imported: the CLI starts light)
+
 if TYPE_CHECKING:
     from meetkit.services.schedules import ScheduleView
     from meetkit.storage.database import Database
@@ -27,12 +29,16 @@ Beispiele:
   meetkit group schedule 12 --place "Raum 3"                 nur den Ort ändern (oder --duration, --time)
   meetkit group schedule 12 --cancel 2026-04-09              einen Termin absagen (mehrfach möglich)
   meetkit group schedule 12 --add 2026-04-13                 ein Zusatztermin, oder eine Absage zurücknehmen
+  meetkit group schedule 12 --dates                          einzelne Termine statt eines Rhythmus
+  meetkit group schedule 12 --add 2026-04-13 --time 18:30 --duration 60
+                                                             ein Termin mit eigener Uhrzeit und Dauer
   meetkit group schedule 12                                  Rhythmus und nächste Termine zeigen
   meetkit group schedule 12 --clear                          den Rhythmus entfernen
 
 Wochentage: mo di mi do fr sa so (oder montag ... sonntag, monday ... sunday). Uhrzeiten gelten vor Ort
 (Europe/Berlin): ein Treffen um 19:00 bleibt auch nach der Zeitumstellung um 19:00. Ein 5. Wochentag
-entfällt in Monaten, die nur vier davon haben.
+entfällt in Monaten, die nur vier davon haben. Mit --add gelten --time und --duration für die
+hinzugefügten Termine; einzelne Termine (--dates) brauchen dort immer eine Uhrzeit.
 """)
 
 
@@ -68,9 +74,16 @@ def register(subparsers: Any) -> None:
         help=_("der N-te (1-5 oder last) WOCHENTAG jedes Monats"),
     )
     rule.add_argument(
+        "--dates",
+        action="store_true",
+        help=_("einzelne Termine ohne festen Rhythmus, jeder mit eigener Uhrzeit (siehe --add)"),
+    )
+    rule.add_argument(
         "--clear", action="store_true", help=_("den Rhythmus und seine einzelnen Termine entfernen")
     )
-    parser.add_argument("--time", metavar="HH:MM", help=_("nur die Anfangszeit ändern"))
+    parser.add_argument(
+        "--time", metavar="HH:MM", help=_("nur die Anfangszeit ändern; mit --add: die des neuen Termins")
+    )
     parser.add_argument("--duration", metavar=_("MINUTEN"), help=_("Dauer, z. B. 90 oder 1:30 (Vorgabe: 90)"))
     parser.add_argument("--place", metavar=_("TEXT"), help=_('Raum in der Kontaktstelle; "" entfernt ihn'))
     parser.add_argument(
@@ -116,7 +129,19 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
             "weekday": sched.parse_weekday(weekday),
             "start": sched.parse_time(time),
         }
+    if args.dates:
+        return {"frequency": "dates"}
     return {}
+
+
+def _own_time(args: argparse.Namespace) -> sched.OwnTime | None:
+    """With --add: the added dates' own --time and --duration (None: the rule's time)."""
+    if args.time is None:
+        if args.duration is not None:
+            raise InvalidInput("--duration mit --add nur zusammen mit --time (der Uhrzeit des Termins).")
+        return None
+    duration = sched.parse_duration(args.duration) if args.duration is not None else DEFAULT_DURATION
+    return sched.OwnTime(sched.parse_time(args.time), duration)
 
 
 async def schedule_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
@@ -127,13 +152,14 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
         raise InvalidInput("--next: 0 bis 100.")
     count = args.next
     rule = _rule(args)
-    if args.time:
+    own = _own_time(args) if args.add else None
+    if args.time and not args.add:
         if rule:
             raise InvalidInput(
                 "--time nur ohne --weekly/--biweekly/--monthly (dort steht die Uhrzeit schon)."
             )
         rule["start"] = sched.parse_time(args.time)
-    if args.duration is not None:
+    if args.duration is not None and not args.add:
         rule["duration_minutes"] = sched.parse_duration(args.duration)
     if args.place is not None:
         rule["place"] = args.place
@@ -155,7 +181,7 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
     for day in cancel_days:
         view = await schedules.cancel_date(db, OPERATOR, args.group, day, count=count)
     for day in add_days:
-        view = await schedules.add_date(db, OPERATOR, args.group, day, count=count)
+        view = await schedules.add_date(db, OPERATOR, args.group, day, own=own, count=count)
     if view is None:
         view = await schedules.get_schedule(db, OPERATOR, args.group, count=count)
     emit(args, schedules.view_json(view), _lines(view))
@@ -166,7 +192,7 @@ def _lines(view: ScheduleView) -> list[str]:
     if view.schedule is None:
         return [
             _(
-                "Gruppe {number} hat keinen Termin-Rhythmus (setzen mit --weekly/--biweekly/--monthly)."
+                "Gruppe {number} hat keinen Termin-Rhythmus (setzen mit --weekly/--biweekly/--monthly/--dates)."
             ).format(number=view.group.id)
         ]
     describe = translate_message(sched.describe(view.schedule))
@@ -174,14 +200,14 @@ def _lines(view: ScheduleView) -> list[str]:
     if view.schedule.cancelled_dates:
         days = ", ".join(local_date(d) for d in sorted(view.schedule.cancelled_dates))
         lines.append(_("abgesagt: {days}").format(days=days))
-    if view.schedule.extra_dates:
+    if view.schedule.extra_dates and view.schedule.has_rule:
         days = ", ".join(local_date(d) for d in sorted(view.schedule.extra_dates))
         lines.append(_("zusätzlich: {days}").format(days=days))
     if view.upcoming:
         lines.append(_("nächste Termine:"))
         for occ in view.upcoming:
             place = f"  {occ.place}" if occ.place else ""
-            extra = "  " + _("(zusätzlich)") if occ.extra else ""
+            extra = "  " + _("(zusätzlich)") if occ.extra and view.schedule.has_rule else ""
             lines.append(f"  {weekday_date(occ.day)} {occ.start:%H:%M}–{occ.end:%H:%M}{place}{extra}")
     else:
         lines.append(_("keine kommenden Termine"))

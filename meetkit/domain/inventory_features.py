@@ -18,6 +18,10 @@ EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("notes", N_("Notizen der Mitarbeitenden zum Gerät (der Hilfetext warnt: keine Namen)")),
         _c("last_seen_at", N_("wann das Tablet zuletzt eine Seite abrief (höchstens minütlich)")),
     ),
+    "schedule_exceptions": (  # single dates (issue 12)
+        _c("start_time", N_("eigene Uhrzeit eines zusätzlichen Termins (leer: die des Rhythmus)")),
+        _c("duration_minutes", N_("eigene Dauer eines zusätzlichen Termins in Minuten")),
+    ),
     "support_groups": (
         _c("name_key", N_("der Gruppenname vereinfacht, zum Sortieren und Suchen")),
         _c("archived_at", N_("Zeitpunkt der Archivierung (Links gelten dann nicht mehr)")),

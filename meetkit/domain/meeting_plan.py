@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from meetkit.domain import schedules as sched
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput
-from meetkit.domain.schedules import LAST, TIMEZONE, Frequency, Schedule
+from meetkit.domain.schedules import LAST, TIMEZONE, Frequency, OwnTime, Schedule
 
 NO_FIXED_TIME = "none"
 RHYTHMS = ("weekly", "biweekly", "monthly", NO_FIXED_TIME)
@@ -70,6 +70,14 @@ def read_plan(fields: dict[str, str], now: dt.datetime, place: str | None = None
         nth=nth,
     )
     return MeetingPlan(schedule, day)
+
+
+def read_own_time(fields: dict[str, str]) -> OwnTime | None:
+    """A single meeting's own time in a form's fields (`time`, `duration`); None when no time is typed
+    (the regular time, where there is one)."""
+    if not fields.get("time", "").strip():
+        return None
+    return OwnTime(_time(fields["time"]), _duration(fields.get("duration", "")))
 
 
 def _date(text: str) -> dt.date:

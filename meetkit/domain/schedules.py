@@ -1,4 +1,4 @@
-"""Group schedules: weekly, every second week or monthly on the n-th weekday, in local wall time.
+"""Group schedules: weekly, every second week, monthly on the n-th weekday, or single dates, in local wall time.
 
 Rules, in one place:
 
@@ -9,8 +9,10 @@ Rules, in one place:
 - "Monthly on the 5th Tuesday" skips every month that has only four Tuesdays: no meeting that month, and no
   move to the 4th or the last one. Use ``nth=LAST`` for "the last Tuesday of every month".
 - Every second week counts fortnights from an anchor date (a meeting day), backwards and forwards.
-- Extra dates take the regular start time, duration and place. A cancelled date removes every meeting of
-  that day, extra ones included.
+- Extra dates take the regular start time and duration unless they carry their own; they take the place.
+  A cancelled date removes every meeting of that day, extra ones included.
+- "Single dates" (``Frequency.DATES``) has no rule: no weekday, start or duration of its own. Its meetings
+  are its extra dates only, each with its own start and duration; cancelling one removes it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import calendar
 import datetime as dt
 import heapq
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -51,6 +53,15 @@ class Frequency(StrEnum):
     WEEKLY = "weekly"
     BIWEEKLY = "biweekly"
     MONTHLY = "monthly"
+    DATES = "dates"
+
+
+@dataclass(frozen=True)
+class OwnTime:
+    """A single date's own start (local wall time) and duration."""
+
+    start: dt.time
+    duration_minutes: int
 
 
 @dataclass(frozen=True)
@@ -58,14 +69,28 @@ class Schedule:
     """A group's meeting rule plus its single extra and cancelled dates; build it with make_schedule()."""
 
     frequency: Frequency
-    weekday: int
-    start: dt.time
-    duration_minutes: int
+    weekday: int | None  # None (and start, duration None) for single dates only
+    start: dt.time | None
+    duration_minutes: int | None
     place: str | None = None
     anchor: dt.date | None = None
     nth: int | None = None
     extra_dates: frozenset[dt.date] = field(default_factory=frozenset)
     cancelled_dates: frozenset[dt.date] = field(default_factory=frozenset)
+    extra_times: Mapping[dt.date, OwnTime] = field(default_factory=dict, hash=False)
+
+    @property
+    def has_rule(self) -> bool:
+        """False for single dates: the schedule has no weekday, start or duration of its own."""
+        return self.frequency is not Frequency.DATES
+
+    def time_of(self, day: dt.date) -> OwnTime:
+        """The start and duration of the meeting on `day`: the date's own, else the rule's."""
+        own = self.extra_times.get(day)
+        if own is not None:
+            return own
+        assert self.start is not None and self.duration_minutes is not None, "single dates carry own times"
+        return OwnTime(self.start, self.duration_minutes)
 
 
 @dataclass(frozen=True)
@@ -85,24 +110,38 @@ class Occurrence:
 
 def make_schedule(
     frequency: Frequency | str,
-    weekday: int,
-    start: dt.time,
-    duration_minutes: int,
+    weekday: int | None,
+    start: dt.time | None,
+    duration_minutes: int | None,
     *,
     place: str | None = None,
     anchor: dt.date | None = None,
     nth: int | None = None,
     extra_dates: Iterable[dt.date] = (),
     cancelled_dates: Iterable[dt.date] = (),
+    extra_times: Mapping[dt.date, OwnTime] | None = None,
 ) -> Schedule:
     """Validate the parts of a schedule and return it; raises InvalidInput with a readable message."""
     try:
         freq = Frequency(frequency)
     except ValueError:
         raise InvalidInput(
-            "Unbekannter Rhythmus: erlaubt sind weekly (jede Woche), biweekly (jede zweite Woche) "
-            "und monthly (monatlich am n-ten Wochentag)."
+            "Unbekannter Rhythmus: erlaubt sind weekly (jede Woche), biweekly (jede zweite Woche), "
+            "monthly (monatlich am n-ten Wochentag) und dates (einzelne Termine)."
         ) from None
+    extras = frozenset(extra_dates)
+    cancelled = frozenset(cancelled_dates)
+    own_times = dict(extra_times or {})
+    if len(extras) + len(cancelled) > MAX_EXCEPTIONS:
+        raise InvalidInput(f"Höchstens {MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
+    if not own_times.keys() <= extras:
+        raise InvalidInput("Eine eigene Uhrzeit haben nur zusätzliche Termine.")
+    for own in own_times.values():
+        check_own_time(own)
+    if freq is Frequency.DATES:
+        return _single_dates(weekday, start, duration_minutes, place, anchor, nth, extras, own_times)
+    if weekday is None or start is None or duration_minutes is None:
+        raise InvalidInput("Für einen Rhythmus fehlen Wochentag, Uhrzeit und Dauer.")
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise InvalidInput("Der Wochentag muss zwischen 0 (Montag) und 6 (Sonntag) liegen.")
     if start.tzinfo is not None:
@@ -126,10 +165,6 @@ def make_schedule(
             raise InvalidInput("Für „monatlich“ fehlt, der wievielte Wochentag: 1 bis 5 oder „letzter“.")
     elif nth is not None:
         raise InvalidInput("Der wievielte Wochentag gilt nur für „monatlich“.")
-    extras = frozenset(extra_dates)
-    cancelled = frozenset(cancelled_dates)
-    if len(extras) + len(cancelled) > MAX_EXCEPTIONS:
-        raise InvalidInput(f"Höchstens {MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
     return Schedule(
         frequency=freq,
         weekday=weekday,
@@ -140,7 +175,80 @@ def make_schedule(
         nth=nth,
         extra_dates=extras,
         cancelled_dates=cancelled,
+        extra_times=own_times,
     )
+
+
+def _single_dates(
+    weekday: int | None,
+    start: dt.time | None,
+    duration_minutes: int | None,
+    place: str | None,
+    anchor: dt.date | None,
+    nth: int | None,
+    extras: frozenset[dt.date],
+    own_times: dict[dt.date, OwnTime],
+) -> Schedule:
+    """A schedule of single dates: no rule parts, each date with its own time; raises InvalidInput."""
+    if weekday is not None or anchor is not None or nth is not None:
+        raise InvalidInput("Einzelne Termine haben keinen Wochentag: jeder Termin hat sein eigenes Datum.")
+    if start is not None or duration_minutes is not None:
+        raise InvalidInput("Bei einzelnen Terminen hat jeder Termin seine eigene Uhrzeit und Dauer.")
+    if own_times.keys() != extras:
+        raise InvalidInput("Bei einzelnen Terminen braucht jeder Termin eine Uhrzeit und eine Dauer.")
+    return Schedule(
+        frequency=Frequency.DATES,
+        weekday=None,
+        start=None,
+        duration_minutes=None,
+        place=clean_place(place),
+        extra_dates=extras,
+        extra_times=own_times,
+    )
+
+
+def single_dates(place: str | None = None) -> Schedule:
+    """A schedule of single dates with no date yet ("no fixed time")."""
+    return make_schedule(Frequency.DATES, None, None, None, place=place)
+
+
+def as_single_dates(current: Schedule | None, place: str | None = None) -> Schedule:
+    """The schedule turned into single dates: its extra dates keep their times (a rule's time becomes
+    their own), the rule's other dates and its cancellations go; `place` None keeps the place."""
+    if current is None:
+        return single_dates(place)
+    return make_schedule(
+        Frequency.DATES,
+        None,
+        None,
+        None,
+        place=current.place if place is None else place,
+        extra_dates=current.extra_dates,
+        extra_times={day: current.time_of(day) for day in current.extra_dates},
+    )
+
+
+def check_own_time(own: OwnTime) -> OwnTime:
+    """Return a single date's own time if it is a wall time with a valid duration; raises InvalidInput."""
+    if own.start.tzinfo is not None:
+        raise InvalidInput("Die Anfangszeit ist eine Uhrzeit vor Ort, ohne Zeitzone.")
+    check_duration(own.duration_minutes)
+    return OwnTime(own.start.replace(second=0, microsecond=0), own.duration_minutes)
+
+
+def check_new_date(schedule: Schedule, day: dt.date, own: OwnTime | None, moment: dt.datetime) -> None:
+    """Refuse a new single date that is over already, or one without a time where the schedule has none."""
+    _require_aware(moment)
+    local_now = moment.astimezone(TIMEZONE)
+    if day < local_now.date():
+        named = f"{WEEKDAY_NAMES_DE[day.weekday()]}, {day:%d.%m.%Y}"
+        raise InvalidInput(f"Der {named} liegt in der Vergangenheit.")
+    if own is None and not schedule.has_rule:
+        raise InvalidInput("Bitte geben Sie an, um wie viel Uhr das Treffen beginnt und wie lange es dauert.")
+    time = own or schedule.time_of(day)
+    meeting = occurrence_on(replace(schedule, extra_times={day: time}), day)
+    if meeting.end <= moment:
+        raise InvalidInput(f"Das Treffen am {day:%d.%m.%Y} um {time.start:%H:%M} Uhr wäre schon vorbei.")
 
 
 def check_duration(duration_minutes: int) -> int:
@@ -159,7 +267,7 @@ def clean_place(place: str | None) -> str | None:
 
 def is_regular_day(schedule: Schedule, day: dt.date) -> bool:
     """True if the rule (without extras and cancellations) puts a meeting on this day."""
-    if day.weekday() != schedule.weekday:
+    if not schedule.has_rule or day.weekday() != schedule.weekday:
         return False
     if schedule.frequency is Frequency.WEEKLY:
         return True
@@ -185,15 +293,19 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date | None
 
 def occurrence_on(schedule: Schedule, day: dt.date, *, extra: bool = False) -> Occurrence:
     """The meeting of this schedule on a given local day (no check whether it is a meeting day)."""
-    naive = dt.datetime.combine(day, schedule.start)
+    own = schedule.time_of(day)
+    naive = dt.datetime.combine(day, own.start)
     # Round-trip through UTC: a non-existent spring-forward time moves forward by the gap.
     start = naive.replace(tzinfo=TIMEZONE).astimezone(dt.UTC).astimezone(TIMEZONE)
-    end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=schedule.duration_minutes)).astimezone(TIMEZONE)
+    end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=own.duration_minutes)).astimezone(TIMEZONE)
     return Occurrence(day=day, start=start, end=end, place=schedule.place, extra=extra)
 
 
 def _regular_days(schedule: Schedule, first: dt.date) -> Iterator[dt.date]:
     """The rule's meeting days from `first` on, in order, without end (only the dates, no per-day scan)."""
+    if not schedule.has_rule:
+        return
+    assert schedule.weekday is not None
     if schedule.frequency is Frequency.MONTHLY:
         assert schedule.nth is not None
         year, month = first.year, first.month
@@ -280,6 +392,8 @@ def _require_aware(moment: dt.datetime) -> None:
 
 def describe(schedule: Schedule) -> str:
     """A short German description of the rule, e.g. "jeden 2. Dienstag im Monat, 19:00 (90 Min.)"."""
+    if schedule.weekday is None or schedule.start is None:
+        return f"einzelne Termine, {schedule.place}" if schedule.place else "einzelne Termine"
     weekday = WEEKDAY_NAMES_DE[schedule.weekday]
     if schedule.frequency is Frequency.WEEKLY:
         rule = f"jeden {weekday}"

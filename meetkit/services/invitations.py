@@ -15,7 +15,7 @@ from meetkit.domain.errors import InvalidInput, LinkUsedUp, NotFound
 from meetkit.domain.invitations import Invitation
 from meetkit.domain.meeting_plan import MeetingPlan
 from meetkit.domain.models import ContactPoint
-from meetkit.domain.schedules import TIMEZONE
+from meetkit.domain.schedules import TIMEZONE, single_dates
 from meetkit.domain.scope import Scope
 from meetkit.services import directory, mail
 from meetkit.services.audit import record_in
@@ -238,7 +238,9 @@ async def accept_invitation(
         if problem is not None:
             raise LinkUsedUp(problem, contact_point.name, contact_point.phone)
         group = directory.insert_group_in(conn, settings, name, contact_point.id, leader_token)
-        if plan is not None:
+        if plan is None:  # "no fixed time": single dates, none yet
+            schedule_storage.put(conn, group.id, single_dates())
+        else:
             schedule_storage.put(conn, group.id, plan.schedule)
             for day in plan.skipped_days(rules.local_day(moment)):
                 schedule_storage.set_exception(conn, group.id, day, "cancelled")

@@ -204,14 +204,16 @@ async def take_over(
 async def set_plan(
     db: Database, group_id: int, plan: MeetingPlan | None, now: dt.datetime | None = None
 ) -> None:
-    """Set the group's rhythm from the leader page (the place stays), or remove it for "no fixed time"."""
+    """Set the group's rhythm from the leader page (the place stays), or single dates for "no fixed time"
+    (the extra dates stay, with their times)."""
     today = rules.local_day(now or now_utc())
 
     def change(conn: Connection) -> None:
-        if plan is None:
-            schedule_storage.delete(conn, group_id)
-            return
         current = schedule_storage.get(conn, group_id)
+        if plan is None:
+            schedule_storage.put_with_dates(conn, group_id, sched.as_single_dates(current))
+            record_in(conn, LEADER_LINK.actor, "schedule_changed", f"#{group_id}")
+            return
         schedule = plan.schedule
         if current is not None and current.place and schedule.place is None:
             schedule = sched.make_schedule(

@@ -11,7 +11,7 @@ from meetkit.domain import ical
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.models import Group
-from meetkit.domain.schedules import Occurrence, Schedule
+from meetkit.domain.schedules import Frequency, Occurrence, OwnTime, Schedule
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.storage import schedules as storage
@@ -53,8 +53,8 @@ def schedule_json(schedule: Schedule | None) -> dict[str, object] | None:
         return None
     return {
         "frequency": schedule.frequency.value,
-        "weekday": sched.WEEKDAY_NAMES_EN[schedule.weekday],
-        "start": schedule.start.strftime("%H:%M"),
+        "weekday": None if schedule.weekday is None else sched.WEEKDAY_NAMES_EN[schedule.weekday],
+        "start": schedule.start.strftime("%H:%M") if schedule.start else None,
         "duration_minutes": schedule.duration_minutes,
         "place": schedule.place,
         "anchor": schedule.anchor.isoformat() if schedule.anchor else None,
@@ -63,6 +63,14 @@ def schedule_json(schedule: Schedule | None) -> dict[str, object] | None:
         "description": sched.describe(schedule),
         "extra_dates": sorted(d.isoformat() for d in schedule.extra_dates),
         "cancelled_dates": sorted(d.isoformat() for d in schedule.cancelled_dates),
+        "own_times": [
+            {
+                "date": day.isoformat(),
+                "start": own.start.strftime("%H:%M"),
+                "duration_minutes": own.duration_minutes,
+            }
+            for day, own in sorted(schedule.extra_times.items())
+        ],
     }
 
 
@@ -106,13 +114,21 @@ async def set_schedule(
 ) -> ScheduleView:
     """Set a group's rule; with no frequency, change only the given parts of the existing one.
 
-    A place of "" removes the place. Extra and cancelled dates are kept.
+    A place of "" removes the place. Extra and cancelled dates are kept; "dates" (single dates) keeps the
+    extra dates with their times and drops the rule's other dates and its cancellations.
     """
     group = await directory.find_group(db, scope, reference)
 
     def change(conn: Connection) -> Schedule:
         current = storage.get(conn, group.id)
-        if frequency is None:
+        if frequency == Frequency.DATES.value or (frequency is None and current and not current.has_rule):
+            if weekday is not None or start is not None or duration_minutes is not None or anchor or nth:
+                raise InvalidInput(
+                    "Bei einzelnen Terminen hat jeder Termin seine eigene Uhrzeit und Dauer: "
+                    "bitte beim Hinzufügen des Termins angeben."
+                )
+            storage.put_with_dates(conn, group.id, sched.as_single_dates(current, place))
+        elif frequency is None:
             if current is None:
                 raise InvalidInput(
                     "Die Gruppe hat noch keinen Termin-Rhythmus: "
@@ -131,10 +147,11 @@ async def set_schedule(
                 anchor=current.anchor,
                 nth=current.nth,
             )
+            storage.put(conn, group.id, updated)
         else:
             if weekday is None or start is None:
                 raise InvalidInput("Für einen Rhythmus fehlen Wochentag und Uhrzeit.")
-            default_duration = current.duration_minutes if current else DEFAULT_DURATION
+            default_duration = (current.duration_minutes if current else None) or DEFAULT_DURATION
             default_place = current.place if current else None
             updated = sched.make_schedule(
                 frequency,
@@ -145,7 +162,7 @@ async def set_schedule(
                 anchor=anchor,
                 nth=nth,
             )
-        storage.put(conn, group.id, updated)
+            storage.put(conn, group.id, updated)
         result = storage.get(conn, group.id)
         assert result is not None
         return result
@@ -159,9 +176,9 @@ async def preview_schedule(
     reference: str | int,
     *,
     frequency: str,
-    weekday: int,
-    start: dt.time,
-    duration_minutes: int,
+    weekday: int | None = None,
+    start: dt.time | None = None,
+    duration_minutes: int | None = None,
     place: str | None = None,
     anchor: dt.date | None = None,
     nth: int | None = None,
@@ -171,6 +188,8 @@ async def preview_schedule(
     """The next dates a rule would give the group (with its extra and cancelled dates), without saving it."""
     group = await directory.find_group(db, scope, reference)
     current = await db.read(lambda conn: storage.get(conn, group.id))
+    if frequency == Frequency.DATES.value:
+        return _view(group, sched.as_single_dates(current, place), count, now)
     rule = sched.make_schedule(
         frequency,
         weekday,
@@ -181,6 +200,7 @@ async def preview_schedule(
         nth=nth,
         extra_dates=current.extra_dates if current else (),
         cancelled_dates=current.cancelled_dates if current else (),
+        extra_times=current.extra_times if current else None,
     )
     return _view(group, rule, count, now)
 
@@ -228,26 +248,32 @@ async def add_date(
     reference: str | int,
     day: dt.date,
     *,
+    own: OwnTime | None = None,
     count: int = NEXT_DATES,
     now: dt.datetime | None = None,
 ) -> ScheduleView:
-    """Add a single meeting on `day`, or take back the cancellation of a regular one."""
+    """Add a single meeting on `day` (at its own time, if given), or take back the cancellation of a
+    regular one. A group without a schedule gets one of single dates."""
     group = await directory.find_group(db, scope, reference)
     moment = now or now_utc()
-    _not_in_past(day, moment)
+    own = sched.check_own_time(own) if own is not None else None
 
     def change(conn: Connection) -> Schedule:
-        schedule = _require(storage.get(conn, group.id))
+        stored = storage.get(conn, group.id)
+        schedule = stored or sched.single_dates()
+        sched.check_new_date(schedule, day, own, moment)
+        if stored is None:
+            storage.put(conn, group.id, schedule)
         if day in schedule.cancelled_dates:
             storage.remove_exception(conn, group.id, day)
-            if not sched.is_regular_day(schedule, day):
-                storage.set_exception(conn, group.id, day, "extra")
+            if own is not None or not sched.is_regular_day(schedule, day):
+                storage.set_exception(conn, group.id, day, "extra", own)
         elif sched.is_regular_day(schedule, day) or day in schedule.extra_dates:
             raise InvalidInput(f"Am {_de(day)} ist schon ein Treffen geplant.")
         else:
             if len(schedule.extra_dates) + len(schedule.cancelled_dates) >= sched.MAX_EXCEPTIONS:
                 raise InvalidInput(f"Höchstens {sched.MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
-            storage.set_exception(conn, group.id, day, "extra")
+            storage.set_exception(conn, group.id, day, "extra", own)
         return _require(storage.get(conn, group.id))
 
     return _view(group, await db.write(change), count, moment)

@@ -12,6 +12,7 @@ from meetkit.storage.connection import Connection
 MIGRATIONS_PACKAGE = "meetkit.storage.migrations"
 # PostgreSQL advisory lock held while a migration is applied, so instances starting together take turns.
 POSTGRES_MIGRATION_LOCK = 7_245_001
+DIALECT_SUFFIX = ".postgresql.sql"  # a migration's PostgreSQL version, where the dialects truly differ
 _CREATE_TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_migrations "
     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -28,7 +29,8 @@ def migrate(conn: Connection, dialect: str = "sqlite") -> list[str]:
     begin = "BEGIN IMMEDIATE" if dialect == "sqlite" else "BEGIN"  # IMMEDIATE serialises server and CLI
     applied_now = []
     conn.execute(for_dialect(_CREATE_TABLE, dialect))
-    for version, name, sql in migration_files():
+    for version, name, shared_sql in migration_files():
+        sql = dialect_version(version, name, dialect) or shared_sql
         conn.execute(begin)
         try:
             if dialect == "postgresql":
@@ -51,13 +53,22 @@ def migrate(conn: Connection, dialect: str = "sqlite") -> list[str]:
 
 
 def migration_files() -> list[tuple[int, str, str]]:
-    """Return (version, name, SQL) of every migration shipped, in order."""
+    """Return (version, name, SQL) of every migration shipped, in order (the files both dialects share)."""
     files = []
     for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
-        if entry.name.endswith(".sql"):
+        if entry.name.endswith(".sql") and not entry.name.endswith(DIALECT_SUFFIX):
             number, _, rest = entry.name.partition("_")
             files.append((int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
     return sorted(files)
+
+
+def dialect_version(version: int, name: str, dialect: str) -> str | None:
+    """The SQL of `NNNN_name.postgresql.sql` where a migration must differ there (a constraint SQLite can
+    only change by rebuilding its table), else None: the shared file applies."""
+    if dialect != "postgresql":
+        return None
+    entry = resources.files(MIGRATIONS_PACKAGE) / f"{version:04d}_{name}{DIALECT_SUFFIX}"
+    return entry.read_text(encoding="utf-8") if entry.is_file() else None
 
 
 def statements(sql: str) -> list[str]:

@@ -5,26 +5,35 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from meetkit.domain.schedules import Frequency, Schedule
+from meetkit.domain.schedules import Frequency, OwnTime, Schedule
 from meetkit.storage.connection import Connection, Row, in_list
 from meetkit.storage.database import utc_now
 
 _COLUMNS = "group_id, frequency, weekday, start_time, duration_minutes, place, anchor_date, nth"
 
 
+def _own_time(row: Row) -> OwnTime | None:
+    if row["start_time"] is None:
+        return None
+    return OwnTime(dt.time.fromisoformat(row["start_time"]), row["duration_minutes"])
+
+
 def _build(row: Row, exceptions: list[Row]) -> Schedule:
+    extras = [e for e in exceptions if e["kind"] == "extra"]
+    own_times = {dt.date.fromisoformat(e["day"]): _own_time(e) for e in extras}
     return Schedule(
         frequency=Frequency(row["frequency"]),
         weekday=row["weekday"],
-        start=dt.time.fromisoformat(row["start_time"]),
+        start=dt.time.fromisoformat(row["start_time"]) if row["start_time"] else None,
         duration_minutes=row["duration_minutes"],
         place=row["place"],
         anchor=dt.date.fromisoformat(row["anchor_date"]) if row["anchor_date"] else None,
         nth=row["nth"],
-        extra_dates=frozenset(dt.date.fromisoformat(e["day"]) for e in exceptions if e["kind"] == "extra"),
+        extra_dates=frozenset(own_times),
         cancelled_dates=frozenset(
             dt.date.fromisoformat(e["day"]) for e in exceptions if e["kind"] == "cancelled"
         ),
+        extra_times={day: own for day, own in own_times.items() if own is not None},
     )
 
 
@@ -42,7 +51,9 @@ def for_groups(conn: Connection, group_ids: Iterable[int]) -> dict[int, Schedule
     rows = conn.execute(f"SELECT {_COLUMNS} FROM schedules WHERE group_id IN {marks}", values).fetchall()
     exceptions: dict[int, list[Row]] = {}
     for e in conn.execute(
-        f"SELECT group_id, day, kind FROM schedule_exceptions WHERE group_id IN {marks}", values
+        f"SELECT group_id, day, kind, start_time, duration_minutes FROM schedule_exceptions"
+        f" WHERE group_id IN {marks}",
+        values,
     ):
         exceptions.setdefault(e["group_id"], []).append(e)
     return {row["group_id"]: _build(row, exceptions.get(row["group_id"], [])) for row in rows}
@@ -53,7 +64,7 @@ def put(conn: Connection, group_id: int, schedule: Schedule) -> None:
     values = (
         schedule.frequency.value,
         schedule.weekday,
-        schedule.start.strftime("%H:%M"),
+        schedule.start.strftime("%H:%M") if schedule.start else None,
         schedule.duration_minutes,
         schedule.place,
         schedule.anchor.isoformat() if schedule.anchor else None,
@@ -73,20 +84,40 @@ def put(conn: Connection, group_id: int, schedule: Schedule) -> None:
         )
 
 
+def put_with_dates(conn: Connection, group_id: int, schedule: Schedule) -> None:
+    """Insert or replace a group's rule together with all its extra and cancelled dates."""
+    put(conn, group_id, schedule)
+    conn.execute("DELETE FROM schedule_exceptions WHERE group_id = ?", (group_id,))
+    for day in sorted(schedule.extra_dates):
+        set_exception(conn, group_id, day, "extra", schedule.extra_times.get(day))
+    for day in sorted(schedule.cancelled_dates):
+        set_exception(conn, group_id, day, "cancelled")
+
+
 def delete(conn: Connection, group_id: int) -> bool:
     """Remove a group's schedule and all its exceptions; return whether there was one."""
     conn.execute("DELETE FROM schedule_exceptions WHERE group_id = ?", (group_id,))
     return conn.execute("DELETE FROM schedules WHERE group_id = ?", (group_id,)).rowcount == 1
 
 
-def set_exception(conn: Connection, group_id: int, day: dt.date, kind: str) -> None:
-    """Mark a day as an extra meeting or a cancelled one (replacing what the day had)."""
+def set_exception(
+    conn: Connection, group_id: int, day: dt.date, kind: str, own: OwnTime | None = None
+) -> None:
+    """Mark a day as an extra meeting (with its own time, if given) or a cancelled one (replacing what
+    the day had)."""
     conn.execute(
         "DELETE FROM schedule_exceptions WHERE group_id = ? AND day = ?", (group_id, day.isoformat())
     )
     conn.execute(
-        "INSERT INTO schedule_exceptions (group_id, day, kind) VALUES (?, ?, ?)",
-        (group_id, day.isoformat(), kind),
+        "INSERT INTO schedule_exceptions (group_id, day, kind, start_time, duration_minutes)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            group_id,
+            day.isoformat(),
+            kind,
+            own.start.strftime("%H:%M") if own else None,
+            own.duration_minutes if own else None,
+        ),
     )
 
 

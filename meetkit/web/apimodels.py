@@ -268,13 +268,14 @@ class NextQuery(QueryParams):
     next: NextCount = 3
 
 
-Frequency = Literal["weekly", "biweekly", "monthly"]
+Frequency = Literal["weekly", "biweekly", "monthly", "dates"]  # dates: single dates, no rule
 
 
 class ScheduleInput(RequestBody):
     """A group's rule; without `frequency`, only start, duration or place change.
 
-    Local wall times in Europe/Berlin; a 5th weekday is skipped in months without one.
+    Local wall times in Europe/Berlin; a 5th weekday is skipped in months without one. "dates" (single
+    dates, no fixed time) takes no weekday, start or duration: each date added carries its own.
     """
 
     frequency: Frequency | None = None
@@ -305,6 +306,27 @@ class DateInput(RequestBody):
     date: Annotated[IsoDate, Meaning("Datum")]
 
 
+class AddDateInput(RequestBody):
+    """One date to add; with `start` (and `duration_minutes`, default 90) at its own time, else at the
+    rule's. Single dates need a start."""
+
+    date: Annotated[IsoDate, Meaning("Datum")]
+    start: Annotated[
+        str | None, Field(pattern="^[0-9]{1,2}[:.][0-9]{2}$", examples=["18:30"]), Meaning("Uhrzeit")
+    ] = None
+    duration_minutes: Annotated[
+        int | None, Field(ge=1, le=MAX_DURATION_MINUTES), Meaning("Dauer in Minuten")
+    ] = None
+
+
+class OwnTime(Answer):
+    """An extra date's own start and duration."""
+
+    date: IsoDate
+    start: Annotated[str, Field(examples=["18:30"])]
+    duration_minutes: int
+
+
 class Occurrence(Answer):
     """One meeting date."""
 
@@ -319,9 +341,9 @@ class Schedule(Answer):
     """A group's rule with its extra and cancelled dates."""
 
     frequency: Frequency
-    weekday: Annotated[str, Field(examples=["thursday"])]
-    start: Annotated[str, Field(examples=["19:00"])]
-    duration_minutes: int
+    weekday: Annotated[str | None, Field(examples=["thursday"], description="null for single dates")]
+    start: Annotated[str | None, Field(examples=["19:00"], description="null for single dates")]
+    duration_minutes: Annotated[int | None, Field(description="null for single dates")]
     place: str | None
     anchor: IsoDate | None
     nth: int | Literal["last"] | None
@@ -329,6 +351,7 @@ class Schedule(Answer):
     description: str
     extra_dates: list[IsoDate]
     cancelled_dates: list[IsoDate]
+    own_times: Annotated[list[OwnTime], Field(description="extra dates at their own time")]
 
 
 class GroupSchedule(Answer):

@@ -9,10 +9,9 @@ from aiohttp import web
 from markupsafe import Markup
 
 from meetkit.domain import schedules as sched
-from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.links import leader_url
-from meetkit.domain.meeting_plan import DATE_MISSING, read_plan
+from meetkit.domain.meeting_plan import DATE_MISSING, read_own_time, read_plan
 from meetkit.domain.numbers import parse_id
 from meetkit.domain.scope import LEADER_LINK
 from meetkit.qr import qr_svg
@@ -26,9 +25,6 @@ from meetkit.web.lookups import leader_view
 from meetkit.web.pages import leader_context
 
 routes = web.RouteTableDef()
-NO_PLAN_FOR_EXTRA = N_(
-    "Ein zusätzliches Treffen braucht eine feste Treffzeit: legen Sie zuerst fest, wann sich die Gruppe trifft."
-)
 
 
 def _back(request: web.Request, saved: str, anchor: str) -> web.HTTPSeeOther:
@@ -82,15 +78,13 @@ async def leader_plan_cancel(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/l/{token}/plan/add", name="leader_plan_add")
 async def leader_plan_add(request: web.Request) -> web.StreamResponse:
-    """Add an extra meeting on one date (the regular time and place)."""
+    """Add a meeting on one date, at the time typed (empty: the regular time); the place stays."""
     db = request.app[DATABASE]
     view = await leader_view(request)
     form = await read_form(request)
     _errors_next_to(request, view, "extra", form)
     day = _day(form.get("date", ""))
-    if (await schedules.get_schedule(db, LEADER_LINK, view.group.id)).schedule is None:
-        raise InvalidInput(NO_PLAN_FOR_EXTRA)
-    await schedules.add_date(db, LEADER_LINK, view.group.id, day)
+    await schedules.add_date(db, LEADER_LINK, view.group.id, day, own=read_own_time(form))
     raise _back(request, "added", "plan")
 
 

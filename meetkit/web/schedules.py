@@ -5,10 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from meetkit.domain import schedules as sched
-from meetkit.domain.errors import NotFound
+from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.failure_budget import SecretKind
 from meetkit.services import schedules
-from meetkit.web.apimodels import DateInput, GroupPath, GroupSchedule, NextQuery, ScheduleInput
+from meetkit.services.schedules import DEFAULT_DURATION
+from meetkit.web.apimodels import AddDateInput, DateInput, GroupPath, GroupSchedule, NextQuery, ScheduleInput
 from meetkit.web.apiroutes import ApiRoutes, api_scope
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import check_budget, count_failure
@@ -95,10 +96,17 @@ async def api_schedule_cancel(
 
 @api_routes.post("/groups/{id}/schedule/add", name="api_schedule_add")
 async def api_schedule_add(
-    request: web.Request, path: GroupPath, query: NextQuery, body: DateInput
+    request: web.Request, path: GroupPath, query: NextQuery, body: AddDateInput
 ) -> GroupSchedule:
-    """Add an extra meeting on one date, or take back a cancellation."""
+    """Add a meeting on one date (at its own time if `start` is given), or take back a cancellation."""
     day = sched.parse_date(body.date)
+    own = None
+    if body.start is not None:
+        own = sched.OwnTime(sched.parse_time(body.start), body.duration_minutes or DEFAULT_DURATION)
+    elif body.duration_minutes is not None:
+        raise InvalidInput("Eine eigene Dauer nur zusammen mit einer eigenen Anfangszeit (start).")
     return _answer(
-        await schedules.add_date(request.app[DATABASE], api_scope(request), path.id, day, count=query.next)
+        await schedules.add_date(
+            request.app[DATABASE], api_scope(request), path.id, day, own=own, count=query.next
+        )
     )

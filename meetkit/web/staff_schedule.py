@@ -9,7 +9,15 @@ from meetkit.services import schedules
 from meetkit.services.schedules import ScheduleView
 from meetkit.web.forms import read_form
 from meetkit.web.keys import DATABASE
-from meetkit.web.schedule_form import FIELDS, FieldError, RuleInput, read_day, read_rule, rule_field
+from meetkit.web.schedule_form import (
+    FIELDS,
+    FieldError,
+    RuleInput,
+    read_day,
+    read_own_time,
+    read_rule,
+    rule_field,
+)
 from meetkit.web.staff_group_page import group_id_of, group_page_response
 from meetkit.web.staff_session import render, scope, with_lang
 
@@ -73,7 +81,7 @@ async def schedule_preview(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/staff/groups/{id}/schedule/date", name="staff_group_schedule_date")
 async def schedule_date(request: web.Request) -> web.StreamResponse:
-    """Cancel one meeting (`action=cancel`) or add a single one (`action=add`) on the date typed."""
+    """Cancel one meeting (`action=cancel`) or add a single one (`action=add`, at its own time if typed)."""
     group_id = group_id_of(request)
     db, who = request.app[DATABASE], scope(request)
     form = await read_form(request)
@@ -82,8 +90,10 @@ async def schedule_date(request: web.Request) -> web.StreamResponse:
     field = f"{action}_date"
     try:
         day = read_day(form, field)
-        change = schedules.cancel_date if action == "cancel" else schedules.add_date
-        await change(db, who, group_id, day)
+        if action == "cancel":
+            await schedules.cancel_date(db, who, group_id, day)
+        else:
+            await schedules.add_date(db, who, group_id, day, own=read_own_time(form))
     except FieldError as mistake:
         return await group_page_response(
             request, group_id, error=mistake.error, field=mistake.field, dates=form
