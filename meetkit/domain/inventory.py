@@ -87,7 +87,7 @@ _CORE_TABLES: tuple[Table, ...] = (
         UNTIL_DELETED,
         (
             _c("group_id", GROUP),
-            _c("frequency", N_("Rhythmus (wöchentlich, zweiwöchentlich, monatlich)")),
+            _c("frequency", N_("Rhythmus (wöchentlich, zweiwöchentlich, monatlich oder einzelne Termine)")),
             _c("weekday", N_("Wochentag")),
             _c("start_time", N_("Uhrzeit")),
             _c("duration_minutes", N_("Dauer in Minuten")),
