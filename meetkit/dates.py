@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -16,14 +17,25 @@ def _locale(lang: str) -> str:
 
 def meeting_day(when: dt.date | dt.datetime, lang: str) -> str:
     """A day in full words: "Donnerstag, 3. Dezember 2026" or "Thursday, December 3, 2026"."""
-    return format_date(when, "full", locale=_locale(lang))
+    day = when.date() if isinstance(when, dt.datetime) else when
+    return _day_in_words(day, _locale(lang))
 
 
-def clock(when: dt.datetime, lang: str) -> str:
-    """A time of day: "19:00" in German, "7:00 PM" in English."""
-    if _locale(lang) == "de":
-        return format_time(when, "HH:mm", locale="de")
-    return format_time(when, "short", locale=_locale(lang))
+def clock(when: dt.datetime | dt.time, lang: str) -> str:
+    """A time of day as it stands in `when`: "19:00" in German, "7:00 PM" in English."""
+    return _clock(when.hour, when.minute, _locale(lang))
+
+
+@lru_cache(maxsize=4096)  # member pages render the same few weeks' days over and over
+def _day_in_words(day: dt.date, locale: str) -> str:
+    return format_date(day, "full", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, locale: str) -> str:
+    if locale == "de":
+        return format_time(dt.time(hour, minute), "HH:mm", locale="de")
+    return format_time(dt.time(hour, minute), "short", locale=locale)
 
 
 def format_meeting(when: dt.datetime, lang: str, tz: str) -> str:
