@@ -44,4 +44,4 @@ async def test_pages_show_no_phone_section_without_dial_in(
 ) -> None:
     client = await aiohttp_client(create_app(replace(settings, dialin_numbers=())))
     html = await (await client.get(group.member_path)).text()
-    assert "tel:" not in html and str(group.pin) not in html
+    assert "tel:+" not in html and str(group.pin) not in html  # only the contact point's help phone

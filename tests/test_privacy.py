@@ -39,6 +39,7 @@ ALLOWED_COLUMNS = {
 async def test_access_log_names_routes_but_never_secrets_ips_or_agents(cli: Any, running_server: Any) -> None:
     """Requests with identifying headers and secrets in path and query against a real `meetkit serve`."""
     group = cli("group", "add", "Gruppe", "--json").json()
+    cli("contact-point", "add", "KISS Kanal", "--slug", "kiss-kanal", "--phone", "0911 5550123")
     code_path = group["member_url"].removeprefix("https://treffen.example.org")
     leader_path = group["leader_url"].removeprefix("https://treffen.example.org")
     headers = {
@@ -52,6 +53,9 @@ async def test_access_log_names_routes_but_never_secrets_ips_or_agents(cli: Any,
             ("GET", leader_path),
             ("POST", leader_path + "/start"),
             ("GET", "/j/zzzzz-zzzzz"),
+            ("GET", code_path + "?lang=ls"),  # the member page and the practice room (issue 15)
+            ("GET", "/ueben/kiss-kanal?lang=ls"),
+            ("GET", "/ueben/kiss-kanal/raum"),
         ]:
             async with session.request(method, path, allow_redirects=False) as response:
                 assert response.status < 500
@@ -59,6 +63,7 @@ async def test_access_log_names_routes_but_never_secrets_ips_or_agents(cli: Any,
     running_server.process.wait(timeout=10)
     logged = running_server.log()
     assert "GET member_page 200" in logged and "POST leader_start 303" in logged
+    assert "GET practice_page 200" in logged and "GET practice_room 303" in logged
     operator_warnings = [line for line in logged.splitlines() if "MEETKIT_OPERATOR_NAME" in line]
     assert len(operator_warnings) == 1 and "WARNING" in operator_warnings[0]  # no operator in BASE_ENV
     secrets = [
@@ -74,6 +79,10 @@ async def test_access_log_names_routes_but_never_secrets_ips_or_agents(cli: Any,
         "tracking-value",
         "zzzzz",
         "lang=en",
+        "lang=ls",
+        "kiss-kanal",
+        "uebungsraum",
+        "5550123",
     ]
     for secret in secrets:
         assert secret not in logged

@@ -61,8 +61,8 @@ async def test_the_notice_names_the_operator_and_is_linked_from_every_public_pag
     for path in (group.member_path, f"/l/{group.leader_token}", "/j/zzzzz-zzzzz"):
         page = await (await client.get(path)).text()
         assert 'href="/datenschutz"' in page and 'href="https://kiss.example/impressum"' in page, path
-    member_easy = await (await client.get(group.member_path + "?lang=ls")).text()
-    assert '<html lang="de">' in member_easy and "Jetzt teilnehmen" in member_easy
+    leader_easy = await (await client.get(f"/l/{group.leader_token}?lang=ls")).text()
+    assert '<html lang="de">' in leader_easy and "Treffen starten" in leader_easy
     sheet = visible(await (await client.get(f"/l/{group.leader_token}/sheet")).text())
     assert "Datenschutz: treffen.example.org/datenschutz" in sheet
 

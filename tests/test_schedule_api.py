@@ -141,9 +141,13 @@ async def test_member_page_shows_the_next_three_dates(client: Client, group: See
     )
     html = await (await client.get(group.member_path)).text()
     assert "Die nächsten Treffen" in html
+    months = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober"]
+    months += ["November", "Dezember"]  # the day in words, as the sheet writes it
     for occ in view.upcoming:
-        assert f"Mittwoch, {occ.start:%d.%m.%Y}</strong>, 18:30 bis 20:00 Uhr, Raum &lt;2&gt;" in html
+        day = f"Mittwoch, {occ.start.day}. {months[occ.start.month - 1]} {occ.start.year}"
+        assert f"{day}</strong>, 18:30 bis 20:00 Uhr, Raum &lt;2&gt;" in html
     assert html.count("<li><strong>Mittwoch") == 3
     assert f'href="https://treffen.example.org{group.member_path}/calendar.ics"' in html
     english = await (await client.get(group.member_path + "?lang=en")).text()
-    assert "The next meetings" in english and "Wednesday" in english and "18:30 to 20:00" in english
+    assert "The next meetings" in english and "Wednesday" in english
+    assert "6:30\u202fPM to 8:00\u202fPM" in english  # English times as on the English sheet

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from meetkit.domain import ids
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import NotFound
+from meetkit.domain.meeting_today import Today, meeting_today
 from meetkit.domain.schedules import Occurrence, Schedule
 from meetkit.services.directory import GroupView, renewed_or_unknown
 from meetkit.storage import groups, schedules
@@ -30,6 +31,10 @@ class MemberPage:
         if self.schedule is None:
             return ()
         return tuple(sched.next_occurrences(self.schedule, now, NEXT_DATES))
+
+    def today(self, now: dt.datetime) -> Today | None:
+        """Whether the group meets today and is meeting now; None without a schedule."""
+        return None if self.schedule is None else meeting_today(self.schedule, now)
 
 
 async def member_page(db: Database, typed_code: str) -> MemberPage:

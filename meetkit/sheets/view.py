@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
 from markupsafe import Markup, escape
 
+from meetkit.dates import format_meeting
 from meetkit.qr import qr_svg
 from meetkit.sheets.data import SheetData, group_pin
 
@@ -88,16 +86,6 @@ def shorten(text: str | None, limit: int) -> str | None:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
     return cut.rstrip(" ,;:-–") + "…"
-
-
-def format_meeting(when: dt.datetime, lang: str, tz: str) -> str:
-    """A meeting time in full words, e.g. "Donnerstag, 3. Dezember 2026, 19:00 Uhr"."""
-    if when.tzinfo is not None:
-        when = when.astimezone(ZoneInfo(tz))
-    day = format_date(when, "full", locale=lang)
-    if lang == "de":
-        return f"{day}, {format_time(when, 'HH:mm', locale=lang)} Uhr"
-    return f"{day}, {format_time(when, 'short', locale=lang)}"
 
 
 def country_name(code: str, lang: str) -> str:

@@ -27,6 +27,7 @@ from meetkit.web import (
     kiosk,
     leader,
     pages,
+    practice,
     privacy,
     schedules,
     sheets,
@@ -66,6 +67,7 @@ FONT_DIR = fontpkg_atkinson_hyperlegible.ROOT / "files"
 ROUTE_MODULES: list[ModuleType] = [
     health,
     pages,
+    practice,  # the practice room (issue 15)
     privacy,
     api,
     schedules,

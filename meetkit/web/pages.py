@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import time
+from dataclasses import dataclass
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -12,19 +15,28 @@ from meetkit.domain.errors import InvalidInput
 from meetkit.domain.failure_budget import SecretKind
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.links import leader_url, member_url
-from meetkit.domain.schedules import Occurrence
 from meetkit.domain.scope import LEADER_LINK
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
 from meetkit.rendering import environment
-from meetkit.services import attendance, directory, member_pages, schedules
+from meetkit.services import attendance, directory, member_pages
 from meetkit.services.directory import GroupView
+from meetkit.services.member_pages import MemberPage
 from meetkit.web.errors import show_invalid_input_on
 from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.leader_extras import leader_extras
 from meetkit.web.lookups import check_budget, guarded, leader_view
+from meetkit.web.member_view import (
+    date_line,
+    jitsi_language,
+    language_links,
+    tel_href,
+    today_line,
+    unbroken,
+    with_language,
+)
 from meetkit.web.privacy import footer_links
 
 routes = web.RouteTableDef()
@@ -46,37 +58,54 @@ def phone_context(settings: Settings, view: GroupView) -> dict[str, object]:
     return {"dialin_numbers": settings.dialin_numbers, "pin": group_pin_groups(view.group.pin)}
 
 
-def _render_member_page(
-    settings: Settings, view: GroupView, lang: str, next_dates: tuple[Occurrence, ...] = ()
-) -> str:
-    """Render the member page."""
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A member page's bytes and the Unix time at which what it says about today changes."""
+
+    body: bytes
+    fresh_until: float
+
+
+def _render_member_page(settings: Settings, page: MemberPage, lang: str, now: dt.datetime) -> RenderedPage:
+    """Render the member page as of `now`."""
+    view, today = page.view, page.today(now)
+    contact_point = view.contact_point
     template = environment().get_template("member.html")
-    return template.render(
+    body = template.render(
         lang=lang,
         view=view,
-        join_url=room_url(settings, view.group.room, lang=lang),
+        join_url=room_url(settings, view.group.room, lang=jitsi_language(lang)),
         member_url=member_url(settings.public_url, view.group.member_code),
-        next_dates=next_dates,
+        next_dates=[date_line(occurrence, lang) for occurrence in page.next_dates(now)],
+        today=today_line(today, lang),
+        help_phone=unbroken(contact_point.phone) if contact_point else None,
+        help_phone_href=tel_href(contact_point.phone) if contact_point else None,
+        practice_url=with_language(f"/ueben/{contact_point.slug}", lang) if contact_point else None,
+        language_links=language_links(lang),
         imprint_url=settings.imprint_url,
         **phone_context(settings, view),
     )
+    return RenderedPage(body.encode(), today.changes_at.timestamp() if today else math.inf)
 
 
 @routes.get("/j/{code}", name="member_page")
 async def member_page(request: web.Request) -> web.Response:
     """The calm landing page a member reaches from the printed QR code or short link."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
-    code, lang = request.match_info["code"], request_language(request)
+    code, lang = request.match_info["code"], request_language(request, easy_read=True)
     await check_budget(request, SecretKind.MEMBER_CODE)  # also before cached pages
-    # The page changes only when data changes (the cache then empties) or as dates pass (15-minute key).
-    cache_key = ("member_page", code, lang, int(time.time() // PAGE_CACHE_SLOT_SECONDS))
-    body = db.cache_get(cache_key, bytes)
-    if body is None:
+    # The page changes when data changes (the cache then empties), as dates pass (15-minute key) and when
+    # a meeting of today starts or ends, or the day ends (`fresh_until`).
+    now = time.time()
+    cache_key = ("member_page", code, lang, int(now // PAGE_CACHE_SLOT_SECONDS))
+    rendered = db.cache_get(cache_key, RenderedPage)
+    if rendered is None or now >= rendered.fresh_until:
         page = await guarded(request, lambda: member_pages.member_page(db, code))
-        next_dates = page.next_dates(schedules.now_utc())
-        body = _render_member_page(settings, page.view, lang, next_dates).encode()
-        db.cache_put(cache_key, body)
-    return web.Response(body=body, content_type="text/html", charset="utf-8")  # no-store: web/security.py
+        rendered = _render_member_page(settings, page, lang, dt.datetime.fromtimestamp(now, dt.UTC))
+        db.cache_put(cache_key, rendered)
+    return web.Response(
+        body=rendered.body, content_type="text/html", charset="utf-8"
+    )  # no-store: security.py
 
 
 @routes.get("/l/{token}", name="leader_page")
