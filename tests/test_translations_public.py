@@ -34,8 +34,6 @@ PRINT_TEMPLATES = {
 # Built on parallel branches (member page, printed sheet) with their own Leichte Sprache: remove each
 # name here when its branch is merged, so that this test checks it too.
 OTHER_BRANCHES = {
-    "member.html",
-    "_phone.html",
     "sheet.html",
     "sheet_base.html",
     "sheet_cards.html",
@@ -138,3 +136,19 @@ async def test_domain_errors_on_public_pages_are_translated(
     counted = "Die Anzahl im Raum muss eine ganze Zahl von 0 bis 7 sein."  # matched by a `{name}` pattern
     assert translate_message(counted, "en").startswith("The number in the room")
     assert translate_message(counted, "ls") != translate_message(counted, "en")  # never English in ls
+
+
+def test_no_message_has_two_translations_in_one_language() -> None:
+    """The catalogs of one language are merged: a message translated twice shows only one of them."""
+    for lang in ("en", "ls"):
+        seen: dict[str, tuple[str, str]] = {}
+        twice = []
+        for po_file in sorted((PACKAGE / "locale" / lang).glob("*.po")):
+            with po_file.open("rb") as po:
+                for entry in read_po(po, locale=lang):
+                    key = entry.id if isinstance(entry.id, str) else entry.id[0]
+                    text = entry.string if isinstance(entry.string, str) else entry.string[0]
+                    first = seen.setdefault(key, (po_file.name, text))
+                    if key and first[1] != text:
+                        twice.append((key, first[0], po_file.name))
+        assert twice == [], lang
