@@ -57,12 +57,14 @@ async def test_the_notice_names_the_operator_and_is_linked_from_every_public_pag
     easy = visible(easy_page)
     assert "Nach 18 Monaten löschen wir die Zahlen" in easy and "Wer ist zuständig?" in easy
     assert 'href="/datenschutz?lang=ls"' in easy_page  # the footer keeps the language
-    # every public page links the notice and the imprint; a page without Leichte Sprache shows German
+    # every public page links the notice and the imprint
     for path in (group.member_path, f"/l/{group.leader_token}", "/j/zzzzz-zzzzz"):
         page = await (await client.get(path)).text()
         assert 'href="/datenschutz"' in page and 'href="https://kiss.example/impressum"' in page, path
     leader_easy = await (await client.get(f"/l/{group.leader_token}?lang=ls")).text()
-    assert '<html lang="de">' in leader_easy and "Treffen starten" in leader_easy
+    assert '<html lang="de" class="easy-read">' in leader_easy  # every public page has Leichte Sprache now
+    staff_easy = await (await client.get("/staff/login?lang=ls")).text()  # staff pages do not: German
+    assert '<html lang="de">' in staff_easy and "Anmelden" in staff_easy
     sheet = visible(await (await client.get(f"/l/{group.leader_token}/sheet")).text())
     assert "Datenschutz: treffen.example.org/datenschutz" in sheet
 

@@ -14,6 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.dates import meeting_day
 from meetkit.domain import ical
 from meetkit.domain import schedules as s
 from meetkit.domain.errors import InvalidInput
@@ -130,7 +131,7 @@ async def test_a_group_without_fixed_time_adds_and_cancels_a_date_on_the_leader_
     shown = f"{day:%d.%m.%Y}, 18:30 bis 19:30 Uhr"
     assert shown in await (await client.get(leader)).text()
     member_page = await (await client.get(group.member_path)).text()
-    assert f"{day:%d.%m.%Y}</strong>, 18:30 bis 19:30 Uhr" in member_page
+    assert f"{meeting_day(day, 'de')}</strong>, 18:30 bis 19:30 Uhr" in member_page
     db = client.app[DATABASE]
     assert (await leader_links.meeting_now(db, group.id, _local(day, 18, 45))).running
     assert not (await leader_links.meeting_now(db, group.id, _local(day, 19, 30))).running
