@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
 from markupsafe import Markup, escape
 
+from meetkit.domain.accounts import N_
 from meetkit.qr import qr_svg
+from meetkit.rendering import gettext_for
 from meetkit.sheets.data import SheetData, group_pin
+from meetkit.sheets.wording import babel_locale, meeting_in_words, rule_in_words
 
 MAX_MEETINGS = 3  # dates shown on the A4 sheet
 MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)
 NBSP = "\u00a0"  # keeps a date on one line without a styled element (WeasyPrint lays those out slowly)
 MAX_CARD_RULES = 110  # characters of a contact point's own rules on a card
 MAX_CONTACT_POINT_NAME = 100  # characters; the name is stored with up to 300
+QR_ALT = N_("QR-Code mit der Adresse unserer Gruppe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,8 @@ class NumberLine:
 class SheetView:
     """One sheet, ready for the templates."""
 
+    lang: str  # de, en or ls (Leichte Sprache)
+    html_lang: str  # the language tag of the text: Leichte Sprache is German
     title: str | None
     title_size: str
     card_title_size: str
@@ -49,6 +53,8 @@ class SheetView:
     privacy_link: str  # the privacy notice (/datenschutz) as printed
     rules: tuple[str, ...] = ()  # the contact point's own rules (empty: the default ones)
     card_rules: str | None = None  # the same on one line, short enough for a card
+    rule: str | None = None  # how often the group meets, in words ("jeden Donnerstag, 19:00 bis 20:30 Uhr")
+    place: str | None = None  # where the group meets in person
 
 
 def size_class(text: str | None, limits: tuple[int, int, int]) -> str:
@@ -92,17 +98,20 @@ def shorten(text: str | None, limit: int) -> str | None:
 
 def format_meeting(when: dt.datetime, lang: str, tz: str) -> str:
     """A meeting time in full words, e.g. "Donnerstag, 3. Dezember 2026, 19:00 Uhr"."""
-    if when.tzinfo is not None:
-        when = when.astimezone(ZoneInfo(tz))
-    day = format_date(when, "full", locale=lang)
-    if lang == "de":
-        return f"{day}, {format_time(when, 'HH:mm', locale=lang)} Uhr"
-    return f"{day}, {format_time(when, 'short', locale=lang)}"
+    return meeting_in_words(when, lang, tz)
 
 
 def country_name(code: str, lang: str) -> str:
     """The country's name in the sheet's language; the code itself when unknown."""
-    return str(Locale.parse(lang).territories.get(code.upper(), code.upper()))
+    return str(Locale.parse(babel_locale(lang)).territories.get(code.upper(), code.upper()))
+
+
+def accessible_qr(url: str, alt: str) -> Markup:
+    """The QR code's SVG with its text alternative as <title> (the PDF's Figure /Alt) and hidden from
+    screen readers in the browser, where the wrapping element carries the same text as its label."""
+    svg = qr_svg(url).replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    head, _, rest = svg.partition(">")
+    return Markup("%s><title>%s</title>%s") % (Markup(head), alt, Markup(rest))  # noqa: S704 - our own SVG
 
 
 def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
@@ -114,11 +123,14 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         NumberLine(country_name(n.country_code, data.lang), n.formatted_number.replace(" ", NBSP))
         for n in data.dial_in_numbers[:MAX_NUMBERS]
     )
+    rule = data.rule
     return SheetView(
+        lang=data.lang,
+        html_lang=babel_locale(data.lang),
         title=name,
         title_size=size_class(name, (40, 80, 150)),
         card_title_size=size_class(name, (30, 60, 100)),
-        qr=Markup(qr_svg(data.member_url)),  # noqa: S704 - our own SVG: digits and path letters only
+        qr=accessible_qr(data.member_url, gettext_for(data.lang)(QR_ALT)),
         member_url=data.member_url,
         link=link,
         link_size=size_class(link, (36, 44, 52)),
@@ -134,4 +146,6 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         privacy_link=printed_link(data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"),
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
+        rule=rule_in_words(rule, data.lang) if rule else None,
+        place=rule.place if rule else None,
     )
