@@ -23,7 +23,10 @@ EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("archived_at", N_("Zeitpunkt der Archivierung (Links gelten dann nicht mehr)")),
         _c("deleted_at", N_("Zeitpunkt der Löschung (die Zeile bleibt nur für die Monatssummen)")),
         # sheet language (issue 15)
-        _c("sheet_lang", N_("Sprache des gedruckten Einladungsblatts: Deutsch, Englisch oder Leichte Sprache")),
+        _c(
+            "sheet_lang",
+            N_("Sprache des gedruckten Einladungsblatts: Deutsch, Englisch oder Leichte Sprache"),
+        ),
     ),
 }
 
