@@ -391,8 +391,9 @@ def text_tops_mm(pdf: bytes, needle: str) -> list[tuple[float, float]]:
 def test_sheet_states_the_rule_and_place_and_is_a_tagged_pdf_with_lists_and_qr_alt(tmp_path: Path) -> None:
     pdf = render_pdf([sheet(rule=RULE)])
     text = " ".join(pdf_text(pdf, tmp_path).split())
-    assert "Wir treffen uns: jeden Donnerstag, 19:00 bis 20:30 Uhr" in text
-    assert "Ort: Raum 2, Bayerstraße 77" in text and "Donnerstag, 3. Dezember 2026, 19:00 Uhr" in text
+    assert "Wir treffen uns: jeden Donnerstag, 19:00 bis 20:30 Uhr · Ort: Raum 2, Bayerstraße 77" in text
+    # the rule says the time, so the next dates are days only (extra dates start at the rule's time too)
+    assert "Nächste Treffen: Donnerstag, 3. Dezember 2026 · Donnerstag, 17. Dezember 2026" in text
     tagged, lang, elements = structure(pdf)
     assert tagged and lang == "de"
     kinds = [kind for kind, _ in elements]
@@ -403,8 +404,9 @@ def test_sheet_states_the_rule_and_place_and_is_a_tagged_pdf_with_lists_and_qr_a
 
     english = render_pdf([sheet(rule=RULE, lang="en")])
     text = " ".join(pdf_text(english, tmp_path).split())
-    assert "We meet: every Thursday, 19:00 to 20:30" in text and "Place: Raum 2" in text
-    assert "Thursday, December 3, 2026, 19:00" in text  # the same 24-hour clock as the member page
+    assert "We meet: every Thursday, 19:00 to 20:30 · Place: Raum 2" in text
+    without_rule = " ".join(pdf_text(rendered(lang="en"), tmp_path).split())
+    assert "Thursday, December 3, 2026, 19:00" in without_rule  # the 24-hour clock, as on the member page
     assert structure(english)[1] == "en"
     assert ("Figure", "QR code with our group's address") in structure(english)[2]
 

@@ -96,9 +96,9 @@ def shorten(text: str | None, limit: int) -> str | None:
     return cut.rstrip(" ,;:-–") + "…"
 
 
-def format_meeting(when: dt.datetime, lang: str, tz: str) -> str:
+def format_meeting(when: dt.datetime, lang: str, tz: str, with_time: bool = True) -> str:
     """A meeting time in full words, e.g. "Donnerstag, 3. Dezember 2026, 19:00 Uhr"."""
-    return meeting_in_words(when, lang, tz)
+    return meeting_in_words(when, lang, tz, with_time=with_time)
 
 
 def country_name(code: str, lang: str) -> str:
@@ -124,6 +124,7 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         for n in data.dial_in_numbers[:MAX_NUMBERS]
     )
     rule = data.rule
+    rule_text = rule_in_words(rule, data.lang) if rule else None
     return SheetView(
         lang=data.lang,
         html_lang=babel_locale(data.lang),
@@ -138,7 +139,8 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         pin=group_pin(data.pin) if data.has_phone and data.pin else None,
         numbers=numbers if data.has_phone else (),
         meetings=tuple(
-            format_meeting(m, data.lang, data.timezone).replace(" ", NBSP) for m in meetings[:MAX_MEETINGS]
+            format_meeting(m, data.lang, data.timezone, with_time=rule_text is None).replace(" ", NBSP)
+            for m in meetings[:MAX_MEETINGS]
         ),
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
@@ -146,6 +148,6 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         privacy_link=printed_link(data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"),
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
-        rule=rule_in_words(rule, data.lang) if rule else None,
+        rule=rule_text,
         place=rule.place if rule else None,
     )

@@ -68,9 +68,12 @@ def rule_in_words(rule: MeetingRule, lang: str) -> str | None:
     return words
 
 
-def meeting_in_words(when: dt.datetime, lang: str, tz: str) -> str:
-    """One meeting's day and time, e.g. "Donnerstag, 3. Dezember 2026, 19:00 Uhr"."""
+def meeting_in_words(when: dt.datetime, lang: str, tz: str, *, with_time: bool = True) -> str:
+    """One meeting's day and time, e.g. "Donnerstag, 3. Dezember 2026, 19:00 Uhr" (without the time when the
+    rule in words already says it: every meeting, extra ones too, starts at the rule's time)."""
     if when.tzinfo is not None:
         when = when.astimezone(ZoneInfo(tz))
     day = format_date(when, "full", locale=babel_locale(lang))
+    if not with_time:
+        return day
     return str(gettext_for(lang)(AT_TIME) % {"day": day, "time": clock(when)})
