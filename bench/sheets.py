@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from meetkit.sheets import SheetData, SheetRenderer, pdf
-from meetkit.sheets.data import DialInNumber
+from meetkit.sheets.data import DialInNumber, MeetingRule
 
 TOPICS = [
     "Angehörige Sucht",
@@ -42,6 +42,7 @@ def sample(i: int) -> SheetData:
         next_meetings=tuple(first + dt.timedelta(weeks=2 * k) for k in range(3)),
         contact_point_name="Selbsthilfezentrum München",
         help_phone="089 53 29 56 11",
+        rule=MeetingRule("biweekly", first.weekday(), dt.time(19), dt.time(20, 30), place="Raum 2"),
     )
 
 
@@ -61,12 +62,14 @@ def single(runs: int) -> float:
     return statistics.median(times)
 
 
-async def batch(groups: int, workers: int | None, chunk: int) -> tuple[float, int, float, int, float]:
+async def batch(
+    groups: int, workers: int | None, chunk: int, tagged: bool = True
+) -> tuple[float, int, float, int, float]:
     """Render `groups` sheets into one PDF file through the process pool, then single sheets through it.
 
     Returns (batch seconds, pages, warm-up seconds, workers, median seconds of one sheet via the pool).
     """
-    renderer = SheetRenderer(workers=workers, chunk_size=chunk)
+    renderer = SheetRenderer(workers=workers, chunk_size=chunk, tagged=tagged)
     start = time.perf_counter()
     for future in renderer.start():
         future.result()
@@ -143,6 +146,36 @@ def compare_qr(pages: int) -> None:
         )
 
 
+def compare_tags(rounds: int, groups: int, workers: int | None, chunk: int) -> None:
+    """The same batch without and with PDF tags, back to back, `rounds` times (the load average beside each)."""
+    for _ in range(rounds):
+        for tagged in (False, True):
+            load = os.getloadavg()[0]
+            seconds, pages, _warm, used, _pooled = asyncio.run(batch(groups, workers, chunk, tagged))
+            print(
+                f"{'tagged  ' if tagged else 'untagged'}: {pages} pages in {seconds:.2f} s = "
+                f"{pages / seconds:.1f} pages/s ({used} workers; load average before {load:.2f})"
+            )
+
+
+def tag_cost(rounds: int, chunk: int) -> None:
+    """CPU time per page of one chunk rendered in this process, untagged and tagged in turn (median of
+    `rounds` each): what tagging costs, much less disturbed by other load than wall-clock throughput."""
+    pdf.warm_up()
+    sheets = [sample(i) for i in range(chunk)]
+    costs: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(rounds):
+        for tagged in (False, True):
+            start = time.process_time()
+            pdf.render_pdf(sheets, tagged=tagged)
+            costs[tagged].append((time.process_time() - start) / chunk)
+    plain, tagged_ms = statistics.median(costs[False]) * 1000, statistics.median(costs[True]) * 1000
+    print(
+        f"CPU per page, {chunk}-sheet chunk, median of {rounds}: untagged {plain:.1f} ms, tagged {tagged_ms:.1f} ms "
+        f"(+{tagged_ms - plain:.1f} ms, +{(tagged_ms / plain - 1) * 100:.0f} %); load average {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     """Print the figures docs/performance.md quotes."""
     parser = argparse.ArgumentParser()
@@ -151,9 +184,24 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=25)
     parser.add_argument("--single-runs", type=int, default=30)
     parser.add_argument("--compare-qr", type=int, metavar="PAGES", help="only compare segno and qrcode")
+    parser.add_argument(
+        "--compare-tags",
+        type=int,
+        metavar="ROUNDS",
+        help="only the batch, untagged then tagged, ROUNDS times",
+    )
+    parser.add_argument(
+        "--tag-cost", type=int, metavar="ROUNDS", help="only the CPU cost of PDF tags per page"
+    )
     args = parser.parse_args()
+    if args.tag_cost:
+        tag_cost(args.tag_cost, args.chunk)
+        return
     if args.compare_qr:
         compare_qr(args.compare_qr)
+        return
+    if args.compare_tags:
+        compare_tags(args.compare_tags, args.groups, args.workers, args.chunk)
         return
     seconds, pages, warm, workers, pooled = asyncio.run(batch(args.groups, args.workers, args.chunk))
     load = os.getloadavg()[0]

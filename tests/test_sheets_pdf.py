@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import datetime as dt
 import functools
 import os
@@ -11,14 +12,16 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 
 from meetkit.qr import qr_info, qr_svg
 from meetkit.sheets import DialInNumber, SheetData, SheetRenderer
-from meetkit.sheets.data import group_pin
+from meetkit.sheets.data import MeetingRule, group_pin
 from meetkit.sheets.html import render_html
 from meetkit.sheets.pdf import render_pdf
 
@@ -318,3 +321,132 @@ def test_pin_grouping() -> None:
     assert group_pin("12345678") == "123 456 78"
     assert group_pin("123456789") == "123 456 789"
     assert group_pin(" 12-34 ") == "123 4"
+
+
+# --- issue 15: rule in words, Leichte Sprache, tagged PDF; issue 16: the privacy line on the cards ---
+
+RULE = MeetingRule("weekly", 3, dt.time(19, 0), dt.time(20, 30), place="Raum 2, Bayerstraße 77")
+
+
+def _pdfium_text(function: Any, handle: Any) -> str:
+    """A UTF-16 string from one of pdfium's get-text calls (ask for the size, then fill a buffer)."""
+    size = function(handle, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    function(handle, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+    return buffer.raw[: size - 2].decode("utf-16-le")
+
+
+def structure(pdf: bytes) -> tuple[bool, str, list[tuple[str, str]]]:
+    """(marked as tagged, the catalog's /Lang, every structure element of page 1 as (type, alt text))."""
+    document = pdfium.PdfDocument(pdf)
+    found: list[tuple[str, str]] = []
+
+    def walk(element: Any) -> None:
+        found.append(
+            (
+                _pdfium_text(pdfium_c.FPDF_StructElement_GetType, element),
+                _pdfium_text(pdfium_c.FPDF_StructElement_GetAltText, element),
+            )
+        )
+        for i in range(pdfium_c.FPDF_StructElement_CountChildren(element)):
+            child = pdfium_c.FPDF_StructElement_GetChildAtIndex(element, i)
+            if child:
+                walk(child)
+
+    try:
+        tagged = bool(pdfium_c.FPDFCatalog_IsTagged(document.raw))
+        lang = _pdfium_text(pdfium_c.FPDFCatalog_GetLanguage, document.raw)
+        page = document[0]
+        tree = pdfium_c.FPDF_StructTree_GetForPage(page.raw)
+        for i in range(pdfium_c.FPDF_StructTree_CountChildren(tree)):
+            walk(pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, i))
+        pdfium_c.FPDF_StructTree_Close(tree)
+        return tagged, lang, found
+    finally:
+        document.close()
+
+
+def text_tops_mm(pdf: bytes, needle: str) -> list[tuple[float, float]]:
+    """(top, bottom) in mm from the page's top edge of every place `needle` is printed on page 1."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        height = page.get_height()
+        text = page.get_textpage()
+        searcher = text.search(needle, match_case=True)
+        places = []
+        while (found := searcher.get_next()) is not None:
+            index, count = found
+            boxes = [text.get_charbox(i) for i in range(index, index + count)]
+            top = max(box[3] for box in boxes)
+            bottom = min(box[1] for box in boxes)
+            places.append(((height - top) / 72 * MM_PER_INCH, (height - bottom) / 72 * MM_PER_INCH))
+        return places
+    finally:
+        document.close()
+
+
+def test_sheet_states_the_rule_and_place_and_is_a_tagged_pdf_with_lists_and_qr_alt(tmp_path: Path) -> None:
+    pdf = render_pdf([sheet(rule=RULE)])
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Wir treffen uns: jeden Donnerstag, 19:00 bis 20:30 Uhr · Ort: Raum 2, Bayerstraße 77" in text
+    # the rule says the time, so the next dates are days only (extra dates start at the rule's time too)
+    assert "Nächste Treffen: Donnerstag, 3. Dezember 2026 · Donnerstag, 17. Dezember 2026" in text
+    tagged, lang, elements = structure(pdf)
+    assert tagged and lang == "de"
+    kinds = [kind for kind, _ in elements]
+    assert kinds.count("L") == 3 and kinds.count("LI") == 9  # online steps, phone steps, rules
+    assert ("Figure", "QR-Code mit der Adresse unserer Gruppe") in elements
+    assert "H1" in kinds and kinds.count("H2") == 3
+    assert decode_pages(pdf, 72) == [[URL]]
+
+    english = render_pdf([sheet(rule=RULE, lang="en")])
+    text = " ".join(pdf_text(english, tmp_path).split())
+    assert "We meet: every Thursday, 19:00 to 20:30 · Place: Raum 2" in text
+    without_rule = " ".join(pdf_text(rendered(lang="en"), tmp_path).split())
+    assert "Thursday, December 3, 2026, 19:00" in without_rule  # the 24-hour clock, as on the member page
+    assert structure(english)[1] == "en"
+    assert ("Figure", "QR code with our group's address") in structure(english)[2]
+
+    monthly = MeetingRule("monthly", 1, dt.time(18, 30), dt.time(20, 0), nth=-1)
+    text = " ".join(pdf_text(render_pdf([sheet(rule=monthly)]), tmp_path).split())
+    assert "jeden letzten Dienstag im Monat, 18:30 bis 20:00 Uhr" in text
+    unknown = MeetingRule("single", 1, dt.time(18, 30), dt.time(20, 0))  # a kind this sheet has no words for
+    text = " ".join(pdf_text(render_pdf([sheet(rule=unknown)]), tmp_path).split())
+    assert "Wir treffen uns" not in text and "Nächste Treffen: Donnerstag, 3. Dezember 2026" in text
+
+
+def test_leichte_sprache_sheet_and_cards_fit_and_scan(tmp_path: Path) -> None:
+    """The longest Leichte Sprache texts with everything at its longest still fit their page and scan."""
+    pdf = render_pdf([worst_case(rule=RULE, lang="ls")])
+    assert page_count(pdf) == 1 and decode_pages(pdf, 72) == [[URL]]
+    assert min(qr_symbol_mm(pdf)) >= 40
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Mitmachen über das Internet" in text and "Mitmachen mit dem Telefon" in text
+    assert "jeden Donnerstag. Von 19:00 Uhr bis 20:30 Uhr." in text
+    assert "Was wir in der Gruppe sagen, bleibt geheim." in text and "Online teilnehmen" not in text
+    assert "So schützen wir Ihre Daten: treffen.example.org/datenschutz" in text
+    assert structure(pdf)[1] == "de"  # Leichte Sprache is German to a screen reader
+    for _top, privacy_bottom in text_tops_mm(pdf, "So schützen wir"):
+        assert privacy_bottom < 297 - 9  # above the bottom margin: nothing spilled
+
+    cards = render_pdf([worst_case(rule=RULE, lang="ls")], "cards")  # fit: test_cards_print_the_privacy_line
+    assert page_count(cards) == 1 and decode_pages(cards, 72) == [[URL] * 4]
+    assert len(text_tops_mm(cards, "Geheim-Zahl (PIN)")) == 4 and min(qr_symbol_mm(cards)) >= 40
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "ls"])
+def test_cards_print_the_privacy_line_inside_each_card(lang: str) -> None:
+    """Issue 16: every card says where the privacy notice is, and the line ends inside its card."""
+    word = {"de": "Datenschutz:", "en": "Privacy:", "ls": "So schützen wir"}[lang]
+    for data in (sheet(lang=lang), worst_case(lang=lang)):
+        cards = render_pdf([data], "cards")
+        assert decode_pages(cards, 72) == [[URL] * 4]
+        for needle in (word, "datenschutz"):  # the label and the link's end (it may wrap after the host)
+            places = text_tops_mm(cards, needle)
+            assert len(places) == 4, (needle, places)
+            for _top, bottom in places:
+                card_bottom = 148 if bottom < 148 else 296
+                assert bottom < card_bottom - 4, (needle, bottom)  # above the card's 5 mm padding: not cut

@@ -26,7 +26,13 @@ async def test_leader_sheet_page_is_printable_html_from_the_sheet_template(
     assert response.status == 200
     assert response.content_type == "text/html"
     html = (await response.text()).replace("\u00a0", " ")  # dates and numbers are kept on one line
-    assert '<article id="sheet-0" class="sheet' in html and "<svg viewBox=" in html
+    assert '<article id="sheet-0" class="sheet' in html
+    # the QR code: a labelled image for screen readers, its SVG hidden from them (the <title> is the PDF's /Alt)
+    assert '<div class="qr" role="img" aria-label="QR-Code mit der Adresse unserer Gruppe">' in html
+    assert '<svg aria-hidden="true" focusable="false" viewBox=' in html
+    assert "<title>QR-Code mit der Adresse unserer Gruppe</title>" in html
+    assert re.search(r'<ol class="steps">\s*<li class="item">1\. Halten Sie', html)
+    assert re.search(r'<ul class="rule-list">\s*<li class="item">• Wir nennen', html)
     assert "Angehörige Sucht" in html and "KISS Beispielstadt" in html and "0911 234567" in html
     assert group.pin is not None
     assert f"{group.pin[:3]} {group.pin[3:6]} {group.pin[6:]} #" in html
@@ -80,8 +86,9 @@ async def test_unknown_leader_token_gets_the_calm_error_page(client: Client) -> 
 
 async def test_leader_page_links_the_sheets(client: Client, group: SeededGroup) -> None:
     html = await (await client.get(f"/l/{group.leader_token}")).text()
-    assert f'href="/l/{group.leader_token}/sheet?lang=de"' in html
-    assert f'href="/l/{group.leader_token}/sheet.pdf?lang=de&amp;layout=cards"' in html
+    # without ?lang= the sheet comes in the language staff chose for the group
+    assert f'href="/l/{group.leader_token}/sheet"' in html
+    assert f'href="/l/{group.leader_token}/sheet.pdf?layout=cards"' in html
 
 
 async def test_hidden_group_names_stay_off_the_sheet(

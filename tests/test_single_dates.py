@@ -132,6 +132,8 @@ async def test_a_group_without_fixed_time_adds_and_cancels_a_date_on_the_leader_
     assert shown in await (await client.get(leader)).text()
     member_page = await (await client.get(group.member_path)).text()
     assert f"{meeting_day(day, 'de')}</strong>, 18:30 bis 19:30 Uhr" in member_page
+    sheet = (await (await client.get(leader + "/sheet")).text()).replace("\u00a0", " ")
+    assert f"{meeting_day(day, 'de')}, 18:30 Uhr" in sheet  # no rule in words: each date with its time
     db = client.app[DATABASE]
     assert (await leader_links.meeting_now(db, group.id, _local(day, 18, 45))).running
     assert not (await leader_links.meeting_now(db, group.id, _local(day, 19, 30))).running

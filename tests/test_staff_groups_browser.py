@@ -92,6 +92,17 @@ def test_group_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None
     group_path = page.evaluate("document.querySelector('form[action$=\"/rename\"]').getAttribute('action')")
     group_path = group_path.removesuffix("/rename")
     assert _axe_violations(page) == []
+    # sheet language (issue 15): choose Leichte Sprache; the group's sheet page then comes in it
+    page.get_by_label("Leichte Sprache").check()
+    page.get_by_role("button", name="Sprache speichern").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Leichte Sprache").is_checked() and page.get_by_role("status").count() == 1
+    shot(page, f"staff-group-sheet-language-{width}")
+    page.goto(site.url + group_path + "/sheet")
+    assert page.locator("h2").first.inner_text() == "Mitmachen über das Internet"
+    assert page.get_attribute("html", "lang") == "de" and _axe_violations(page) == [], "the sheet in ls"
+    shot(page, f"sheet-leichte-sprache-{width}")
+    page.goto(site.url + group_path)
     page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("halb acht")
     page.get_by_role("button", name="Termine speichern").click()
     page.wait_for_load_state()

@@ -202,3 +202,11 @@ async def test_look_ups_begun_together_share_one_read_and_each_gets_its_own_answ
         assert await patient == 4
     finally:
         await db.close()
+
+
+def test_migrations_are_numbered_once_each_without_gaps() -> None:
+    """Two branches that both add migration N must be renumbered when merged: a shared number is skipped."""
+    from meetkit.storage.migrate import migration_files
+
+    versions = [version for version, _name, _sql in migration_files()]
+    assert versions == list(range(1, len(versions) + 1))

@@ -357,6 +357,10 @@ STAFF_PROBES: dict[str, StaffProbe] = {
     "staff_sheets_start": StaffProbe(
         "POST", lambda w: "/staff/sheets", lambda w: {"contact_point": "kiss-sued"}, 303
     ),
+    # sheet language (issue 15): the language a group's printed sheet uses
+    "staff_group_sheet_language": StaffProbe(
+        "POST", lambda w: f"/staff/groups/{w.sued_group}/sheet-language", lambda w: {"sheet_lang": "ls"}, 303
+    ),
     # preview: the schedule editor's next dates as you type (an HTML fragment; it saves nothing)
     "staff_group_schedule_preview": StaffProbe(
         "POST",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # meetkit.sheets.data's LANGS and LAYOUTS: registering the commands must not load the renderer (Jinja2,
 # WeasyPrint, the QR code library), so they are repeated here and tests/test_cli_startup.py compares them.
-LANGS = ("de", "en")
+LANGS = ("de", "en", "ls")
 LAYOUTS = ("a4", "cards")
 
 
@@ -47,7 +47,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", required=True, type=Path, metavar=_("DATEI.pdf"), help=_("das PDF, das entsteht")
     )
-    parser.add_argument("--lang", choices=LANGS, default="de", help=_("Sprache des Blatts (Vorgabe: de)"))
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        help=_(
+            "Sprache des Blatts: de, en oder ls für Leichte Sprache (Vorgabe: die für die Gruppe gewählte)"
+        ),
+    )
     parser.add_argument(
         "--layout",
         choices=LAYOUTS,
@@ -128,7 +135,7 @@ async def _write(args: argparse.Namespace, sheets: list[SheetData], what: str) -
         "pages": pages,
         "groups": len(sheets),
         "layout": args.layout,
-        "lang": args.lang,
+        "lang": args.lang or ",".join(sorted({sheet.lang for sheet in sheets})),  # chosen per group
     }
     page_count = _("1 Seite") if pages == 1 else _("{count} Seiten").format(count=pages)
     emit(args, data, [f"{target}: {what}, {page_count}"])

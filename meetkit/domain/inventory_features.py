@@ -26,6 +26,11 @@ EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("name_key", N_("der Gruppenname vereinfacht, zum Sortieren und Suchen")),
         _c("archived_at", N_("Zeitpunkt der Archivierung (Links gelten dann nicht mehr)")),
         _c("deleted_at", N_("Zeitpunkt der Löschung (die Zeile bleibt nur für die Monatssummen)")),
+        # sheet language (issue 15)
+        _c(
+            "sheet_lang",
+            N_("Sprache des gedruckten Einladungsblatts: Deutsch, Englisch oder Leichte Sprache"),
+        ),
     ),
 }
 

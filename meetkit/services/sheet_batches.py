@@ -29,6 +29,7 @@ from meetkit.storage.sheet_batches import BatchRow
 log = logging.getLogger("meetkit.sheets")
 
 KEEP_MINUTES = 60
+GROUPS_OWN_LANGUAGE = "group"  # stored as the batch's language when each sheet is in its group's own
 STALLED_SECONDS = 300
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 NO_GROUPS = "Diese Kontaktstelle hat noch keine Gruppen: es gibt nichts zu drucken."
@@ -94,9 +95,10 @@ async def batch_pdf(db: Database, scope: Scope, batch_id: int) -> bytes:
 
 
 async def selected_sheets(
-    db: Database, settings: Settings, scope: Scope, slug: str, group_ids: Sequence[int], lang: Lang
+    db: Database, settings: Settings, scope: Scope, slug: str, group_ids: Sequence[int], lang: Lang | None
 ) -> list[SheetData]:
-    """The sheets of the contact point's groups (only of `group_ids` when given), by number."""
+    """The sheets of the contact point's groups (only of `group_ids` when given), by number; in `lang`, or
+    each in its group's sheet language."""
     found = {g.id: g for g in await directory.list_groups(db, scope, slug)}
     for group_id in group_ids:
         if group_id not in found:
@@ -117,7 +119,7 @@ class SheetBatches:
         scope: Scope,
         slug: str,
         group_ids: Sequence[int],
-        lang: Lang,
+        lang: Lang | None,
         layout: Layout,
     ) -> int:
         """Start rendering the contact point's sheets (or a selection); return the batch's number."""
@@ -129,7 +131,9 @@ class SheetBatches:
         def insert(conn: Connection) -> int:
             contact_point = directory.scoped_contact_point(conn, scope, slug)
             sheet_batches.delete_older_than(conn, cutoff)
-            batch_id = sheet_batches.insert(conn, contact_point.id, scope.actor, lang, layout, len(sheets))
+            batch_id = sheet_batches.insert(
+                conn, contact_point.id, scope.actor, lang or GROUPS_OWN_LANGUAGE, layout, len(sheets)
+            )
             record_in(conn, scope.actor, "sheets_batch", f"{slug}: {len(sheets)}")
             return batch_id
 
@@ -139,7 +143,9 @@ class SheetBatches:
         task.add_done_callback(self._tasks.discard)
         return batch_id
 
-    async def _render(self, batch_id: int, sheets: list[SheetData], lang: Lang, layout: Layout) -> None:
+    async def _render(
+        self, batch_id: int, sheets: list[SheetData], lang: Lang | None, layout: Layout
+    ) -> None:
         pending: list[asyncio.Future[None]] = []
 
         def progress(done: int) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-Lang = Literal["de", "en"]
+Lang = Literal["de", "en", "ls"]  # "ls": Leichte Sprache (German in easy words)
 Layout = Literal["a4", "cards"]
-LANGS: tuple[Lang, ...] = ("de", "en")
+LANGS: tuple[Lang, ...] = ("de", "en", "ls")
 LAYOUTS: tuple[Layout, ...] = ("a4", "cards")
 
 
@@ -18,6 +18,18 @@ class DialInNumber:
 
     country_code: str
     formatted_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRule:
+    """A group's meeting rule as the sheet states it in words (frequency as domain/schedules.Frequency)."""
+
+    frequency: str  # "weekly", "biweekly", "monthly"; one the sheet does not know shows only the dates
+    weekday: int  # 0 = Monday
+    start: dt.time
+    end: dt.time
+    nth: int | None = None  # monthly: 1..5, or -1 for the last one
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +46,7 @@ class SheetData:
     lang: Lang = "de"
     timezone: str = "Europe/Berlin"
     rules: tuple[str, ...] = ()  # the contact point's own rules, one per line; empty: the default rules
+    rule: MeetingRule | None = None  # how often the group meets, stated in words besides the next dates
 
     @property
     def has_phone(self) -> bool:

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from meetkit.dates import babel_locale
 from meetkit.rendering import environment
 from meetkit.sheets.data import Lang, Layout, SheetData
 from meetkit.sheets.view import sheet_view
@@ -30,18 +31,21 @@ def render_html(
 ) -> str:
     """HTML for `sheets`, one page each; `compact` holds indexes of sheets to squeeze.
 
+    With `lang`, every sheet is in that language; without, each in its own (the document's is the first's).
     `stylesheets` are linked from the page (for browsers); WeasyPrint gets its own, pre-parsed.
     """
     if not sheets:
         raise ValueError("no sheets to render")
     language = lang or sheets[0].lang
-    sheets = [s if s.lang == language else dataclasses.replace(s, lang=language) for s in sheets]
+    if lang is not None:
+        sheets = [s if s.lang == lang else dataclasses.replace(s, lang=lang) for s in sheets]
     return (
         environment()
         .get_template(TEMPLATES[layout])
         .render(
             sheets=[sheet_view(s, i in compact) for i, s in enumerate(sheets)],
             lang=language,
+            html_lang=babel_locale(language),
             stylesheets=list(stylesheets),
             pdf_url=pdf_url,
             cards_url=cards_url,

@@ -12,6 +12,10 @@ from meetkit.sheets.fonts import font_face_css
 from meetkit.sheets.html import SHEET_CSS, TEMPLATE_DIR, render_html
 from meetkit.sheets.leader_letter import LeaderLetter, render_letter_html
 
+# Tagged PDF (structure tree, /Lang, figure /Alt) for screen readers. Not the "pdf/ua-1" variant: that
+# only adds the conformance claim, which nothing here validates (WeasyPrint marks no artifacts).
+TAGGED = {"pdf_tags": True}
+
 if TYPE_CHECKING:
     from weasyprint import CSS, Document
     from weasyprint.text.fonts import FontConfiguration
@@ -74,9 +78,11 @@ def render_document(sheets: Sequence[SheetData], layout: Layout = "a4", lang: La
     return _render(sheets, layout, lang, overflowing)
 
 
-def render_pdf(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None) -> bytes:
-    """One PDF with one page per sheet (or per page of four cards)."""
-    return bytes(render_document(sheets, layout, lang).write_pdf())
+def render_pdf(
+    sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None, tagged: bool = True
+) -> bytes:
+    """One PDF with one page per sheet (or per page of four cards), tagged unless `tagged` is False."""
+    return bytes(render_document(sheets, layout, lang).write_pdf(**(TAGGED if tagged else {})))
 
 
 @functools.lru_cache(maxsize=4)

@@ -60,9 +60,10 @@ def default_workers() -> int:
 class SheetRenderer:
     """A lazily started process pool that turns SheetData into PDF bytes or files."""
 
-    def __init__(self, workers: int | None = None, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(self, workers: int | None = None, chunk_size: int = CHUNK_SIZE, tagged: bool = True) -> None:
         self.workers = workers or default_workers()
         self.chunk_size = chunk_size
+        self.tagged = tagged  # tagged PDFs for screen readers; False only to measure what tagging costs
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -165,7 +166,7 @@ class SheetRenderer:
             while chunks and len(in_flight) < 2 * self.workers:
                 chunk = chunks.popleft()
                 sizes.append(len(chunk))
-                in_flight.append(loop.run_in_executor(pool, pdf.render_pdf, chunk, layout, lang))
+                in_flight.append(loop.run_in_executor(pool, pdf.render_pdf, chunk, layout, lang, self.tagged))
             parts.append(await in_flight.popleft())
             rendered += sizes.popleft()
             if progress is not None:

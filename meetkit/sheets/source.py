@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from meetkit.config import Settings
+from meetkit.domain import schedules as sched
 from meetkit.domain.group_rules import rule_lines
 from meetkit.domain.links import member_url
 from meetkit.domain.scope import Scope
 from meetkit.services import directory, schedules
 from meetkit.services.directory import GroupView
-from meetkit.sheets.data import DialInNumber, Lang, SheetData
+from meetkit.services.sheet_language import checked_language
+from meetkit.sheets.data import DialInNumber, Lang, MeetingRule, SheetData
+from meetkit.storage import schedules as schedule_storage
+from meetkit.storage import sheet_language
+from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
 
-async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: Lang) -> SheetData:
-    """What one group's sheet shows; the name only when its contact point allows it."""
+def meeting_rule(schedule: sched.Schedule) -> MeetingRule | None:
+    """The schedule's rule as the sheet states it: weekday, local start and end time, place (None for
+    single dates, whose dates each say their own time)."""
+    if schedule.weekday is None or schedule.start is None or schedule.duration_minutes is None:
+        return None
+    start = dt.datetime.combine(dt.date(2000, 1, 3), schedule.start)
+    end = start + dt.timedelta(minutes=schedule.duration_minutes)
+    return MeetingRule(
+        frequency=str(schedule.frequency),
+        weekday=schedule.weekday,
+        start=schedule.start,
+        end=end.time(),
+        nth=schedule.nth,
+        place=schedule.place,
+    )
+
+
+async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: Lang | None) -> SheetData:
+    """What one group's sheet shows, in `lang` or else the group's own sheet language; the name only when
+    its contact point allows it."""
+    group_id = view.group.id
+
+    def query(conn: Connection) -> tuple[sched.Schedule | None, str]:
+        return schedule_storage.get(conn, group_id), sheet_language.for_groups(conn, [group_id])[group_id]
+
+    schedule, own_lang = await db.read(query)
     dial_in = settings.dialin_enabled and view.group.pin is not None
-    upcoming = await schedules.next_dates(db, view.group.id)
+    upcoming = sched.next_occurrences(schedule, schedules.now_utc(), schedules.NEXT_DATES) if schedule else []
     contact_point = view.contact_point
     return SheetData(
         member_url=member_url(settings.public_url, view.group.member_code),
@@ -27,13 +58,14 @@ async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: La
         next_meetings=tuple(occurrence.start for occurrence in upcoming),
         contact_point_name=contact_point.name if contact_point else None,
         help_phone=contact_point.phone if contact_point else None,
-        lang=lang,
+        lang=lang or checked_language(own_lang),
         rules=rule_lines(contact_point.rules_text if contact_point else None),
+        rule=meeting_rule(schedule) if schedule is not None else None,
     )
 
 
 async def group_sheet(
-    db: Database, settings: Settings, scope: Scope, reference: str, lang: Lang
+    db: Database, settings: Settings, scope: Scope, reference: str, lang: Lang | None
 ) -> SheetData:
     """The sheet of the group named by number or unique name (NotFound/InvalidInput otherwise)."""
     group = await directory.find_group(db, scope, reference)
@@ -41,7 +73,7 @@ async def group_sheet(
 
 
 async def contact_point_sheets(
-    db: Database, settings: Settings, scope: Scope, contact_point_slug: str | None, lang: Lang
+    db: Database, settings: Settings, scope: Scope, contact_point_slug: str | None, lang: Lang | None
 ) -> list[SheetData]:
     """The sheets of every group of a contact point (of all groups in the scope without one), by number."""
     found = await directory.list_groups(db, scope, contact_point_slug)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from markupsafe import Markup, escape
 
-from meetkit.dates import format_meeting
+from meetkit.dates import babel_locale, format_meeting
+from meetkit.domain.accounts import N_
 from meetkit.qr import qr_svg
-from meetkit.sheets.data import SheetData, group_pin
+from meetkit.rendering import gettext_for
+from meetkit.sheets.data import MeetingRule, SheetData, group_pin
+from meetkit.sheets.wording import rule_in_words
 
 MAX_MEETINGS = 3  # dates shown on the A4 sheet
 MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)
 NBSP = "\u00a0"  # keeps a date on one line without a styled element (WeasyPrint lays those out slowly)
 MAX_CARD_RULES = 110  # characters of a contact point's own rules on a card
 MAX_CONTACT_POINT_NAME = 100  # characters; the name is stored with up to 300
+QR_ALT = N_("QR-Code mit der Adresse unserer Gruppe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,8 @@ class NumberLine:
 class SheetView:
     """One sheet, ready for the templates."""
 
+    lang: str  # de, en or ls (Leichte Sprache)
+    html_lang: str  # the language tag of the text: Leichte Sprache is German
     title: str | None
     title_size: str
     card_title_size: str
@@ -47,6 +55,8 @@ class SheetView:
     privacy_link: str  # the privacy notice (/datenschutz) as printed
     rules: tuple[str, ...] = ()  # the contact point's own rules (empty: the default ones)
     card_rules: str | None = None  # the same on one line, short enough for a card
+    rule: str | None = None  # how often the group meets, in words ("jeden Donnerstag, 19:00 bis 20:30 Uhr")
+    place: str | None = None  # where the group meets in person
 
 
 def size_class(text: str | None, limits: tuple[int, int, int]) -> str:
@@ -90,7 +100,23 @@ def shorten(text: str | None, limit: int) -> str | None:
 
 def country_name(code: str, lang: str) -> str:
     """The country's name in the sheet's language; the code itself when unknown."""
-    return str(Locale.parse(lang).territories.get(code.upper(), code.upper()))
+    return str(Locale.parse(babel_locale(lang)).territories.get(code.upper(), code.upper()))
+
+
+def accessible_qr(url: str, alt: str) -> Markup:
+    """The QR code's SVG with its text alternative as <title> (the PDF's Figure /Alt) and hidden from
+    screen readers in the browser, where the wrapping element carries the same text as its label."""
+    svg = qr_svg(url).replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    head, _, rest = svg.partition(">")
+    return Markup("%s><title>%s</title>%s") % (Markup(head), alt, Markup(rest))  # noqa: S704 - our own SVG
+
+
+def _at_rule_time(meeting: dt.datetime, rule_text: str | None, rule: MeetingRule | None, tz: str) -> bool:
+    """Whether the rule in words already says this meeting's time (an extra date may have its own)."""
+    if rule_text is None or rule is None:
+        return False
+    local = meeting.astimezone(ZoneInfo(tz)) if meeting.tzinfo is not None else meeting
+    return local.time() == rule.start
 
 
 def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
@@ -102,11 +128,15 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         NumberLine(country_name(n.country_code, data.lang), n.formatted_number.replace(" ", NBSP))
         for n in data.dial_in_numbers[:MAX_NUMBERS]
     )
+    rule = data.rule
+    rule_text = rule_in_words(rule, data.lang) if rule else None
     return SheetView(
+        lang=data.lang,
+        html_lang=babel_locale(data.lang),
         title=name,
         title_size=size_class(name, (40, 80, 150)),
         card_title_size=size_class(name, (30, 60, 100)),
-        qr=Markup(qr_svg(data.member_url)),  # noqa: S704 - our own SVG: digits and path letters only
+        qr=accessible_qr(data.member_url, gettext_for(data.lang)(QR_ALT)),
         member_url=data.member_url,
         link=link,
         link_size=size_class(link, (36, 44, 52)),
@@ -114,7 +144,10 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         pin=group_pin(data.pin) if data.has_phone and data.pin else None,
         numbers=numbers if data.has_phone else (),
         meetings=tuple(
-            format_meeting(m, data.lang, data.timezone).replace(" ", NBSP) for m in meetings[:MAX_MEETINGS]
+            format_meeting(
+                m, data.lang, data.timezone, with_time=not _at_rule_time(m, rule_text, rule, data.timezone)
+            ).replace(" ", NBSP)
+            for m in meetings[:MAX_MEETINGS]
         ),
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
@@ -122,4 +155,6 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         privacy_link=printed_link(data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"),
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
+        rule=rule_text,
+        place=rule.place if rule else None,
     )

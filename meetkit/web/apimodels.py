@@ -131,7 +131,11 @@ class SheetsPath(PathParams):
 class SheetsQuery(QueryParams):
     """Language and layout of the printed sheets."""
 
-    lang: Annotated[Lang, Meaning("Sprache")] = "de"
+    lang: Annotated[
+        Lang | None,
+        Meaning("Sprache"),
+        Field(description="de, en or ls (Leichte Sprache); without it, each group's chosen sheet language"),
+    ] = None
     layout: Annotated[
         Layout,
         Meaning("Layout"),

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import cast
 
 from aiohttp import web
 
 from meetkit.domain.errors import InvalidInput
-from meetkit.sheets import LAYOUTS, Lang, Layout, SheetData, SheetRenderer
+from meetkit.sheets import LANGS, LAYOUTS, Lang, Layout, SheetData, SheetRenderer
 from meetkit.sheets.html import BROWSER_STYLESHEETS, render_html
 from meetkit.sheets.source import contact_point_sheets, sheet_data
 from meetkit.web.apimodels import SheetsPath, SheetsQuery
 from meetkit.web.apiroutes import ApiRoutes, api_scope
-from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
 from meetkit.web.lookups import leader_view
 
 routes = web.RouteTableDef()
 api_routes = ApiRoutes(routes)
 
-FILE_NAMES = {("a4", "de"): "einladung", ("a4", "en"): "invitation", ("cards", "de"): "kaertchen"}
+FILE_NAMES = {
+    ("a4", "de"): "einladung",
+    ("a4", "en"): "invitation",
+    ("a4", "ls"): "einladung-leichte-sprache",
+    ("cards", "de"): "kaertchen",
+    ("cards", "ls"): "kaertchen-leichte-sprache",
+}
 
 
 def setup(app: web.Application) -> None:
@@ -45,6 +49,24 @@ def layout_of(request: web.Request) -> Layout:
     return layout
 
 
+def asked_sheet_language(request: web.Request) -> Lang | None:
+    """The sheet language asked for with `?lang=` (de, en or ls); None: the group's own choice."""
+    asked = request.query.get("lang")
+    return next((lang for lang in LANGS if lang == asked), None)
+
+
+def sheet_page(sheet: SheetData, layout: Layout, pdf_base: str) -> web.Response:
+    """A sheet as a printable page with links to its PDF (and to the cards), in the sheet's language."""
+    html = render_html(
+        [sheet],
+        layout,
+        stylesheets=BROWSER_STYLESHEETS,
+        pdf_url=f"{pdf_base}?lang={sheet.lang}&layout={layout}",
+        cards_url=f"{pdf_base}?lang={sheet.lang}&layout=cards" if layout == "a4" else None,
+    )
+    return web.Response(text=html, content_type="text/html")
+
+
 def pdf_response(body: bytes, layout: Layout, lang: Lang) -> web.Response:
     """A sheet PDF shown in the browser, with a file name for saving it."""
     name = FILE_NAMES.get((layout, lang), "cards")
@@ -55,37 +77,28 @@ def pdf_response(body: bytes, layout: Layout, lang: Lang) -> web.Response:
     )
 
 
-async def _leader_sheet(request: web.Request, lang: Lang) -> SheetData:
+async def _leader_sheet(request: web.Request) -> SheetData:
+    """The leader's group's sheet in the language asked for, else in the one staff chose for the group."""
     db, settings = request.app[DATABASE], request.app[SETTINGS]
     view = await leader_view(request)
-    return await sheet_data(db, settings, view, lang)
+    return await sheet_data(db, settings, view, asked_sheet_language(request))
 
 
 @routes.get("/l/{token}/sheet", name="leader_sheet")
 async def leader_sheet(request: web.Request) -> web.Response:
     """The group's sheet as a printable page (the PDF's template, with the browser's print CSS)."""
-    lang = cast(Lang, request_language(request))
     layout = layout_of(request)
-    sheet = await _leader_sheet(request, lang)
-    base = f"/l/{request.match_info['token']}/sheet.pdf"
-    html = render_html(
-        [sheet],
-        layout,
-        stylesheets=BROWSER_STYLESHEETS,
-        pdf_url=f"{base}?lang={lang}&layout={layout}",
-        cards_url=f"{base}?lang={lang}&layout=cards" if layout == "a4" else None,
-    )
-    return web.Response(text=html, content_type="text/html")
+    sheet = await _leader_sheet(request)
+    return sheet_page(sheet, layout, f"/l/{request.match_info['token']}/sheet.pdf")
 
 
 @routes.get("/l/{token}/sheet.pdf", name="leader_sheet_pdf")
 async def leader_sheet_pdf(request: web.Request) -> web.Response:
     """The group's sheet as PDF, rendered in a worker process."""
-    lang = cast(Lang, request_language(request))
     layout = layout_of(request)
-    sheet = await _leader_sheet(request, lang)
+    sheet = await _leader_sheet(request)
     body = await request.app[SHEET_RENDERER].pdf([sheet], layout)
-    return pdf_response(body, layout, lang)
+    return pdf_response(body, layout, sheet.lang)
 
 
 @api_routes.get(
@@ -103,4 +116,4 @@ async def contact_point_sheets_pdf(
         raise InvalidInput("Diese Kontaktstelle hat noch keine Gruppen.")
     body = await request.app[SHEET_RENDERER].batch(sheets, None, query.layout)
     assert isinstance(body, bytes)
-    return pdf_response(body, query.layout, query.lang)
+    return pdf_response(body, query.layout, query.lang or sheets[0].lang)

@@ -68,7 +68,7 @@ async def sheets_form(request: web.Request) -> web.StreamResponse:
 async def sheets_start(request: web.Request) -> web.StreamResponse:
     """Start the batch; the browser goes to its progress page (leaving it does not stop the batch)."""
     form = await request.post()
-    lang = form_text(form, "lang") if form_text(form, "lang") in LANGS else "de"
+    lang = form_text(form, "lang") if form_text(form, "lang") in LANGS else None  # None: each group's own
     layout = form_text(form, "layout") if form_text(form, "layout") in LAYOUTS else "a4"
     ids = [parse_id(v, "Gruppe") for v in form.getall("group", []) if isinstance(v, str)]
     slug = form_text(form, "contact_point")
@@ -76,7 +76,7 @@ async def sheets_start(request: web.Request) -> web.StreamResponse:
         return await _form_page(request, "", InvalidInput(CHOOSE_CONTACT_POINT))
     try:
         batch_id = await request.app[SHEET_BATCHES].start(
-            scope(request), slug, ids, cast(Lang, lang), cast(Layout, layout)
+            scope(request), slug, ids, cast(Lang | None, lang), cast(Layout, layout)
         )
     except InvalidInput as error:
         return await _form_page(request, slug, error)

@@ -13,20 +13,19 @@ from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.numbers import parse_id
 from meetkit.domain.schedules import describe
 from meetkit.qr import qr_svg
-from meetkit.services import directory, group_changes, group_page
-from meetkit.sheets import LANGS, Lang, Layout
-from meetkit.sheets.html import BROWSER_STYLESHEETS, render_html
+from meetkit.services import directory, group_changes, group_page, sheet_language
+from meetkit.sheets import Lang, Layout, SheetData
 from meetkit.sheets.source import sheet_data
-from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
 from meetkit.web.pages import group_pin_groups
 from meetkit.web.schedule_form import entered_from
 from meetkit.web.security import default_csp, with_own_scripts
-from meetkit.web.sheets import layout_of, pdf_response
-from meetkit.web.staff_session import form_text, render, scope
+from meetkit.web.sheets import asked_sheet_language, layout_of, pdf_response, sheet_page
+from meetkit.web.staff_session import form_text, render, scope, with_lang
 
 routes = web.RouteTableDef()
 
+LETTER_LANGS = ("de", "en")  # the leader letter's languages
 # Why a new leader link was just shown (the page says so above the link).
 ISSUED_REASONS = ("created", "handed_over", "renewed", "reactivated")
 
@@ -67,6 +66,7 @@ async def group_page_response(
         schedule_text=describe(schedule) if schedule else None,
         upcoming=extra.pop("upcoming", details.schedule.upcoming),
         entered=schedule_entered if schedule_entered is not None else entered_from(schedule),
+        sheet_lang=await sheet_language.sheet_language_of(db, scope(request), group.id),
         **extra,
     )
     response.headers["Content-Security-Policy"] = with_own_scripts(default_csp(settings.jitsi_url))
@@ -121,7 +121,9 @@ async def leader_letter(request: web.Request) -> web.StreamResponse:
     """The "Ihr Leitungs-Link" letter for the link just shown, as PDF (the token comes back in the form)."""
     group_id = group_id_of(request)
     form = await request.post()
-    lang = cast(Lang, form_text(form, "letter_lang") if form_text(form, "letter_lang") in LANGS else "de")
+    lang = cast(
+        Lang, form_text(form, "letter_lang") if form_text(form, "letter_lang") in LETTER_LANGS else "de"
+    )
     letter = await group_page.leader_letter(
         request.app[DATABASE], request.app[SETTINGS], scope(request), group_id, form_text(form, "token"), lang
     )
@@ -134,35 +136,39 @@ async def leader_letter(request: web.Request) -> web.StreamResponse:
     )
 
 
-def _sheet_lang(request: web.Request) -> Lang:
-    return cast(Lang, request_language(request))
-
-
-async def _group_sheet(request: web.Request) -> tuple[Any, Lang, Layout]:
+async def _group_sheet(request: web.Request) -> tuple[SheetData, Layout]:
+    """The group's sheet in the language asked for (`?lang=`), else in the group's chosen sheet language."""
     db, settings, who = request.app[DATABASE], request.app[SETTINGS], scope(request)
     group = await directory.find_group(db, who, group_id_of(request))
     directory.require_active(group)
-    lang, layout = _sheet_lang(request), layout_of(request)
-    return await sheet_data(db, settings, await directory.group_view(db, group.id), lang), lang, layout
+    layout = layout_of(request)
+    view = await directory.group_view(db, group.id)
+    return await sheet_data(db, settings, view, asked_sheet_language(request)), layout
 
 
 @routes.get("/staff/groups/{id}/sheet", name="staff_group_sheet")
-async def sheet_page(request: web.Request) -> web.StreamResponse:
+async def sheet_view_page(request: web.Request) -> web.StreamResponse:
     """The group's sheet as a printable page (the PDF's template with the browser's print stylesheet)."""
-    sheet, lang, layout = await _group_sheet(request)
-    base = f"/staff/groups/{group_id_of(request)}/sheet.pdf"
-    html = render_html(
-        [sheet],
-        layout,
-        stylesheets=BROWSER_STYLESHEETS,
-        pdf_url=f"{base}?lang={lang}&layout={layout}",
-        cards_url=f"{base}?lang={lang}&layout=cards" if layout == "a4" else None,
-    )
-    return web.Response(text=html, content_type="text/html")
+    sheet, layout = await _group_sheet(request)
+    return sheet_page(sheet, layout, f"/staff/groups/{group_id_of(request)}/sheet.pdf")
 
 
 @routes.get("/staff/groups/{id}/sheet.pdf", name="staff_group_sheet_pdf")
 async def sheet_pdf(request: web.Request) -> web.StreamResponse:
-    """The group's sheet as PDF (A4 or four cards; German or English)."""
-    sheet, lang, layout = await _group_sheet(request)
-    return pdf_response(await request.app[SHEET_RENDERER].pdf([sheet], layout), layout, lang)
+    """The group's sheet as PDF (A4 or four cards; German, English or Leichte Sprache)."""
+    sheet, layout = await _group_sheet(request)
+    return pdf_response(await request.app[SHEET_RENDERER].pdf([sheet], layout), layout, sheet.lang)
+
+
+@routes.post("/staff/groups/{id}/sheet-language", name="staff_group_sheet_language")
+async def choose_sheet_language(request: web.Request) -> web.StreamResponse:
+    """Choose the language the group's printed sheet uses unless someone asks for another."""
+    group_id = group_id_of(request)
+    form = await request.post()
+    db = request.app[DATABASE]
+    await directory.find_group(db, scope(request), group_id)  # outside the scope: 404 before anything else
+    try:
+        await sheet_language.set_sheet_language(db, scope(request), group_id, form_text(form, "sheet_lang"))
+    except InvalidInput as error:
+        return await group_page_response(request, group_id, error=error, field="sheet_lang")
+    raise web.HTTPSeeOther(with_lang(request, f"/staff/groups/{group_id}", saved="sheet_lang"))
