@@ -150,4 +150,4 @@ async def test_member_page_shows_the_next_three_dates(client: Client, group: See
     assert f'href="https://treffen.example.org{group.member_path}/calendar.ics"' in html
     english = await (await client.get(group.member_path + "?lang=en")).text()
     assert "The next meetings" in english and "Wednesday" in english
-    assert "6:30\u202fPM to 8:00\u202fPM" in english  # English times as on the English sheet
+    assert "18:30 to 20:00" in english  # English times as on the English sheet

@@ -337,3 +337,22 @@ async def test_the_staff_editor_saves_single_dates_and_adds_one_at_its_own_time(
     assert rows(settings, "SELECT start_time, duration_minutes FROM schedule_exceptions") == [
         {"start_time": "18:30", "duration_minutes": 60}
     ]
+
+
+def test_the_sheet_writes_the_time_of_an_extra_date_that_has_its_own() -> None:
+    """A weekly rule says 19:00 in words; an extra date at 18:30 must not lose its time on the sheet."""
+    from zoneinfo import ZoneInfo
+
+    from meetkit.sheets.data import MeetingRule, SheetData
+    from meetkit.sheets.view import sheet_view
+
+    berlin = ZoneInfo("Europe/Berlin")
+    regular = dt.datetime(2026, 12, 3, 19, 0, tzinfo=berlin)
+    extra = dt.datetime(2026, 12, 5, 18, 30, tzinfo=berlin)
+    rule = MeetingRule("weekly", 3, dt.time(19, 0), dt.time(20, 30))
+    view = sheet_view(SheetData("https://t.example/j/abcd", next_meetings=(regular, extra), rule=rule))
+    assert view.rule == "jeden Donnerstag, 19:00 bis 20:30 Uhr"
+    assert [m.replace("\u00a0", " ") for m in view.meetings] == [
+        "Donnerstag, 3. Dezember 2026",
+        "Samstag, 5. Dezember 2026, 18:30 Uhr",
+    ]

@@ -101,7 +101,8 @@ async def test_public_pages_in_three_languages_link_the_privacy_notice(
             assert f'<html lang="{"en" if lang == "en" else "de"}"' in page, (name, lang)
             assert ('class="easy-read"' in page) == (lang == "ls"), (name, lang)
             if lang == "en":
-                shown = _text(page)
+                switch = r'<nav class="lang-switch.*?</nav>'  # each language is named in its own words
+                shown = _text(re.sub(switch, " ", page, flags=re.DOTALL))
                 assert sorted(p for p in german if p in shown) == [], name
     unpaired = await (await client.get("/kiosk?lang=en")).text()
     assert "This tablet is not paired." in unpaired
