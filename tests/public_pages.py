@@ -61,6 +61,7 @@ async def seed_public_pages(db: Database, settings: Settings) -> PublicPages:
     return PublicPages(
         paths={
             "leader": f"/l/{first.leader_token}",
+            "sheet": f"/l/{first.leader_token}/sheet",
             "guest": f"/g/{guest}",
             "handover": f"/handover/{handover}",
             "invite": f"/invite/{invitation.token}",

@@ -117,7 +117,9 @@ def _check(page: Any, name: str, lang: str, width: int) -> dict[str, Any]:
     assert page.evaluate("document.documentElement.lang") == ("en" if lang == "en" else "de"), name
     if name == "kiosk":  # the meeting controls (+/-, end) come into view when a meeting opens
         page.evaluate("document.getElementById('session').hidden = false")
-    if name != "report":
+    if name == "sheet":  # the printed sheet: no page footer, its privacy line links the notice
+        assert page.locator("a.privacy-link").count() == 1, lang
+    elif name != "report":
         notice = "/datenschutz" if lang == "de" else f"/datenschutz?lang={lang}"
         assert page.locator(f'footer a[href="{notice}"]').count() == 1, (name, lang)
         switch = page.locator("footer .lang-switch a")

@@ -52,7 +52,7 @@ def test_create_a_group_edit_its_schedule_and_print_its_sheet(browser: Any, site
 
     page.get_by_label("jede Woche").check()
     page.get_by_label("Wochentag").select_option(label="Donnerstag")
-    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("19:30")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00; nicht bei einzelnen Terminen)").fill("19:30")
     page.get_by_label("Dauer in Minuten").fill("abc")
     page.get_by_label("Ort (freiwillig, z. B. Raum 2)").fill("Raum 2")
     page.get_by_role("button", name="Nächste Termine zeigen").click()
@@ -103,7 +103,7 @@ def test_group_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None
     assert page.get_attribute("html", "lang") == "de" and _axe_violations(page) == [], "the sheet in ls"
     shot(page, f"sheet-leichte-sprache-{width}")
     page.goto(site.url + group_path)
-    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("halb acht")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00; nicht bei einzelnen Terminen)").fill("halb acht")
     page.get_by_role("button", name="Termine speichern").click()
     page.wait_for_load_state()
     assert page.locator("#start-error").count() == 1
@@ -136,19 +136,26 @@ def test_schedule_editor_shows_the_next_dates_as_you_type(browser: Any, site: Si
     dates = page.locator("#schedule-preview li")
     expect(dates).to_have_count(0)  # nothing saved yet: no dates
     page.get_by_label("Wochentag").select_option(label="Montag")
-    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("20:15")  # typed, not submitted
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00; nicht bei einzelnen Terminen)").fill(
+        "20:15"
+    )  # typed, not submitted
     expect(dates.first).to_contain_text("Montag, ")
     expect(dates.first).to_contain_text("20:15 bis 21:45 Uhr")
     expect(page.locator("#schedule-preview")).to_contain_text("Vorschau")
     assert dates.count() == 3 and page.url == group_url  # the page stayed: only the list changed
     assert page.locator("#schedule-preview").get_attribute("aria-live") == "polite"
-    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("25:00")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00; nicht bei einzelnen Terminen)").fill("25:00")
     expect(page.locator("#start-error")).to_have_text("Ungültige Uhrzeit „25:00“: bitte als 19:30 angeben.")
-    assert page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").get_attribute("aria-invalid") == "true"
+    assert (
+        page.get_by_label("Beginn (Uhrzeit, z. B. 19:00; nicht bei einzelnen Terminen)").get_attribute(
+            "aria-invalid"
+        )
+        == "true"
+    )
     expect(dates).to_have_count(0)
     _assert_targets_and_fit(page, width)
     shot(page, f"staff-schedule-preview-mistake-{width}")
-    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00)").fill("18:00")
+    page.get_by_label("Beginn (Uhrzeit, z. B. 19:00; nicht bei einzelnen Terminen)").fill("18:00")
     expect(page.locator("#start-error")).to_have_count(0)
     expect(dates.first).to_contain_text("Montag, ")
     expect(dates.first).to_contain_text("18:00 bis 19:30 Uhr")

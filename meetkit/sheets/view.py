@@ -53,6 +53,7 @@ class SheetView:
     help_phone: str | None
     compact: bool
     privacy_link: str  # the privacy notice (/datenschutz) as printed
+    privacy_url: str  # the same as a link (on screen and in the PDF), in the sheet's language
     rules: tuple[str, ...] = ()  # the contact point's own rules (empty: the default ones)
     card_rules: str | None = None  # the same on one line, short enough for a card
     rule: str | None = None  # how often the group meets, in words ("jeden Donnerstag, 19:00 bis 20:30 Uhr")
@@ -128,6 +129,7 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         NumberLine(country_name(n.country_code, data.lang), n.formatted_number.replace(" ", NBSP))
         for n in data.dial_in_numbers[:MAX_NUMBERS]
     )
+    privacy_url = data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"
     rule = data.rule
     rule_text = rule_in_words(rule, data.lang) if rule else None
     return SheetView(
@@ -152,7 +154,8 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         contact_point_name=shorten(data.contact_point_name, MAX_CONTACT_POINT_NAME),
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
-        privacy_link=printed_link(data.member_url.rsplit("/j/", 1)[0] + "/datenschutz"),
+        privacy_link=printed_link(privacy_url),
+        privacy_url=privacy_url if data.lang == "de" else f"{privacy_url}?lang={data.lang}",
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
         rule=rule_text,
