@@ -9,7 +9,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -258,10 +258,33 @@ class PgConnection:
         return self.raw.execute(translate(sql), parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Params], /) -> Cursor:
-        """Run one statement for each parameter set."""
+        """Run one statement for each parameter set (none: no round trip)."""
+        sets = list(parameters)
+        if not sets:  # psycopg would still enter pipeline mode and wait for the server's answer to a Sync
+            return _NO_ROWS
         cursor = self.raw.cursor()
-        cursor.executemany(translate(sql), parameters)
+        cursor.executemany(translate(sql), sets)
         return cursor
+
+
+class _NoRows:
+    """The result of running a statement for no parameter sets: nothing changed, nothing to fetch."""
+
+    rowcount = 0
+
+    def fetchone(self) -> Any:
+        """No row."""
+        return None
+
+    def fetchall(self) -> list[Any]:
+        """No rows."""
+        return []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+
+_NO_ROWS = _NoRows()
 
 
 def first_line(error: BaseException) -> str:
