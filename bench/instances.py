@@ -390,7 +390,8 @@ def measure_webhook_cost(backend: str, env: dict[str, str], rooms: list[str], ra
 
 
 def section(title: str) -> None:
-    print(f"\n### {title}\n", flush=True)
+    load = " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    print(f"\n### {title}\n\n(load average {load} at the start)\n", flush=True)
 
 
 def report_pairs(results: list[WrkResult], what: str) -> None:
