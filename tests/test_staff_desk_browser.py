@@ -58,7 +58,7 @@ def test_read_the_months_report(browser: Any, site: Site, width: int) -> None:
     _sign_in(page, site, "admin@example.org")
     page.get_by_role("link", name="Berichte").click()
     page.wait_for_load_state()
-    assert page.locator(".staff-report svg[role=img]").count() == 2  # the weekly bar charts
+    assert page.locator(".staff-report svg[role=group]").count() == 2  # the weekly bar charts, each bar named
     assert "KISS Nord" in page.inner_text("main") and "KISS Süd" in page.inner_text("main")
     assert _axe_violations(page) == []
     _assert_targets_and_fit(page, width)
