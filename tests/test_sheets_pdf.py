@@ -259,6 +259,11 @@ def test_batch_of_20_groups_decodes_page_by_page(tmp_path: Path) -> None:
     assert zbar_pages(pdf, 72, tmp_path) == [[u] for u in urls]
     text = pdf_text(pdf, tmp_path).split("\f")
     assert "314 159 26 #" in text[0] and "314 159 45 #" in text[19]
+    for number in range(20):  # four chunks joined, still tagged: each page reaches its elements
+        tagged, lang, elements = structure(pdf, number)
+        assert tagged and lang == "de", number
+        assert [kind for kind, _ in elements].count("LI") == 9, number
+        assert ("Figure", "QR-Code mit der Adresse unserer Gruppe") in elements, number
 
 
 def test_rendering_in_the_pool_leaves_the_event_loop_free() -> None:
@@ -339,8 +344,8 @@ def _pdfium_text(function: Any, handle: Any) -> str:
     return buffer.raw[: size - 2].decode("utf-16-le")
 
 
-def structure(pdf: bytes) -> tuple[bool, str, list[tuple[str, str]]]:
-    """(marked as tagged, the catalog's /Lang, every structure element of page 1 as (type, alt text))."""
+def structure(pdf: bytes, page_number: int = 0) -> tuple[bool, str, list[tuple[str, str]]]:
+    """(marked as tagged, the catalog's /Lang, every structure element of one page as (type, alt text))."""
     document = pdfium.PdfDocument(pdf)
     found: list[tuple[str, str]] = []
 
@@ -359,7 +364,7 @@ def structure(pdf: bytes) -> tuple[bool, str, list[tuple[str, str]]]:
     try:
         tagged = bool(pdfium_c.FPDFCatalog_IsTagged(document.raw))
         lang = _pdfium_text(pdfium_c.FPDFCatalog_GetLanguage, document.raw)
-        page = document[0]
+        page = document[page_number]
         tree = pdfium_c.FPDF_StructTree_GetForPage(page.raw)
         for i in range(pdfium_c.FPDF_StructTree_CountChildren(tree)):
             walk(pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, i))

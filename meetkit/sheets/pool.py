@@ -26,8 +26,26 @@ def _worker_init() -> None:
     pdf.warm_up()
 
 
-def _merge(parts: Sequence[bytes], target: str | None) -> bytes | int:
-    """Concatenate PDF documents; write them to `target` (returning the page count) or return the bytes."""
+def _merge(parts: Sequence[bytes], target: str | None, tagged: bool = True) -> bytes | int:
+    """Join the chunks' PDFs (tagged ones with their structure trees); write them to `target` (returning the
+    page count) or return the bytes."""
+    if tagged:
+        from io import BytesIO
+
+        from meetkit.sheets.merge import merge_tagged
+
+        with merge_tagged(parts) as joined:
+            if target is None:
+                buffer = BytesIO()
+                joined.save(buffer)
+                return buffer.getvalue()
+            joined.save(target)
+            return len(joined.pages)
+    return _merge_pages(parts, target)
+
+
+def _merge_pages(parts: Sequence[bytes], target: str | None) -> bytes | int:
+    """Concatenate the pages of untagged PDFs (pdfium: the fastest way when there is no structure to keep)."""
     import pypdfium2 as pdfium
 
     merged = pdfium.PdfDocument.new()
@@ -173,4 +191,6 @@ class SheetRenderer:
                 progress(rendered)
         if len(parts) == 1 and target is None:
             return parts[0]
-        return await loop.run_in_executor(pool, _merge, parts, None if target is None else str(target))
+        return await loop.run_in_executor(
+            pool, _merge, parts, None if target is None else str(target), self.tagged
+        )
