@@ -118,7 +118,7 @@ def _check(page: Any, name: str, lang: str, width: int) -> dict[str, Any]:
     if name == "kiosk":  # the meeting controls (+/-, end) come into view when a meeting opens
         page.evaluate("document.getElementById('session').hidden = false")
     if name == "sheet":  # the printed sheet: no page footer, its privacy line links the notice
-        assert page.locator("a.privacy-link").count() == 1, lang
+        assert page.locator('a.printed-link[href*="/datenschutz"]').count() == 1, lang
     elif name != "report":
         notice = "/datenschutz" if lang == "de" else f"/datenschutz?lang={lang}"
         assert page.locator(f'footer a[href="{notice}"]').count() == 1, (name, lang)

@@ -424,9 +424,22 @@ def test_sheet_states_the_rule_and_place_and_is_a_tagged_pdf_with_lists_and_qr_a
     assert "Wir treffen uns" not in text and "Nächste Treffen: Donnerstag, 3. Dezember 2026" in text
 
 
+PRACTICE = "https://treffen.example.org/ueben/selbsthilfekontaktstelle-grossraum-sued"
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_practice_room_line_fits_the_fullest_sheet(lang: str, tmp_path: Path) -> None:
+    """Where the contact point wants it, the practice room's address is printed too; still one page."""
+    pdf = render_pdf([worst_case(rule=RULE, next_meetings=RULE_DATES, lang=lang, practice_url=PRACTICE)])
+    assert page_count(pdf) == 1 and decode_pages(pdf, 72) == [[URL]]
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "treffen.example.org/ueben/selbsthilfekontaktstelle-grossraum-sued" in text.replace("/ ", "/")
+    assert "ueben" not in " ".join(pdf_text(render_pdf([worst_case(lang=lang)]), tmp_path).split())
+
+
 def test_leichte_sprache_sheet_and_cards_fit_and_scan(tmp_path: Path) -> None:
     """The longest Leichte Sprache texts with everything at its longest still fit their page and scan."""
-    pdf = render_pdf([worst_case(rule=RULE, next_meetings=RULE_DATES, lang="ls")])
+    pdf = render_pdf([worst_case(rule=RULE, next_meetings=RULE_DATES, lang="ls", practice_url=PRACTICE)])
     assert page_count(pdf) == 1 and decode_pages(pdf, 72) == [[URL]]
     assert min(qr_symbol_mm(pdf)) >= 40
     text = " ".join(pdf_text(pdf, tmp_path).split())
@@ -434,6 +447,10 @@ def test_leichte_sprache_sheet_and_cards_fit_and_scan(tmp_path: Path) -> None:
     assert "jeden Donnerstag. Von 19:00 Uhr bis 20:30 Uhr." in text
     assert "Was wir in der Gruppe sagen, bleibt ein Geheimnis." in text and "Online teilnehmen" not in text
     assert "So schützen wir Ihre Daten: treffen.example.org/datenschutz" in text
+    # the fullest Leichte Sprache sheet has no room left for the practice room: it goes, the sheet fits
+    assert "vorher üben" not in text
+    usual = " ".join(pdf_text(render_pdf([sheet(lang="ls", practice_url=PRACTICE)]), tmp_path).split())
+    assert "Sie wollen vorher üben? Dann gehen Sie auf diese Seite:" in usual
     assert structure(pdf)[1] == "de"  # Leichte Sprache is German to a screen reader
     for _top, privacy_bottom in text_tops_mm(pdf, "So schützen wir"):
         assert privacy_bottom < 297 - 9  # above the bottom margin: nothing spilled

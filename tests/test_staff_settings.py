@@ -52,6 +52,16 @@ async def test_settings_change_what_member_pages_and_sheets_show(seeded: Client,
     assert "Angehörige Nord" not in printable and "Unsere Selbsthilfegruppe" in printable
     cards = await (await seeded.get(sheet + "?layout=cards")).text()
     assert "Handys bleiben aus. Wir duzen uns." in cards
+    practice = f"{settings.public_url}/ueben/kiss-nord"
+    assert "Technik vorher" not in printable and practice not in printable  # not printed unless chosen
+    assert practice in (await staff.get(SETTINGS_PAGE)).text  # the page names the address it would print
+    chosen = await staff.post(SETTINGS_PAGE, {**typed, "phone": "0911 98765", "practice_on_sheet": "yes"})
+    assert chosen.status == 303
+    printable = (await (await seeded.get(sheet)).text()).replace("\u00a0", " ")
+    assert f'Technik vorher in Ruhe ausprobieren: <a class="printed-link" href="{practice}">' in printable
+    english = await (await seeded.get(sheet + "?lang=en")).text()
+    assert f'href="{practice}?lang=en"' in english and "Try out camera and sound beforehand" in english
+    assert 'name="practice_on_sheet" value="yes" checked' in (await staff.get(SETTINGS_PAGE)).text
 
     await staff.get(SETTINGS_PAGE)
     back = await staff.post(
@@ -60,8 +70,7 @@ async def test_settings_change_what_member_pages_and_sheets_show(seeded: Client,
     assert back.status == 303
     restored = await (await seeded.get(member_page)).text()
     assert "Wir nennen nur unsere Vornamen." in restored and "Angehörige Nord" in restored
-    assert rows(settings, "SELECT phone, rules_text FROM contact_points WHERE slug = 'kiss-nord'") == [
-        {"phone": None, "rules_text": None}
-    ]
+    stored = "SELECT phone, rules_text, practice_on_sheet FROM contact_points WHERE slug = 'kiss-nord'"
+    assert rows(settings, stored) == [{"phone": None, "rules_text": None, "practice_on_sheet": False}]
     actions = rows(settings, "SELECT actor, action FROM audit_log WHERE action = 'contact_point_changed'")
-    assert actions == [{"actor": "nord@example.org", "action": "contact_point_changed"}] * 2
+    assert actions == [{"actor": "nord@example.org", "action": "contact_point_changed"}] * 3

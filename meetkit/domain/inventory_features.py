@@ -11,6 +11,7 @@ EXTRA_COLUMNS: dict[str, tuple[Column, ...]] = {
     "api_tokens": (_c("role", N_("Rolle: Admin (alle Kontaktstellen) oder Kontaktstelle")),),
     "contact_points": (
         _c("rules_text", N_("eigene Gruppenregeln der Kontaktstelle für Mitgliederseite und Blatt")),
+        _c("practice_on_sheet", N_("ob die Blätter die Adresse des Übungsraums drucken (ja/nein)")),
     ),
     "devices": (
         _c("kind", N_("Art des Geräts (Tablet, Laptop, Lautsprecher, Kamera ...)")),

@@ -13,3 +13,13 @@ def member_url(public_url: str, member_code: str) -> str:
 def leader_url(public_url: str, leader_token: str) -> str:
     """Return the leader link (only known at creation or renewal; storage keeps a hash)."""
     return f"{public_url}/l/{leader_token}"
+
+
+def practice_path(contact_point_slug: str) -> str:
+    """Return the path of a contact point's practice page ("Technik ausprobieren"): `/ueben/{slug}`."""
+    return f"/ueben/{contact_point_slug}"
+
+
+def practice_url(public_url: str, contact_point_slug: str) -> str:
+    """Return the practice page's address as printed on sheets."""
+    return public_url + practice_path(contact_point_slug)

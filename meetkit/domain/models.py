@@ -16,6 +16,7 @@ class ContactPoint:
     show_group_names: bool
     created_at: str
     rules_text: str | None = None  # the group rules on member pages and sheets; None: the default rules
+    practice_on_sheet: bool = False  # its sheets print the practice room's address
 
 
 @dataclass(frozen=True, slots=True)

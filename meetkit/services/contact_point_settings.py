@@ -1,4 +1,5 @@
-"""A contact point's settings, changed by its staff or an admin: name, help phone, group names, group rules."""
+"""A contact point's settings, changed by its staff or an admin: name, help phone, group names, group rules,
+the practice room on sheets."""
 
 from __future__ import annotations
 
@@ -35,7 +36,15 @@ def _checked(field: str, check: Callable[[str], T], text: str) -> T:
 
 
 async def change_settings(
-    db: Database, scope: Scope, slug: str, *, name: str, phone: str, show_group_names: bool, rules_text: str
+    db: Database,
+    scope: Scope,
+    slug: str,
+    *,
+    name: str,
+    phone: str,
+    show_group_names: bool,
+    rules_text: str,
+    practice_on_sheet: bool = False,
 ) -> ContactPoint:
     """Check every field (SettingsError names the first wrong one), then store them together, audited."""
     clean = _checked("name", lambda text: clean_name(text, "Der Name der Kontaktstelle"), name)
@@ -51,6 +60,7 @@ async def change_settings(
             phone=number,
             show_group_names=show_group_names,
             rules_text=rules,
+            practice_on_sheet=practice_on_sheet,
         )
         record_in(conn, scope.actor, "contact_point_changed", found.slug)
         changed = contact_points.by_id(conn, found.id)

@@ -47,6 +47,7 @@ class SheetData:
     timezone: str = "Europe/Berlin"
     rules: tuple[str, ...] = ()  # the contact point's own rules, one per line; empty: the default rules
     rule: MeetingRule | None = None  # how often the group meets, stated in words besides the next dates
+    practice_url: str | None = None  # the contact point's practice room, where its staff want it printed
 
     @property
     def has_phone(self) -> bool:

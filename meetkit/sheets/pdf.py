@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import functools
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from meetkit.sheets.data import Lang, Layout, SheetData
@@ -68,14 +69,22 @@ def pages_per_sheet(document: Document, count: int) -> list[int]:
 
 
 def render_document(sheets: Sequence[SheetData], layout: Layout = "a4", lang: Lang | None = None) -> Document:
-    """Lay out `sheets`, one page each; a sheet that overflows is laid out again in compact form."""
+    """Lay out `sheets`, one page each; a sheet that overflows is laid out again in compact form, and one
+    that still does loses the practice room's address (its member page links the practice room anyway)."""
     if not sheets:
         raise ValueError("no sheets to render")
     document = _render(sheets, layout, lang, ())
     if len(document.pages) == len(sheets):
         return document
     overflowing = {i for i, n in enumerate(pages_per_sheet(document, len(sheets))) if n > 1}
-    return _render(sheets, layout, lang, overflowing)
+    document = _render(sheets, layout, lang, overflowing)
+    still = {
+        i for i, n in enumerate(pages_per_sheet(document, len(sheets))) if n > 1 and sheets[i].practice_url
+    }
+    if not still:
+        return document
+    trimmed = [replace(s, practice_url=None) if i in still else s for i, s in enumerate(sheets)]
+    return _render(trimmed, layout, lang, overflowing)
 
 
 def render_pdf(

@@ -7,7 +7,7 @@ import datetime as dt
 from meetkit.config import Settings
 from meetkit.domain import schedules as sched
 from meetkit.domain.group_rules import rule_lines
-from meetkit.domain.links import member_url
+from meetkit.domain.links import member_url, practice_url
 from meetkit.domain.scope import Scope
 from meetkit.services import directory, schedules
 from meetkit.services.directory import GroupView
@@ -61,6 +61,9 @@ async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: La
         lang=lang or checked_language(own_lang),
         rules=rule_lines(contact_point.rules_text if contact_point else None),
         rule=meeting_rule(schedule) if schedule is not None else None,
+        practice_url=practice_url(settings.public_url, contact_point.slug)
+        if contact_point is not None and contact_point.practice_on_sheet
+        else None,
     )
 
 

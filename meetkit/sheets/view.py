@@ -54,6 +54,8 @@ class SheetView:
     compact: bool
     privacy_link: str  # the privacy notice (/datenschutz) as printed
     privacy_url: str  # the same as a link (on screen and in the PDF), in the sheet's language
+    practice_link: str | None = None  # the practice room's page as printed, where staff want it
+    practice_url: str | None = None  # the same as a link, in the sheet's language
     rules: tuple[str, ...] = ()  # the contact point's own rules (empty: the default ones)
     card_rules: str | None = None  # the same on one line, short enough for a card
     rule: str | None = None  # how often the group meets, in words ("jeden Donnerstag, 19:00 bis 20:30 Uhr")
@@ -112,6 +114,11 @@ def accessible_qr(url: str, alt: str) -> Markup:
     return Markup("%s><title>%s</title>%s") % (Markup(head), alt, Markup(rest))  # noqa: S704 - our own SVG
 
 
+def _in_language(url: str, lang: str) -> str:
+    """A page's address in the sheet's language (German needs no query)."""
+    return url if lang == "de" else f"{url}?lang={lang}"
+
+
 def _at_rule_time(meeting: dt.datetime, rule_text: str | None, rule: MeetingRule | None, tz: str) -> bool:
     """Whether the rule in words already says this meeting's time (an extra date may have its own)."""
     if rule_text is None or rule is None:
@@ -155,7 +162,9 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
         privacy_link=printed_link(privacy_url),
-        privacy_url=privacy_url if data.lang == "de" else f"{privacy_url}?lang={data.lang}",
+        privacy_url=_in_language(privacy_url, data.lang),
+        practice_link=printed_link(data.practice_url) if data.practice_url else None,
+        practice_url=_in_language(data.practice_url, data.lang) if data.practice_url else None,
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
         rule=rule_text,

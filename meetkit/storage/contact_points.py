@@ -6,7 +6,7 @@ from meetkit.domain.models import ContactPoint
 from meetkit.storage.connection import Connection, Row
 from meetkit.storage.database import utc_now
 
-_COLUMNS = "id, slug, name, phone, show_group_names, created_at, rules_text"
+_COLUMNS = "id, slug, name, phone, show_group_names, created_at, rules_text, practice_on_sheet"
 
 
 def _row(row: Row) -> ContactPoint:
@@ -18,6 +18,7 @@ def _row(row: Row) -> ContactPoint:
         show_group_names=bool(row["show_group_names"]),
         created_at=row["created_at"],
         rules_text=row["rules_text"],
+        practice_on_sheet=bool(row["practice_on_sheet"]),
     )
 
 
@@ -58,9 +59,11 @@ def update_settings(
     phone: str | None,
     show_group_names: bool,
     rules_text: str | None,
+    practice_on_sheet: bool,
 ) -> None:
     """Store what a contact point's settings page changes."""
     conn.execute(
-        "UPDATE contact_points SET name = ?, phone = ?, show_group_names = ?, rules_text = ? WHERE id = ?",
-        (name, phone, show_group_names, rules_text, contact_point_id),
+        "UPDATE contact_points SET name = ?, phone = ?, show_group_names = ?, rules_text = ?,"
+        " practice_on_sheet = ? WHERE id = ?",
+        (name, phone, show_group_names, rules_text, practice_on_sheet, contact_point_id),
     )

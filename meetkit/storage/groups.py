@@ -56,7 +56,8 @@ def insert(
 JOINED = (
     "SELECT g.id, g.contact_point_id, g.name, g.room, g.member_code, g.pin, g.created_at, g.renewed_at,"
     " g.archived_at, c.slug AS cp_slug, c.name AS cp_name, c.phone AS cp_phone,"
-    " c.show_group_names AS cp_show_group_names, c.rules_text AS cp_rules_text, c.created_at AS cp_created_at"
+    " c.show_group_names AS cp_show_group_names, c.rules_text AS cp_rules_text, c.created_at AS cp_created_at,"
+    " c.practice_on_sheet AS cp_practice_on_sheet"
     " FROM support_groups g LEFT JOIN contact_points c ON c.id = g.contact_point_id"
 )
 
@@ -73,6 +74,7 @@ def joined_row(row: Row) -> tuple[Group, ContactPoint | None]:
             show_group_names=bool(row["cp_show_group_names"]),
             created_at=row["cp_created_at"],
             rules_text=row["cp_rules_text"],
+            practice_on_sheet=bool(row["cp_practice_on_sheet"]),
         )
     return _row(row), contact_point
 

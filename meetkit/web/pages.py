@@ -14,7 +14,7 @@ from meetkit.config import Settings
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.failure_budget import SecretKind
 from meetkit.domain.ids import format_member_code
-from meetkit.domain.links import leader_url, member_url
+from meetkit.domain.links import leader_url, member_url, practice_path
 from meetkit.domain.scope import LEADER_LINK
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
@@ -80,7 +80,7 @@ def _render_member_page(settings: Settings, page: MemberPage, lang: str, now: dt
         today=today_line(today, lang),
         help_phone=unbroken(contact_point.phone) if contact_point else None,
         help_phone_href=tel_href(contact_point.phone) if contact_point else None,
-        practice_url=with_language(f"/ueben/{contact_point.slug}", lang) if contact_point else None,
+        practice_url=with_language(practice_path(contact_point.slug), lang) if contact_point else None,
         language_links=language_links(lang),
         imprint_url=settings.imprint_url,
         **phone_context(settings, view),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
+from meetkit.domain.links import practice_path
 from meetkit.domain.practice_rooms import practice_room_name
 from meetkit.jitsi.tokens import mint_opener_token
 from meetkit.jitsi.urls import room_url
@@ -26,7 +27,7 @@ async def practice_page(request: web.Request) -> dict[str, object]:
     return {
         "lang": lang,
         "contact_point": contact_point,
-        "room_url": with_language(f"/ueben/{contact_point.slug}/raum", lang),
+        "room_url": with_language(practice_path(contact_point.slug) + "/raum", lang),
         "help_phone": unbroken(contact_point.phone),
         "help_phone_href": tel_href(contact_point.phone),
         "language_links": language_links(lang),

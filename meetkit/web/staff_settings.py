@@ -1,15 +1,16 @@
-"""A contact point's settings page: name, help phone, group names on sheets and pages, the group rules."""
+"""A contact point's settings page: name, help phone, group names, the group rules, the practice room on sheets."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from meetkit.domain.group_rules import MAX_RULE_LENGTH, MAX_RULE_LINES
+from meetkit.domain.links import practice_url
 from meetkit.domain.models import ContactPoint
 from meetkit.services import directory
 from meetkit.services.contact_point_settings import SettingsError, change_settings
 from meetkit.web.forms import read_form
-from meetkit.web.keys import DATABASE
+from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.staff_session import render, scope, with_lang
 
 routes = web.RouteTableDef()
@@ -22,6 +23,7 @@ def entered_from(contact_point: ContactPoint) -> dict[str, str]:
         "phone": contact_point.phone or "",
         "show_group_names": "yes" if contact_point.show_group_names else "no",
         "rules": contact_point.rules_text or "",
+        "practice_on_sheet": "yes" if contact_point.practice_on_sheet else "",
     }
 
 
@@ -35,6 +37,7 @@ async def settings_page(request: web.Request) -> web.StreamResponse:
         request,
         "contact_point_settings.html",
         contact_point=found,
+        practice_url=practice_url(request.app[SETTINGS].public_url, found.slug),
         entered=entered_from(found),
         saved=request.query.get("saved") == "1",
         max_rules=MAX_RULE_LINES,
@@ -48,7 +51,10 @@ async def settings_save(request: web.Request) -> web.StreamResponse:
     db, who, slug = request.app[DATABASE], scope(request), request.match_info["slug"]
     found = await directory.get_contact_point(db, who, slug)  # outside the scope: 404 before anything else
     form = await read_form(request)
-    entered = {name: form.get(name, "") for name in ("name", "phone", "show_group_names", "rules")}
+    entered = {
+        name: form.get(name, "")
+        for name in ("name", "phone", "show_group_names", "rules", "practice_on_sheet")
+    }
     try:
         await change_settings(
             db,
@@ -58,6 +64,7 @@ async def settings_save(request: web.Request) -> web.StreamResponse:
             phone=entered["phone"],
             show_group_names=entered["show_group_names"] != "no",
             rules_text=entered["rules"],
+            practice_on_sheet=entered["practice_on_sheet"] == "yes",
         )
     except SettingsError as error:
         return render(
@@ -66,6 +73,7 @@ async def settings_save(request: web.Request) -> web.StreamResponse:
             error=error,
             field=error.field,
             contact_point=found,
+            practice_url=practice_url(request.app[SETTINGS].public_url, found.slug),
             entered=entered,
             max_rules=MAX_RULE_LINES,
             max_rule_length=MAX_RULE_LENGTH,
