@@ -62,6 +62,7 @@ async def seed_public_pages(db: Database, settings: Settings) -> PublicPages:
         paths={
             "leader": f"/l/{first.leader_token}",
             "sheet": f"/l/{first.leader_token}/sheet",
+            "leader-card": f"/l/{first.leader_token}/card",
             "guest": f"/g/{guest}",
             "handover": f"/handover/{handover}",
             "invite": f"/invite/{invitation.token}",

@@ -125,9 +125,14 @@ async def test_domain_errors_on_public_pages_are_translated(
             data={"date": str(today_local()), "in_room": "viele", "phone": ""},
         )
         assert response.status == 400
-        found = re.search(r'id="hc-error" role="alert">([^<]+)<', await response.text())
+        page = await response.text()
+        found = re.search(r'id="hc-error" role="alert">([^<]+)<', page)
         assert found, lang
         shown[lang] = html.unescape(found.group(1))
+        # the language switch of the answer leads to the leader page, not to a GET of the form's address
+        other = "en" if lang != "en" else "de"
+        assert f'href="{leader}?lang={other}"' in page, lang
+        assert (await client.get(f"{leader}?lang={other}")).status == 200
     assert len(set(shown.values())) == 3, shown
     counted = "Die Anzahl im Raum muss eine ganze Zahl von 0 bis 7 sein."  # matched by a `{name}` pattern
     assert translate_message(counted, "en").startswith("The number in the room")

@@ -127,7 +127,7 @@ async def leader_context(request: web.Request, view: GroupView) -> dict[str, obj
         "jwt_enabled": settings.jwt_enabled,
         "renewed": request.query.get("renewed") == "1",
         "counted": request.query.get("counted") == "1",
-        **footer_links(request),
+        **footer_links(request, page_path=f"/l/{request.match_info['token']}"),  # also after a form's POST
         **phone_context(settings, view),
         **await attendance.leader_context(db, view.group.id),
         **await leader_extras(request, view),

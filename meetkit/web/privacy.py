@@ -12,9 +12,10 @@ from meetkit.web.keys import SETTINGS
 routes = web.RouteTableDef()
 
 
-def footer_links(request: web.Request) -> dict[str, object]:
-    """What every public page's footer links to: the privacy notice and, where configured, the imprint."""
-    return {"imprint_url": request.app[SETTINGS].imprint_url}
+def footer_links(request: web.Request, page_path: str = "") -> dict[str, object]:
+    """What every public page's footer links to: the privacy notice, the imprint where configured, and the
+    page in other languages (`page_path`: the page's own address where a form's answer shows it elsewhere)."""
+    return {"imprint_url": request.app[SETTINGS].imprint_url, "switch_path": page_path}
 
 
 @routes.get("/datenschutz", name="privacy_notice")
