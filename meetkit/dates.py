@@ -26,7 +26,7 @@ def meeting_day(when: dt.date | dt.datetime, lang: str) -> str:
     return _day_in_words(day, babel_locale(lang))
 
 
-def clock(when: dt.datetime | dt.time, lang: str = EASY_READ_LOCALE) -> str:
+def clock(when: dt.datetime | dt.time) -> str:
     """A time of day as it stands in `when`, on the 24-hour clock in every language: "19:00"."""
     return f"{when.hour:02d}:{when.minute:02d}"
 

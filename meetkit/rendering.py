@@ -20,6 +20,22 @@ LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"  # German is the source language of every message
 EASY_READ = "ls"  # Leichte Sprache: German in easy words, for the pages that have it (web/i18n.py)
 CATALOG_LANGUAGES = ("en", EASY_READ)  # meetkit/locale/<lang>/*.po; a message missing there shows in German
+# Every page language with its name in itself and its HTML language tag (Leichte Sprache is German).
+PAGE_LANGUAGES = (("de", "Deutsch", "de"), ("en", "English", "en"), (EASY_READ, "Leichte Sprache", "de"))
+
+
+def with_language(path: str, lang: str) -> str:
+    """`path` (or a full address) in `lang`: German needs no query."""
+    return path if lang == DEFAULT_LANGUAGE else f"{path}?lang={lang}"
+
+
+def other_languages(lang: str, path: str = "") -> list[dict[str, str]]:
+    """Global `other_languages`: the language switch's links to `path` (empty: this page) in every other language."""
+    return [
+        {"href": f"{path}?lang={code}", "name": name, "hreflang": tag}
+        for code, name, tag in PAGE_LANGUAGES
+        if code != lang
+    ]
 
 
 @cache
@@ -88,4 +104,5 @@ def environment() -> jinja2.Environment:
     env.filters["message"] = _message
     env.filters["decimal"] = _decimal
     env.globals["default_rules"] = DEFAULT_RULES  # member pages and sheets show the same rules
+    env.globals["other_languages"] = other_languages
     return env

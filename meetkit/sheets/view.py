@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from meetkit.dates import babel_locale, format_meeting
 from meetkit.domain.accounts import N_
 from meetkit.qr import qr_svg
-from meetkit.rendering import gettext_for
+from meetkit.rendering import gettext_for, with_language
 from meetkit.sheets.data import MeetingRule, SheetData, group_pin
 from meetkit.sheets.wording import rule_in_words
 
@@ -114,11 +114,6 @@ def accessible_qr(url: str, alt: str) -> Markup:
     return Markup("%s><title>%s</title>%s") % (Markup(head), alt, Markup(rest))  # noqa: S704 - our own SVG
 
 
-def _in_language(url: str, lang: str) -> str:
-    """A page's address in the sheet's language (German needs no query)."""
-    return url if lang == "de" else f"{url}?lang={lang}"
-
-
 def _at_rule_time(meeting: dt.datetime, rule_text: str | None, rule: MeetingRule | None, tz: str) -> bool:
     """Whether the rule in words already says this meeting's time (an extra date may have its own)."""
     if rule_text is None or rule is None:
@@ -162,9 +157,9 @@ def sheet_view(data: SheetData, compact: bool = False) -> SheetView:
         help_phone=data.help_phone.replace(" ", NBSP) if data.help_phone else None,
         compact=compact,
         privacy_link=printed_link(privacy_url),
-        privacy_url=_in_language(privacy_url, data.lang),
+        privacy_url=with_language(privacy_url, data.lang),
         practice_link=printed_link(data.practice_url) if data.practice_url else None,
-        practice_url=_in_language(data.practice_url, data.lang) if data.practice_url else None,
+        practice_url=with_language(data.practice_url, data.lang) if data.practice_url else None,
         rules=data.rules,
         card_rules=shorten(" ".join(data.rules), MAX_CARD_RULES) if data.rules else None,
         rule=rule_text,

@@ -9,8 +9,6 @@ from meetkit.domain.meeting_today import Today
 from meetkit.domain.schedules import Occurrence
 from meetkit.rendering import DEFAULT_LANGUAGE, EASY_READ
 
-LANGUAGE_NAMES = (("de", "Deutsch", "de"), ("en", "English", "en"), (EASY_READ, "Leichte Sprache", "de"))
-
 
 @dataclass(frozen=True, slots=True)
 class DateLine:
@@ -31,32 +29,23 @@ class TodayLine:
     end: str
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageLink:
-    """A link to this page in another language: its query, its name (in that language) and `hreflang`."""
-
-    href: str
-    name: str
-    hreflang: str
-
-
 def date_line(occurrence: Occurrence, lang: str) -> DateLine:
     """A meeting in the page's language, with the day written as the sheet writes it."""
     return DateLine(
         meeting_day(occurrence.start, lang),
-        clock(occurrence.start, lang),
-        clock(occurrence.end, lang),
+        clock(occurrence.start),
+        clock(occurrence.end),
         occurrence.place,
     )
 
 
-def today_line(today: Today | None, lang: str) -> TodayLine | None:
+def today_line(today: Today | None) -> TodayLine | None:
     """Today's state in words for the page; None without a schedule."""
     if today is None:
         return None
     if today.meeting is None:
         return TodayLine(today.state.value, "", "")
-    return TodayLine(today.state.value, clock(today.meeting.start, lang), clock(today.meeting.end, lang))
+    return TodayLine(today.state.value, clock(today.meeting.start), clock(today.meeting.end))
 
 
 def tel_href(phone: str | None) -> str | None:
@@ -69,18 +58,6 @@ def tel_href(phone: str | None) -> str | None:
 def unbroken(text: str | None) -> str | None:
     """`text` with no-break spaces, so that a phone number never breaks across lines."""
     return None if text is None else text.replace(" ", "\u00a0")
-
-
-def with_language(path: str, lang: str) -> str:
-    """`path` in `lang`: German needs no query."""
-    return path if lang == DEFAULT_LANGUAGE else f"{path}?lang={lang}"
-
-
-def language_links(lang: str) -> tuple[LanguageLink, ...]:
-    """Links to the same page in every other language (German, English, Leichte Sprache)."""
-    return tuple(
-        LanguageLink(f"?lang={code}", name, tag) for code, name, tag in LANGUAGE_NAMES if code != lang
-    )
 
 
 def jitsi_language(lang: str) -> str:

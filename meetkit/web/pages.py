@@ -18,7 +18,7 @@ from meetkit.domain.links import leader_url, member_url, practice_path
 from meetkit.domain.scope import LEADER_LINK
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
-from meetkit.rendering import environment
+from meetkit.rendering import environment, with_language
 from meetkit.services import attendance, directory, member_pages
 from meetkit.services.directory import GroupView
 from meetkit.services.member_pages import MemberPage
@@ -31,11 +31,9 @@ from meetkit.web.lookups import check_budget, guarded, leader_view
 from meetkit.web.member_view import (
     date_line,
     jitsi_language,
-    language_links,
     tel_href,
     today_line,
     unbroken,
-    with_language,
 )
 from meetkit.web.privacy import footer_links
 
@@ -77,11 +75,11 @@ def _render_member_page(settings: Settings, page: MemberPage, lang: str, now: dt
         join_url=room_url(settings, view.group.room, lang=jitsi_language(lang)),
         member_url=member_url(settings.public_url, view.group.member_code),
         next_dates=[date_line(occurrence, lang) for occurrence in page.next_dates(now)],
-        today=today_line(today, lang),
+        today=today_line(today),
         help_phone=unbroken(contact_point.phone) if contact_point else None,
         help_phone_href=tel_href(contact_point.phone) if contact_point else None,
         practice_url=with_language(practice_path(contact_point.slug), lang) if contact_point else None,
-        language_links=language_links(lang),
+        languages_at_top=True,
         imprint_url=settings.imprint_url,
         **phone_context(settings, view),
     )

@@ -9,10 +9,11 @@ from meetkit.domain.links import practice_path
 from meetkit.domain.practice_rooms import practice_room_name
 from meetkit.jitsi.tokens import mint_opener_token
 from meetkit.jitsi.urls import room_url
+from meetkit.rendering import with_language
 from meetkit.services.practice_rooms import practice_contact_point
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
-from meetkit.web.member_view import jitsi_language, language_links, tel_href, unbroken, with_language
+from meetkit.web.member_view import jitsi_language, tel_href, unbroken
 from meetkit.web.privacy import footer_links
 
 routes = web.RouteTableDef()
@@ -30,7 +31,7 @@ async def practice_page(request: web.Request) -> dict[str, object]:
         "room_url": with_language(practice_path(contact_point.slug) + "/raum", lang),
         "help_phone": unbroken(contact_point.phone),
         "help_phone_href": tel_href(contact_point.phone),
-        "language_links": language_links(lang),
+        "languages_at_top": True,
         **footer_links(request),
     }
 
