@@ -5,7 +5,8 @@ analyzes such tables when it opens the database."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -15,6 +16,8 @@ from meetkit.domain.models import Group
 from meetkit.storage import group_list, groups
 from meetkit.storage.connection import Connection, Cursor, Params
 from meetkit.storage.database import database_for, utc_now
+from meetkit.storage.transfer import copy_database
+from tests.conftest import CliResult
 
 GROUPS = 3_000
 
@@ -156,3 +159,48 @@ async def test_opening_a_database_filled_before_analyzes_it_so_member_codes_use_
     assert found == 1
     # one row by the unique index, not a scan of every active group (3,009 rows before)
     assert _rows_touched(plan[0]["Plan"]) < 10, json.dumps(plan, indent=1)
+
+
+def _planned_rows(postgres_url: str, table: str) -> float:
+    """The row count PostgreSQL's planner believes `table` has (-1: never analyzed)."""
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        found = conn.execute("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)).fetchone()
+    assert found is not None
+    return float(found[0])
+
+
+async def test_a_copy_into_postgresql_leaves_it_with_planner_statistics(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    source_url = f"sqlite:///{tmp_path / 'meetkit.sqlite3'}"
+    source = database_for(source_url)
+    await source.open()
+    try:
+        await source.write(_seed)
+    finally:
+        await source.close()
+    result = copy_database(source_url, postgres_url)
+    assert dict(result.tables)["support_groups"] == GROUPS + 9
+    # a server already running on the target (or its first requests) plans with the real size at once
+    assert _planned_rows(postgres_url, "support_groups") == GROUPS + 9
+    assert _planned_rows(postgres_url, "contact_points") == 2
+
+
+def test_a_large_import_gives_postgresql_the_new_size_at_once(
+    cli: Callable[..., CliResult], env: dict[str, str], tmp_path: Path
+) -> None:
+    url = env.get("MEETKIT_DATABASE_URL", "sqlite")
+    assert cli("contact-point", "add", "KISS Nord", "--slug", "kiss-nord").returncode == 0
+    if url.startswith("postgresql"):  # what a running server sees: statistics of a nearly empty table
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ALTER TABLE support_groups SET (autovacuum_enabled = false)")
+            conn.execute("ANALYZE support_groups")
+        assert _planned_rows(url, "support_groups") == 0
+    (tmp_path / "liste.csv").write_text(
+        "Name\n" + "".join(f"Gruppe {n:04d}\n" for n in range(1_200)), encoding="utf-8"
+    )
+    made = cli("group", "import", str(tmp_path / "liste.csv"), "--contact-point", "kiss-nord", "--json")
+    assert made.returncode == 0, made.stderr
+    assert len(json.loads(made.stdout)["created"]) == 1_200
+    if url.startswith("postgresql"):
+        assert _planned_rows(url, "support_groups") == 1_200

@@ -110,6 +110,8 @@ async def import_groups(
         return contact_point, plan, [IssuedGroup(g, t) for g, t in zip(made, tokens, strict=True)]
 
     contact_point, plan, created = await db.write(write)
+    if created:  # a large import leaves PostgreSQL planning with the old size until autovacuum's ANALYZE
+        await db.refresh_statistics(group_import.WRITTEN_TABLES)
     return ImportResult(contact_point, plan, tuple(created), False)
 
 

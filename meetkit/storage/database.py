@@ -55,6 +55,9 @@ class Database(ABC):
         Pass `invalidates_cache=False` only for changes that no cached answer shows (attendance counts, failed
         look-ups): every other commit empties the read cache of every process at once."""
 
+    async def refresh_statistics(self, tables: Sequence[str]) -> None:  # noqa: B027 - PostgreSQL only
+        """Give the query planner the new size of `tables` after a bulk write (SQLite plans without it)."""
+
     async def read_one(self, query: ManyQuery[K, V], key: K) -> V | None:
         """Return `query(conn, keys)`'s answer for `key` (None when it has none).
 

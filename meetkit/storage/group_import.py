@@ -12,6 +12,7 @@ from meetkit.storage.database import utc_now
 
 ROWS_PER_STATEMENT = 500  # 7 values a row: 3,500 placeholders, well within SQLite's and PostgreSQL's limits
 MAX_DRAWS = 100
+WRITTEN_TABLES = ("support_groups",)  # what an import adds rows to (for fresh planner statistics after it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,16 @@ class PostgresDatabase(Database):
             if invalidates_cache:
                 self._cache.invalidate()
 
+    async def refresh_statistics(self, tables: Sequence[str]) -> None:
+        """ANALYZE `tables` on the writer thread, so every process plans with their new size at once."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._write_executor, self._analyze, tables)
+
+    def _analyze(self, tables: Sequence[str]) -> None:
+        if self._writer is None or self._writer.raw.closed:
+            self._writer = _connect(self.url)
+        analyze(self._writer, tables)
+
     def _open_writer(self) -> None:
         self._writer = _connect(self.url)
         migrate(self._writer, self.dialect)
@@ -167,11 +177,16 @@ def analyze_unplanned(conn: PgConnection) -> list[str]:
             " AND pg_relation_size(c.oid) > 0 ORDER BY c.relname"
         )
     ]
-    for name in names:
-        conn.raw.execute(SQL("ANALYZE {}").format(Identifier(name)))
+    analyze(conn, names)
     if names:
         log.info("gathered planner statistics for %d tables", len(names))
     return names
+
+
+def analyze(conn: PgConnection, tables: Iterable[str]) -> None:
+    """Gather fresh planner statistics for each of `tables` (a new plan for every cached statement on them)."""
+    for name in tables:
+        conn.raw.execute(SQL("ANALYZE {}").format(Identifier(name)))
 
 
 def _run_serializable(

@@ -13,7 +13,7 @@ import psycopg
 from meetkit.storage.connection import Connection
 from meetkit.storage.endpoints import N_, Endpoint, ToolError, open_endpoint, same_database
 from meetkit.storage.migrate import migrate
-from meetkit.storage.postgres import CHANNEL, first_line
+from meetkit.storage.postgres import CHANNEL, PgConnection, analyze, first_line
 from meetkit.storage.sqlite import BUMP_EPOCH
 
 # Tables about the database itself or its running processes, not about the installation: the target keeps
@@ -118,6 +118,8 @@ def _copy(source: Endpoint, target: Endpoint) -> CopyResult:
         target.conn.execute("COMMIT")
     finally:
         source.conn.execute("ROLLBACK")  # the read snapshot: nothing to keep
+    if isinstance(target.conn, PgConnection):  # plan with the copied sizes from the first request on
+        analyze(target.conn, [table for table, rows in copied if rows])
     return CopyResult(source.shown, target.shown, tuple(copied))
 
 
