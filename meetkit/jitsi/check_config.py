@@ -13,7 +13,8 @@ import aiohttp
 from meetkit.config import Settings
 from meetkit.jitsi.check_fetch import FetchError, fetch
 from meetkit.jitsi.check_report import OK, PROBLEM, WARNING, Check
-from meetkit.jitsi.configjs import MISSING, UNKNOWN, lookup, read_config
+from meetkit.jitsi.configjs import lookup, read_config
+from meetkit.jitsi.configjs_values import MISSING, UNKNOWN
 
 # Hosts of Jitsi's and 8x8's hosted services and of the usual trackers; config.js must name none of them.
 THIRD_PARTY_HOSTS = re.compile(

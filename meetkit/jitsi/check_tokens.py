@@ -11,7 +11,8 @@ import jwt
 from meetkit.config import Settings
 from meetkit.jitsi import tokens
 from meetkit.jitsi.check_report import OK, PROBLEM, SKIPPED, WARNING, Check
-from meetkit.jitsi.configjs import MISSING, lookup
+from meetkit.jitsi.configjs import lookup
+from meetkit.jitsi.configjs_values import MISSING
 
 CHECK_ROOM = "meetkit-check-jitsi"  # only used to mint a token that is inspected and thrown away
 MIN_SECRET_LENGTH = 32
