@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from meetkit.jitsi.configjs import MISSING, UNKNOWN, lookup, read_config
+from meetkit.jitsi.configjs import lookup, read_config
+from meetkit.jitsi.configjs_values import MISSING, UNKNOWN
 from tests.standins.jitsi import GENERATED_CONFIG_JS, good_config_js
 
 # Shaped like the Debian package's /etc/jitsi/meet/<host>-config.js (one object literal, SSI applied).

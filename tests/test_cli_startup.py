@@ -12,7 +12,7 @@ from meetkit import rendering
 from meetkit.cli import check as cli_check
 from meetkit.cli import language
 from meetkit.cli import sheets as cli_sheets
-from meetkit.jitsi import check
+from meetkit.jitsi import check, check_report
 from meetkit.sheets import data as sheet_data
 from tests.conftest import CliResult
 
@@ -58,6 +58,11 @@ def test_help_and_a_listing_load_only_what_they_need(cli: Cli) -> None:
 
 def test_what_the_commands_repeat_to_stay_light_matches_its_source() -> None:
     assert language.DEFAULT_LANGUAGE == rendering.DEFAULT_LANGUAGE
-    assert set(cli_check.LABELS) == {check.OK, check.WARNING, check.SKIPPED, check.PROBLEM}
+    assert set(cli_check.LABELS) == {
+        check_report.OK,
+        check_report.WARNING,
+        check_report.SKIPPED,
+        check_report.PROBLEM,
+    }
     assert cli_check.DEFAULT_TIMEOUT == check.DEFAULT_TIMEOUT
     assert (cli_sheets.LANGS, cli_sheets.LAYOUTS) == (sheet_data.LANGS, sheet_data.LAYOUTS)

@@ -102,7 +102,7 @@ def test_dates_in_other_digits_are_refused_clearly(text: str) -> None:
 @pytest.mark.parametrize("text", ["١٩:٠٠", "¹⁹:00"])
 def test_times_in_other_digits_are_refused_clearly(text: str) -> None:
     from meetkit.domain.errors import InvalidInput
-    from meetkit.domain.schedules import parse_time
+    from meetkit.domain.schedule_parsing import parse_time
 
     with pytest.raises(InvalidInput):
         parse_time(text)

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.dates import meeting_day
-from meetkit.domain import ical
+from meetkit.domain import extra_dates, ical, meeting_dates, schedule_description_de
 from meetkit.domain import schedules as s
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.schedules import TIMEZONE, OwnTime
@@ -58,20 +58,23 @@ def test_single_dates_are_the_meetings_each_at_its_own_time() -> None:
         extra_dates=[first, second],
         extra_times={first: OwnTime(dt.time(18, 30), 60), second: OwnTime(dt.time(10, 0), 120)},
     )
-    assert s.describe(dates) == "einzelne Termine, Raum 2" and not dates.has_rule
-    assert s.describe(s.single_dates()) == "einzelne Termine"
-    found = s.next_occurrences(dates, _local(first, 8), 5)
+    assert schedule_description_de.describe(dates) == "einzelne Termine, Raum 2" and not dates.has_rule
+    assert schedule_description_de.describe(extra_dates.single_dates()) == "einzelne Termine"
+    found = meeting_dates.next_occurrences(dates, _local(first, 8), 5)
     assert [(o.day, o.start, o.end) for o in found] == [
         (first, _local(first, 18, 30), _local(first, 19, 30)),
         (second, _local(second, 10), _local(second, 12)),
     ]
     assert all(o.place == "Raum 2" and o.extra for o in found)
-    assert [o.day for o in s.occurrences_between(dates, first, second)] == [first, second]
-    assert s.occurrences_between(dates, first + dt.timedelta(days=1), second - dt.timedelta(days=1)) == []
-    today = s.todays_occurrences(dates, _local(first, 18, 45))
+    assert [o.day for o in meeting_dates.occurrences_between(dates, first, second)] == [first, second]
+    assert (
+        meeting_dates.occurrences_between(dates, first + dt.timedelta(days=1), second - dt.timedelta(days=1))
+        == []
+    )
+    today = meeting_dates.todays_occurrences(dates, _local(first, 18, 45))
     assert len(today) == 1 and today[0].is_running(_local(first, 18, 45))
     assert not today[0].is_running(_local(first, 19, 30))
-    assert s.next_occurrences(dates, _local(second, 12), 5) == []  # over: nothing comes
+    assert meeting_dates.next_occurrences(dates, _local(second, 12), 5) == []  # over: nothing comes
     feed = ical.schedule_feed(dates, summary="Treffen", uid_stem="x", now=_local(first, 8))
     assert "DTSTART:20260514T163000Z" in feed and "DTEND:20260514T173000Z" in feed
     assert "DTSTART:20260602T080000Z" in feed and "RRULE" not in feed
@@ -79,7 +82,10 @@ def test_single_dates_are_the_meetings_each_at_its_own_time() -> None:
     weekly = s.make_schedule(
         "weekly", 3, dt.time(19), 90, extra_dates=[second], extra_times={second: OwnTime(dt.time(10), 60)}
     )
-    times = [(o.day, o.start.time()) for o in s.occurrences_between(weekly, second, second + dt.timedelta(2))]
+    times = [
+        (o.day, o.start.time())
+        for o in meeting_dates.occurrences_between(weekly, second, second + dt.timedelta(2))
+    ]
     assert times == [(second, dt.time(10)), (second + dt.timedelta(2), dt.time(19))]
 
 
@@ -99,15 +105,15 @@ def test_single_dates_refuse_what_does_not_fit() -> None:
         s.make_schedule(
             "dates", None, None, None, extra_dates=[day], extra_times={day: OwnTime(dt.time(9), 0)}
         )
-    dates = s.single_dates()
+    dates = extra_dates.single_dates()
     moment = _local(day, 20)
     with pytest.raises(InvalidInput, match=r"^Der Mittwoch, 13\.05\.2026 liegt in der Vergangenheit\.$"):
-        s.check_new_date(dates, day - dt.timedelta(days=1), OwnTime(dt.time(18, 30), 60), moment)
+        extra_dates.check_new_date(dates, day - dt.timedelta(days=1), OwnTime(dt.time(18, 30), 60), moment)
     with pytest.raises(InvalidInput, match="wäre schon vorbei"):
-        s.check_new_date(dates, day, OwnTime(dt.time(18, 30), 60), moment)
+        extra_dates.check_new_date(dates, day, OwnTime(dt.time(18, 30), 60), moment)
     with pytest.raises(InvalidInput, match="um wie viel Uhr"):
-        s.check_new_date(dates, day + dt.timedelta(days=1), None, moment)
-    s.check_new_date(dates, day, OwnTime(dt.time(19, 30), 60), moment)  # running now: may be added
+        extra_dates.check_new_date(dates, day + dt.timedelta(days=1), None, moment)
+    extra_dates.check_new_date(dates, day, OwnTime(dt.time(19, 30), 60), moment)  # running now: may be added
 
 
 # --- the leader page, the member page and "now" ---

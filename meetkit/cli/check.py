@@ -11,8 +11,8 @@ from meetkit.cli.common import add_json_flag
 from meetkit.cli.language import N_, _
 from meetkit.config import Settings
 
-# The check's statuses (meetkit.jitsi.check.OK ...) as people read them. The checks themselves (aiohttp,
-# PyJWT) are imported when the command runs, not when it is registered.
+# The check's statuses (meetkit.jitsi.check_report.OK ...) as people read them. The checks themselves
+# (aiohttp, PyJWT) are imported when the command runs, not when it is registered.
 LABELS = {
     "ok": N_("ok"),
     "warning": N_("Warnung"),
@@ -47,14 +47,14 @@ def register(subparsers: Any) -> None:
 
 def check_jitsi(args: argparse.Namespace, settings: Settings) -> int:
     """Run the checks, print them, and return 1 if any found a problem."""
-    from meetkit.jitsi import check
+    from meetkit.jitsi import check, check_report
 
     if not 0 < args.timeout <= 300:
         message = _("--timeout muss zwischen 0 und 300 Sekunden liegen.")
         print(_("meetkit: Fehler: {message}").format(message=message), file=sys.stderr)
         return 2
     results = check.run(settings, args.timeout)
-    failed = check.has_problems(results)
+    failed = check_report.has_problems(results)
     if args.json:
         document = {
             "ok": not failed,
@@ -66,16 +66,16 @@ def check_jitsi(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for result in results:
             line = f"{_(LABELS[result.status]):<10} {result.name}: {result.message}"
-            if result.fix and result.status != check.OK:
+            if result.fix and result.status != check_report.OK:
                 line += " " + _("Abhilfe: {fix}").format(fix=result.fix)
             print(line)
         counts = {status: sum(r.status == status for r in results) for status in LABELS}
         print(
             _("{problems} Problem(e), {warnings} Warnung(en), {ok} ok, {skipped} übergangen.").format(
-                problems=counts[check.PROBLEM],
-                warnings=counts[check.WARNING],
-                ok=counts[check.OK],
-                skipped=counts[check.SKIPPED],
+                problems=counts[check_report.PROBLEM],
+                warnings=counts[check_report.WARNING],
+                ok=counts[check_report.OK],
+                skipped=counts[check_report.SKIPPED],
             )
         )
     return 1 if failed else 0

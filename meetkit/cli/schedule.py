@@ -9,6 +9,7 @@ from meetkit.cli.common import add_json_flag, emit
 from meetkit.cli.language import N_, _, translate_message
 from meetkit.cli.times import local_date, weekday_date
 from meetkit.config import Settings
+from meetkit.domain import schedule_description_de, schedule_parsing
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.scope import OPERATOR
@@ -109,25 +110,25 @@ def _rule(args: argparse.Namespace) -> dict[str, Any]:
         weekday, time = args.weekly
         return {
             "frequency": "weekly",
-            "weekday": sched.parse_weekday(weekday),
-            "start": sched.parse_time(time),
+            "weekday": schedule_parsing.parse_weekday(weekday),
+            "start": schedule_parsing.parse_time(time),
         }
     if args.biweekly:
         day, time = args.biweekly
-        anchor = sched.parse_date(day)
+        anchor = schedule_parsing.parse_date(day)
         return {
             "frequency": "biweekly",
             "weekday": anchor.weekday(),
             "anchor": anchor,
-            "start": sched.parse_time(time),
+            "start": schedule_parsing.parse_time(time),
         }
     if args.monthly:
         nth, weekday, time = args.monthly
         return {
             "frequency": "monthly",
-            "nth": sched.parse_nth(nth),
-            "weekday": sched.parse_weekday(weekday),
-            "start": sched.parse_time(time),
+            "nth": schedule_parsing.parse_nth(nth),
+            "weekday": schedule_parsing.parse_weekday(weekday),
+            "start": schedule_parsing.parse_time(time),
         }
     if args.dates:
         return {"frequency": "dates"}
@@ -140,8 +141,10 @@ def _own_time(args: argparse.Namespace) -> sched.OwnTime | None:
         if args.duration is not None:
             raise InvalidInput("--duration mit --add nur zusammen mit --time (der Uhrzeit des Termins).")
         return None
-    duration = sched.parse_duration(args.duration) if args.duration is not None else DEFAULT_DURATION
-    return sched.OwnTime(sched.parse_time(args.time), duration)
+    duration = (
+        schedule_parsing.parse_duration(args.duration) if args.duration is not None else DEFAULT_DURATION
+    )
+    return sched.OwnTime(schedule_parsing.parse_time(args.time), duration)
 
 
 async def schedule_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
@@ -158,9 +161,9 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
             raise InvalidInput(
                 "--time nur ohne --weekly/--biweekly/--monthly (dort steht die Uhrzeit schon)."
             )
-        rule["start"] = sched.parse_time(args.time)
+        rule["start"] = schedule_parsing.parse_time(args.time)
     if args.duration is not None and not args.add:
-        rule["duration_minutes"] = sched.parse_duration(args.duration)
+        rule["duration_minutes"] = schedule_parsing.parse_duration(args.duration)
     if args.place is not None:
         rule["place"] = args.place
     if args.clear:
@@ -176,8 +179,8 @@ async def schedule_command(args: argparse.Namespace, settings: Settings, db: Dat
     view = None
     if rule:
         view = await schedules.set_schedule(db, OPERATOR, args.group, count=count, **rule)
-    cancel_days = [sched.parse_date(d) for d in args.cancel]
-    add_days = [sched.parse_date(d) for d in args.add]
+    cancel_days = [schedule_parsing.parse_date(d) for d in args.cancel]
+    add_days = [schedule_parsing.parse_date(d) for d in args.add]
     for day in cancel_days:
         view = await schedules.cancel_date(db, OPERATOR, args.group, day, count=count)
     for day in add_days:
@@ -195,7 +198,7 @@ def _lines(view: ScheduleView) -> list[str]:
                 "Gruppe {number} hat keinen Termin-Rhythmus (setzen mit --weekly/--biweekly/--monthly/--dates)."
             ).format(number=view.group.id)
         ]
-    describe = translate_message(sched.describe(view.schedule))
+    describe = translate_message(schedule_description_de.describe(view.schedule))
     lines = [_("Gruppe {number}: {rule}").format(number=view.group.id, rule=describe)]
     if view.schedule.cancelled_dates:
         days = ", ".join(local_date(d) for d in sorted(view.schedule.cancelled_dates))

@@ -12,13 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from meetkit.domain.schedules import (
-    TIMEZONE,
-    Schedule,
-    is_regular_day,
-    occurrence_on,
-    occurrences_between,
-)
+from meetkit.domain.meeting_dates import is_regular_day, occurrence_on, occurrences_between
+from meetkit.domain.schedules import TIMEZONE, Schedule
 
 PRODID = "-//meetkit//meetkit schedules//DE"
 NEUTRAL_SUMMARY = "Gruppentreffen"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from meetkit.domain import meeting_dates, schedule_parsing
 from meetkit.domain import schedules as sched
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput
@@ -37,7 +38,7 @@ class MeetingPlan:
         if self.first_day <= today:
             return []
         last = self.first_day - dt.timedelta(days=1)
-        return [o.day for o in sched.occurrences_between(self.schedule, today, last)]
+        return [o.day for o in meeting_dates.occurrences_between(self.schedule, today, last)]
 
 
 def read_plan(fields: dict[str, str], now: dt.datetime, place: str | None = None) -> MeetingPlan | None:
@@ -84,7 +85,7 @@ def _date(text: str) -> dt.date:
     if not text.strip():
         raise InvalidInput(DATE_MISSING)
     try:
-        return sched.parse_date(text)
+        return schedule_parsing.parse_date(text)
     except InvalidInput:
         raise InvalidInput(DATE_UNREADABLE) from None
 
@@ -93,7 +94,7 @@ def _time(text: str) -> dt.time:
     if not text.strip():
         raise InvalidInput(TIME_MISSING)
     try:
-        return sched.parse_time(text)
+        return schedule_parsing.parse_time(text)
     except InvalidInput:
         raise InvalidInput(TIME_UNREADABLE) from None
 

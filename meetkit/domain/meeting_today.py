@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from meetkit.domain import schedules as sched
-from meetkit.domain.schedules import TIMEZONE, Occurrence, Schedule
+from meetkit.domain import meeting_dates
+from meetkit.domain.meeting_dates import Occurrence
+from meetkit.domain.schedules import TIMEZONE, Schedule
 
 
 class TodayState(StrEnum):
@@ -31,7 +32,7 @@ class Today:
 def meeting_today(schedule: Schedule, moment: dt.datetime) -> Today:
     """The state of `moment`: on now, later today, over for today, or no meeting today (local Berlin day)."""
     today = moment.astimezone(TIMEZONE).date()
-    meetings = sched.occurrences_between(
+    meetings = meeting_dates.occurrences_between(
         schedule, today - dt.timedelta(days=1), today
     )  # may run past midnight
     midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0), tzinfo=TIMEZONE)

@@ -6,11 +6,12 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from meetkit.domain import meeting_dates
 from meetkit.domain import schedules as sched
 from meetkit.domain.attendance import Figures, MeetingRecord, figures
+from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import name_key
-from meetkit.domain.schedules import Occurrence
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.storage import attendance, group_list, groups, schedules
@@ -97,7 +98,7 @@ async def list_page(
 def _next(schedule: sched.Schedule | None, moment: dt.datetime) -> Occurrence | None:
     if schedule is None:
         return None
-    upcoming = sched.next_occurrences(schedule, moment, 1)
+    upcoming = meeting_dates.next_occurrences(schedule, moment, 1)
     return upcoming[0] if upcoming else None
 
 

@@ -12,10 +12,11 @@ from meetkit.domain import ids
 from meetkit.domain import invitations as rules
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput, LinkUsedUp, NotFound
+from meetkit.domain.extra_dates import single_dates
 from meetkit.domain.invitations import Invitation
 from meetkit.domain.meeting_plan import MeetingPlan
 from meetkit.domain.models import ContactPoint
-from meetkit.domain.schedules import TIMEZONE, single_dates
+from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import Scope
 from meetkit.services import directory, mail
 from meetkit.services.audit import record_in

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from meetkit.config import Settings
-from meetkit.domain import schedules as sched
+from meetkit.domain import meeting_dates
 from meetkit.domain.attendance import MAX_HEADCOUNT
 from meetkit.domain.devices import Device
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.models import ContactPoint, Group
-from meetkit.domain.schedules import Occurrence
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.services import attendance
 from meetkit.storage import groups
@@ -78,7 +78,9 @@ def _todays(
     by_id = {g.id: g for g in found}
     plans = schedule_storage.for_groups(conn, by_id)
     pairs = [
-        (by_id[gid], occ) for gid, plan in plans.items() for occ in sched.todays_occurrences(plan, moment)
+        (by_id[gid], occ)
+        for gid, plan in plans.items()
+        for occ in meeting_dates.todays_occurrences(plan, moment)
     ]
     pairs.sort(key=lambda pair: (pair[1].start, pair[0].name, pair[0].id))
     return pairs

@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from meetkit.config import Settings
-from meetkit.domain import ids
+from meetkit.domain import extra_dates, ids, meeting_dates
 from meetkit.domain import invitations as rules
 from meetkit.domain import schedules as sched
 from meetkit.domain.accounts import N_
 from meetkit.domain.devices import timestamp
 from meetkit.domain.errors import InvalidInput, LinkUsedUp, NotFound
+from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.meeting_plan import MeetingPlan
-from meetkit.domain.schedules import Occurrence
 from meetkit.domain.scope import LEADER_LINK
 from meetkit.services.audit import record_in
 from meetkit.services.directory import GroupView
@@ -211,7 +211,7 @@ async def set_plan(
     def change(conn: Connection) -> None:
         current = schedule_storage.get(conn, group_id)
         if plan is None:
-            schedule_storage.put_with_dates(conn, group_id, sched.as_single_dates(current))
+            schedule_storage.put_with_dates(conn, group_id, extra_dates.as_single_dates(current))
             record_in(conn, LEADER_LINK.actor, "schedule_changed", f"#{group_id}")
             return
         schedule = plan.schedule
@@ -243,7 +243,7 @@ async def meeting_now(db: Database, group_id: int, now: dt.datetime | None = Non
         planned = None
         if schedule is not None:
             planned = next(
-                (o for o in sched.todays_occurrences(schedule, moment) if o.is_running(moment)), None
+                (o for o in meeting_dates.todays_occurrences(schedule, moment) if o.is_running(moment)), None
             )
         return MeetingNow(occupants, planned)
 

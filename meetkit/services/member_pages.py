@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from meetkit.domain import ids
-from meetkit.domain import schedules as sched
+from meetkit.domain import ids, meeting_dates
 from meetkit.domain.errors import NotFound
+from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.meeting_today import Today, meeting_today
-from meetkit.domain.schedules import Occurrence, Schedule
+from meetkit.domain.schedules import Schedule
 from meetkit.services.directory import GroupView, renewed_or_unknown
 from meetkit.storage import groups, schedules
 from meetkit.storage.connection import Connection
@@ -30,7 +30,7 @@ class MemberPage:
         """The next meetings not yet ended at `now` (a running one included); none without a schedule."""
         if self.schedule is None:
             return ()
-        return tuple(sched.next_occurrences(self.schedule, now, NEXT_DATES))
+        return tuple(meeting_dates.next_occurrences(self.schedule, now, NEXT_DATES))
 
     def today(self, now: dt.datetime) -> Today | None:
         """Whether the group meets today and is meeting now; None without a schedule."""

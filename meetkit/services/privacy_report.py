@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from meetkit.config import Settings
 from meetkit.domain import inventory, privacy
 from meetkit.domain.schedules import TIMEZONE
-from meetkit.jitsi import check
+from meetkit.jitsi import check, check_report
 from meetkit.rendering import environment
 from meetkit.services import accounts, retention
 from meetkit.storage import inventory as storage
@@ -26,7 +26,7 @@ class PrivacyReport:
     facts: privacy.Facts
     records: list[privacy.Record]
     measures: list[privacy.Measure]
-    jitsi: list[check.Check]
+    jitsi: list[check_report.Check]
     open_points: list[privacy.Text]
     tables: tuple[inventory.Table, ...]
 
@@ -50,9 +50,9 @@ async def gather(db: Database, settings: Settings, csp: str, jitsi_timeout: floa
         devices=devices,
         oldest_meeting=oldest,
         pending_purge=sum(pending.removed.values()),
-        jitsi_checked=any(c.name == CONFIG_CHECK and c.status == check.OK for c in checks),
-        jitsi_problems=sum(c.status == check.PROBLEM for c in checks),
-        jitsi_warnings=sum(c.status == check.WARNING for c in checks),
+        jitsi_checked=any(c.name == CONFIG_CHECK and c.status == check_report.OK for c in checks),
+        jitsi_problems=sum(c.status == check_report.PROBLEM for c in checks),
+        jitsi_warnings=sum(c.status == check_report.WARNING for c in checks),
         csp=csp,
     )
     return PrivacyReport(

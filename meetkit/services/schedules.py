@@ -7,11 +7,12 @@ import hashlib
 from dataclasses import dataclass
 
 from meetkit.config import Settings
-from meetkit.domain import ical
+from meetkit.domain import extra_dates, ical, meeting_dates, schedule_description_de
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.models import Group
-from meetkit.domain.schedules import Frequency, Occurrence, OwnTime, Schedule
+from meetkit.domain.schedules import Frequency, OwnTime, Schedule
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.storage import schedules as storage
@@ -60,7 +61,7 @@ def schedule_json(schedule: Schedule | None) -> dict[str, object] | None:
         "anchor": schedule.anchor.isoformat() if schedule.anchor else None,
         "nth": "last" if schedule.nth == sched.LAST else schedule.nth,
         "timezone": sched.TIMEZONE.key,
-        "description": sched.describe(schedule),
+        "description": schedule_description_de.describe(schedule),
         "extra_dates": sorted(d.isoformat() for d in schedule.extra_dates),
         "cancelled_dates": sorted(d.isoformat() for d in schedule.cancelled_dates),
         "own_times": [
@@ -127,7 +128,7 @@ async def set_schedule(
                     "Bei einzelnen Terminen hat jeder Termin seine eigene Uhrzeit und Dauer: "
                     "bitte beim Hinzufügen des Termins angeben."
                 )
-            storage.put_with_dates(conn, group.id, sched.as_single_dates(current, place))
+            storage.put_with_dates(conn, group.id, extra_dates.as_single_dates(current, place))
         elif frequency is None:
             if current is None:
                 raise InvalidInput(
@@ -189,7 +190,7 @@ async def preview_schedule(
     group = await directory.find_group(db, scope, reference)
     current = await db.read(lambda conn: storage.get(conn, group.id))
     if frequency == Frequency.DATES.value:
-        return _view(group, sched.as_single_dates(current, place), count, now)
+        return _view(group, extra_dates.as_single_dates(current, place), count, now)
     rule = sched.make_schedule(
         frequency,
         weekday,
@@ -231,12 +232,14 @@ async def cancel_date(
         schedule = _require(storage.get(conn, group.id))
         if day in schedule.cancelled_dates:
             raise InvalidInput(f"Das Treffen am {_de(day)} ist schon abgesagt.")
-        if sched.is_regular_day(schedule, day):
+        if meeting_dates.is_regular_day(schedule, day):
             storage.set_exception(conn, group.id, day, "cancelled")
         elif day in schedule.extra_dates:
             storage.remove_exception(conn, group.id, day)
         else:
-            raise InvalidInput(f"Am {_de(day)} ist kein Treffen geplant ({sched.describe(schedule)}).")
+            raise InvalidInput(
+                f"Am {_de(day)} ist kein Treffen geplant ({schedule_description_de.describe(schedule)})."
+            )
         return _require(storage.get(conn, group.id))
 
     return _view(group, await db.write(change), count, moment)
@@ -260,15 +263,15 @@ async def add_date(
 
     def change(conn: Connection) -> Schedule:
         stored = storage.get(conn, group.id)
-        schedule = stored or sched.single_dates()
-        sched.check_new_date(schedule, day, own, moment)
+        schedule = stored or extra_dates.single_dates()
+        extra_dates.check_new_date(schedule, day, own, moment)
         if stored is None:
             storage.put(conn, group.id, schedule)
         if day in schedule.cancelled_dates:
             storage.remove_exception(conn, group.id, day)
-            if own is not None or not sched.is_regular_day(schedule, day):
+            if own is not None or not meeting_dates.is_regular_day(schedule, day):
                 storage.set_exception(conn, group.id, day, "extra", own)
-        elif sched.is_regular_day(schedule, day) or day in schedule.extra_dates:
+        elif meeting_dates.is_regular_day(schedule, day) or day in schedule.extra_dates:
             raise InvalidInput(f"Am {_de(day)} ist schon ein Treffen geplant.")
         else:
             if len(schedule.extra_dates) + len(schedule.cancelled_dates) >= sched.MAX_EXCEPTIONS:
@@ -286,7 +289,7 @@ async def next_dates(
     schedule = await db.read(lambda conn: storage.get(conn, group_id))
     if schedule is None:
         return []
-    return sched.next_occurrences(schedule, now or now_utc(), count)
+    return meeting_dates.next_occurrences(schedule, now or now_utc(), count)
 
 
 def uid_stem(settings: Settings, group_id: int) -> str:
@@ -312,7 +315,9 @@ async def calendar_feed(
 def _view(group: Group, schedule: Schedule | None, count: int, now: dt.datetime | None) -> ScheduleView:
     if schedule is None:
         return ScheduleView(group, None, ())
-    return ScheduleView(group, schedule, tuple(sched.next_occurrences(schedule, now or now_utc(), count)))
+    return ScheduleView(
+        group, schedule, tuple(meeting_dates.next_occurrences(schedule, now or now_utc(), count))
+    )
 
 
 def _require(schedule: Schedule | None) -> Schedule:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from meetkit.config import Settings
+from meetkit.domain import meeting_dates
 from meetkit.domain import schedules as sched
 from meetkit.domain.group_rules import rule_lines
 from meetkit.domain.links import member_url, practice_url
@@ -46,7 +47,11 @@ async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: La
 
     schedule, own_lang = await db.read(query)
     dial_in = settings.dialin_enabled and view.group.pin is not None
-    upcoming = sched.next_occurrences(schedule, schedules.now_utc(), schedules.NEXT_DATES) if schedule else []
+    upcoming = (
+        meeting_dates.next_occurrences(schedule, schedules.now_utc(), schedules.NEXT_DATES)
+        if schedule
+        else []
+    )
     contact_point = view.contact_point
     return SheetData(
         member_url=member_url(settings.public_url, view.group.member_code),

@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from meetkit.domain import schedules as sched
+from meetkit.domain import schedule_parsing
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.links import leader_url
 from meetkit.domain.meeting_plan import DATE_MISSING, read_own_time, read_plan
@@ -52,7 +52,7 @@ def _errors_next_to(request: web.Request, view: GroupView, section: str, entered
 def _day(text: str) -> dt.date:
     if not text.strip():
         raise InvalidInput(DATE_MISSING)
-    return sched.parse_date(text)
+    return schedule_parsing.parse_date(text)
 
 
 @routes.post("/l/{token}/plan", name="leader_plan")

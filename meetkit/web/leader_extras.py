@@ -9,7 +9,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from meetkit.config import Settings
-from meetkit.domain import schedules as sched
+from meetkit.domain import schedule_description_de
 from meetkit.domain.links import leader_url
 from meetkit.qr import qr_svg
 from meetkit.services import leader_links, schedules
@@ -50,7 +50,7 @@ async def leader_extras(request: web.Request, view: GroupView) -> dict[str, obje
         "own_url": own_url if own_link_shown else None,
         "own_qr": Markup(qr_svg(own_url)) if own_link_shown else None,  # noqa: S704 - our own SVG
         "schedule": schedule,
-        "schedule_text": sched.describe(schedule) if schedule else None,
+        "schedule_text": schedule_description_de.describe(schedule) if schedule else None,
         "plan_dates": await schedules.next_dates(db, group_id, count=NEXT_DATES_SHOWN, now=now),
         "guest_links": await leader_links.guest_links(db, group_id, now),
         "handover_expires_at": await leader_links.open_handover_expiry(db, group_id),

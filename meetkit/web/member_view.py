@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetkit.dates import clock, meeting_day
+from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.meeting_today import Today
-from meetkit.domain.schedules import Occurrence
 from meetkit.rendering import DEFAULT_LANGUAGE, EASY_READ
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from meetkit.domain import schedule_parsing
 from meetkit.domain import schedules as sched
 from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput
@@ -88,18 +89,20 @@ def read_rule(entered: dict[str, str]) -> RuleInput:
     anchor_text = entered.get("anchor", "").strip()
     return RuleInput(
         frequency=frequency,
-        weekday=_field("weekday", sched.parse_weekday, entered.get("weekday", "")),
-        start=_field("start", sched.parse_time, entered.get("start", "")),
+        weekday=_field("weekday", schedule_parsing.parse_weekday, entered.get("weekday", "")),
+        start=_field("start", schedule_parsing.parse_time, entered.get("start", "")),
         duration_minutes=_field(
             "duration",
-            lambda text: sched.check_duration(sched.parse_duration(text)),
+            lambda text: sched.check_duration(schedule_parsing.parse_duration(text)),
             entered.get("duration", ""),
         ),
         place=_field("place", sched.clean_place, entered.get("place", "")),
-        anchor=_field("anchor", sched.parse_date, anchor_text)
+        anchor=_field("anchor", schedule_parsing.parse_date, anchor_text)
         if frequency == "biweekly" and anchor_text
         else None,
-        nth=_field("nth", sched.parse_nth, entered.get("nth", "")) if frequency == "monthly" else None,
+        nth=_field("nth", schedule_parsing.parse_nth, entered.get("nth", ""))
+        if frequency == "monthly"
+        else None,
     )
 
 
@@ -110,7 +113,7 @@ def rule_field(frequency: str) -> str:
 
 def read_day(entered: dict[str, str], name: str) -> dt.date:
     """A date field of the cancel/extra date forms, or FieldError."""
-    return _field(name, sched.parse_date, entered.get(name, ""))  # type: ignore[no-any-return]
+    return _field(name, schedule_parsing.parse_date, entered.get(name, ""))  # type: ignore[no-any-return]
 
 
 def read_own_time(entered: dict[str, str], prefix: str = "add") -> OwnTime | None:
@@ -121,10 +124,10 @@ def read_own_time(entered: dict[str, str], prefix: str = "add") -> OwnTime | Non
         return None
     if not start_text:
         raise FieldError(f"{prefix}_start", InvalidInput(OWN_START_MISSING))
-    start = _field(f"{prefix}_start", sched.parse_time, start_text)
+    start = _field(f"{prefix}_start", schedule_parsing.parse_time, start_text)
     duration = _field(
         f"{prefix}_duration",
-        lambda text: sched.check_duration(sched.parse_duration(text or str(DEFAULT_DURATION))),
+        lambda text: sched.check_duration(schedule_parsing.parse_duration(text or str(DEFAULT_DURATION))),
         duration_text,
     )
     return OwnTime(start, duration)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from meetkit.domain import schedule_parsing
 from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.failure_budget import SecretKind
@@ -57,8 +58,8 @@ async def api_schedule_set(
     request: web.Request, path: GroupPath, query: NextQuery, body: ScheduleInput
 ) -> GroupSchedule:
     """Set a group's schedule (without frequency: change start, duration or place only)."""
-    weekday = sched.parse_weekday(str(body.weekday)) if body.weekday is not None else None
-    anchor = sched.parse_date(body.anchor) if body.anchor is not None else None
+    weekday = schedule_parsing.parse_weekday(str(body.weekday)) if body.weekday is not None else None
+    anchor = schedule_parsing.parse_date(body.anchor) if body.anchor is not None else None
     if body.frequency == "biweekly" and weekday is None and anchor is not None:
         weekday = anchor.weekday()
     view = await schedules.set_schedule(
@@ -67,11 +68,11 @@ async def api_schedule_set(
         path.id,
         frequency=body.frequency,
         weekday=weekday,
-        start=sched.parse_time(body.start) if body.start is not None else None,
+        start=schedule_parsing.parse_time(body.start) if body.start is not None else None,
         duration_minutes=body.duration_minutes,
         place=body.place,
         anchor=anchor,
-        nth=sched.parse_nth(str(body.nth)) if body.nth is not None else None,
+        nth=schedule_parsing.parse_nth(str(body.nth)) if body.nth is not None else None,
         count=query.next,
     )
     return _answer(view)
@@ -88,7 +89,7 @@ async def api_schedule_cancel(
     request: web.Request, path: GroupPath, query: NextQuery, body: DateInput
 ) -> GroupSchedule:
     """Cancel the meeting on one date (a regular or an extra one)."""
-    day = sched.parse_date(body.date)
+    day = schedule_parsing.parse_date(body.date)
     return _answer(
         await schedules.cancel_date(request.app[DATABASE], api_scope(request), path.id, day, count=query.next)
     )
@@ -99,10 +100,12 @@ async def api_schedule_add(
     request: web.Request, path: GroupPath, query: NextQuery, body: AddDateInput
 ) -> GroupSchedule:
     """Add a meeting on one date (at its own time if `start` is given), or take back a cancellation."""
-    day = sched.parse_date(body.date)
+    day = schedule_parsing.parse_date(body.date)
     own = None
     if body.start is not None:
-        own = sched.OwnTime(sched.parse_time(body.start), body.duration_minutes or DEFAULT_DURATION)
+        own = sched.OwnTime(
+            schedule_parsing.parse_time(body.start), body.duration_minutes or DEFAULT_DURATION
+        )
     elif body.duration_minutes is not None:
         raise InvalidInput("Eine eigene Dauer nur zusammen mit einer eigenen Anfangszeit (start).")
     return _answer(

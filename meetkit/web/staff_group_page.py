@@ -11,7 +11,7 @@ from meetkit.domain.errors import InvalidInput, MeetkitError
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.numbers import parse_id
-from meetkit.domain.schedules import describe
+from meetkit.domain.schedule_description_de import describe
 from meetkit.qr import qr_svg
 from meetkit.services import directory, group_changes, group_page, sheet_language
 from meetkit.sheets import Lang, Layout, SheetData
