@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from meetkit.config import Settings
+from meetkit.domain import schedules as sched
 from meetkit.domain.errors import InvalidInput, LinkRenewed, NotFound
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory, schedules
@@ -209,3 +210,22 @@ async def test_calendar_feed_without_schedule_is_empty_but_valid(db: Database, s
     feed = await schedules.calendar_feed(db, settings, issued.group.member_code, now=NOW)
     assert feed.startswith("BEGIN:VCALENDAR\r\n") and feed.endswith("END:VCALENDAR\r\n")
     assert "BEGIN:VEVENT" not in feed
+
+
+async def test_the_limit_of_single_dates_holds_for_adding_one_and_for_a_whole_schedule(
+    db: Database, group_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sched, "MAX_EXCEPTIONS", 3)  # 500 in real use; the rule is the same
+    ref = str(group_id)
+    days = [dt.date(2026, 4, n) for n in (1, 2, 3, 4)]
+    evening = sched.OwnTime(dt.time(18, 30), 90)
+    for day in days[:3]:
+        await schedules.add_date(db, OPERATOR, ref, day, own=evening, now=NOW)
+    with pytest.raises(InvalidInput, match="Höchstens 3 einzelne Zusatz- und Ausfalltermine"):
+        await schedules.add_date(db, OPERATOR, ref, days[3], own=evening, now=NOW)
+    view = await schedules.get_schedule(db, OPERATOR, ref, now=NOW)
+    assert view.schedule is not None and sorted(view.schedule.extra_dates) == days[:3]  # nothing written
+    with pytest.raises(InvalidInput, match="Höchstens 3"):
+        sched.make_schedule(
+            "dates", None, None, None, extra_dates=days, extra_times=dict.fromkeys(days, evening)
+        )

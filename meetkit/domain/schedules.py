@@ -81,6 +81,12 @@ class Schedule:
         return OwnTime(self.start, self.duration_minutes)
 
 
+def check_exception_count(count: int) -> None:
+    """Refuse a schedule with more than MAX_EXCEPTIONS extra and cancelled dates together."""
+    if count > MAX_EXCEPTIONS:
+        raise InvalidInput(f"Höchstens {MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
+
+
 def make_schedule(
     frequency: Frequency | str,
     weekday: int | None,
@@ -105,8 +111,7 @@ def make_schedule(
     extras = frozenset(extra_dates)
     cancelled = frozenset(cancelled_dates)
     own_times = dict(extra_times or {})
-    if len(extras) + len(cancelled) > MAX_EXCEPTIONS:
-        raise InvalidInput(f"Höchstens {MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
+    check_exception_count(len(extras) + len(cancelled))
     if not own_times.keys() <= extras:
         raise InvalidInput("Eine eigene Uhrzeit haben nur zusätzliche Termine.")
     for own in own_times.values():

@@ -274,8 +274,7 @@ async def add_date(
         elif meeting_dates.is_regular_day(schedule, day) or day in schedule.extra_dates:
             raise InvalidInput(f"Am {_de(day)} ist schon ein Treffen geplant.")
         else:
-            if len(schedule.extra_dates) + len(schedule.cancelled_dates) >= sched.MAX_EXCEPTIONS:
-                raise InvalidInput(f"Höchstens {sched.MAX_EXCEPTIONS} einzelne Zusatz- und Ausfalltermine.")
+            sched.check_exception_count(len(schedule.extra_dates) + len(schedule.cancelled_dates) + 1)
             storage.set_exception(conn, group.id, day, "extra", own)
         return _require(storage.get(conn, group.id))
 
