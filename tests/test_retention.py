@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 
@@ -131,6 +132,11 @@ def seed_expiring(settings: Settings, old: dt.datetime, recent: dt.datetime) -> 
         )
 
 
+def wal_size(database: Path) -> int:
+    """The size of SQLite's write-ahead log beside `database`."""
+    return Path(f"{database}-wal").stat().st_size
+
+
 async def test_purge_keeps_every_monthly_report_and_removes_what_expired(
     settings: Settings, cli: Callable[..., CliResult]
 ) -> None:
@@ -186,6 +192,8 @@ async def test_purge_keeps_every_monthly_report_and_removes_what_expired(
         result = await retention.purge(db, settings, batch_rows=3)
         assert result.removed[retention.Kind.MEETINGS] > 10
         assert len(result.batch_seconds) > 10
+        if settings.database_path is not None:  # the purged rows' old pages are gone from the WAL too
+            assert wal_size(settings.database_path) == 0
         after = await reports(db, oldest | older | recent, "kiss-sued")
         assert (await retention.preview(db, settings)).removed == dict.fromkeys(retention.Kind, 0)
     assert after == before

@@ -72,6 +72,9 @@ async def test_an_admin_exports_and_deletes_a_staff_account(
     ]
     for table in ("staff_sessions", "staff_memberships", "staff_setup_links", "staff_recovery_codes"):
         assert dbtools.rows(settings, f"SELECT * FROM {table} WHERE account_id = ?", account_id) == [], table
+    # not in the files either: SQLite overwrites deleted rows and empties its WAL after a deletion
+    stored = dbtools.database_bytes(settings)
+    assert b"erika@example.org" in stored and b"nord@example.org" not in stored
     assert cli("user", "list", "--json").json()["users"][-1]["login"] == "erika@example.org"
     for command in ("export", "delete"):
         gone = cli("user", command, "nord@example.org")

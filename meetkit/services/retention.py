@@ -97,6 +97,8 @@ async def purge(
             if gone < batch_rows:
                 break
             await asyncio.sleep(0)  # let other work in between batches
+    if any(result.removed.values()):
+        await db.erase_deleted()
     result.seconds = time.perf_counter() - started
     return result
 

@@ -62,4 +62,6 @@ async def delete_account(db: Database, secret: str, scope: Scope, login: str) ->
         record_in(conn, scope.actor, "account_deleted", reference)
         return account_id, rewritten
 
-    return await db.write(delete)  # its sessions end: cached ones too, in every process
+    deleted = await db.write(delete)  # its sessions end: cached ones too, in every process
+    await db.erase_deleted()  # and its login and name are gone from the files, not only from the tables
+    return deleted

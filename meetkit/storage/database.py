@@ -58,6 +58,9 @@ class Database(ABC):
     async def refresh_statistics(self, tables: Sequence[str]) -> None:  # noqa: B027 - PostgreSQL only
         """Give the query planner the new size of `tables` after a bulk write (SQLite plans without it)."""
 
+    async def erase_deleted(self) -> None:  # noqa: B027 - SQLite only
+        """Remove what deleted rows left on disk where the backend can (SQLite's WAL; PostgreSQL's VACUUM is its own)."""
+
     async def read_one(self, query: ManyQuery[K, V], key: K) -> V | None:
         """Return `query(conn, keys)`'s answer for `key` (None when it has none).
 

@@ -111,6 +111,15 @@ class SqliteDatabase(Database):
         conn.execute("COMMIT")
         return result
 
+    async def erase_deleted(self) -> None:
+        """Copy the WAL into the file and empty it, so deleted rows' old page versions are gone from disk too."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        assert self._writer is not None, "Database is not open"
+        self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def _connect_writer(self) -> sqlite3.Connection:
         conn = connect(self.path)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -125,4 +134,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")  # a committed transaction survives power loss too
     conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(
+        "PRAGMA secure_delete = ON"
+    )  # deleted rows are overwritten with zeros, not left in free space
     return conn
