@@ -7,7 +7,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from meetkit.domain.attendance import Kind, Observation, iso_utc, observe, round_time
+from meetkit.domain.attendance import Kind, Observation, observe
+from meetkit.domain.attendance_times import iso_utc, round_time
 from meetkit.storage import attendance as storage
 from meetkit.storage.migrate import migrate
 from meetkit.storage.sqlite import connect as _connect

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 
 from meetkit.domain import schedules as sched
-from meetkit.domain.attendance import Figures, MeetingRecord, figures
+from meetkit.domain.meeting_figures import Figures, MeetingRecord, figures
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import name_key
 from meetkit.domain.schedules import Occurrence

@@ -11,17 +11,15 @@ from typing import NamedTuple
 from meetkit.domain.attendance import (
     ROUND_SECONDS,
     STALE_SECONDS,
-    GroupInfo,
     Kind,
-    MeetingRecord,
     Observation,
     RoomState,
-    iso_utc,
-    local_date,
     observe,
-    round_time,
     worth_saving,
 )
+from meetkit.domain.attendance_times import iso_utc, local_date, round_time
+from meetkit.domain.meeting_figures import MeetingRecord
+from meetkit.domain.report_lines import GroupInfo
 from meetkit.storage.connection import Connection, Row, plain_rows
 from meetkit.storage.database import utc_now
 
