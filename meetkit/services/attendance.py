@@ -26,8 +26,8 @@ from meetkit.domain.scope import Scope
 from meetkit.jitsi.census import CensusRoom
 from meetkit.rendering import environment
 from meetkit.services import directory
-from meetkit.storage import attendance as storage
-from meetkit.storage import groups, retention
+from meetkit.storage import census_counts, groups, report_groups, retention, room_owners, room_sessions
+from meetkit.storage import meetings as meeting_storage
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
@@ -60,14 +60,14 @@ async def record_headcount(
     def change(conn: Connection) -> None:
         if groups.by_id(conn, group_id) is None:
             raise NotFound(f"Keine Gruppe mit der Nummer {group_id}.")
-        storage.set_headcount(conn, group_id, meeting_date, in_room, phone, bit)
+        meeting_storage.set_headcount(conn, group_id, meeting_date, in_room, phone, bit)
 
     await db.write(change, invalidates_cache=False)  # no cached answer shows counts
 
 
 async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[MeetingRecord]:
     """Return a group's latest meetings (and sessions that did not count), newest first."""
-    return await db.read(lambda conn: storage.last_meetings(conn, group_id, limit))
+    return await db.read(lambda conn: meeting_storage.last_meetings(conn, group_id, limit))
 
 
 # --- Counts from Jitsi ------------------------------------------------------------------------------------
@@ -86,15 +86,15 @@ def _counting_group(owner: tuple[int, str | None] | None, at: int) -> int | None
 
 def _ingest_rooms(conn: Connection, observed: Sequence[tuple[str, Observation]], source: str) -> list[bool]:
     """Apply observations of rooms by name, in order; rooms of no group are ignored. Returns which counted."""
-    owners = storage.room_owners(conn, list(dict.fromkeys(room for room, _ in observed)))
+    owners = room_owners.room_owners(conn, list(dict.fromkeys(room for room, _ in observed)))
     bit = source_bit(source)
     groups_ = [_counting_group(owners.get(room), obs.at) for room, obs in observed]
     items = [
-        storage.RoomObservation(gid, obs, bit)
+        room_sessions.RoomObservation(gid, obs, bit)
         for gid, (_, obs) in zip(groups_, observed, strict=True)
         if gid is not None
     ]
-    storage.apply_observations(conn, items)
+    room_sessions.apply_observations(conn, items)
     return [gid is not None for gid in groups_]
 
 
@@ -112,11 +112,11 @@ class RoomDirectory:
 
     def refresh(self, conn: Connection) -> None:
         """Read the map again if it changed (call on the writer thread, inside the transaction that uses it)."""
-        key = storage.rooms_fingerprint(conn)
+        key = room_owners.rooms_fingerprint(conn)
         if key != self._key:
             since = iso_utc(int(time.time()) - RETIRED_ROOM_SECONDS - 24 * 3600)
-            self._current = storage.group_ids_by_room(conn)
-            self._retired = storage.retired_room_owners(conn, since)
+            self._current = room_owners.group_ids_by_room(conn)
+            self._retired = room_owners.retired_room_owners(conn, since)
             self._key = key
 
     def group_id(self, room: str, at: int) -> int | None:
@@ -140,7 +140,7 @@ async def ingest_census(
             gid = directory.group_id(room.room, at)
             if gid is not None:
                 counts.append((gid, room.occupants, room.created_at))
-        storage.apply_census(conn, at, counts, source_bit("census"))
+        census_counts.apply_census(conn, at, counts, source_bit("census"))
         return len({gid for gid, _, _ in counts})
 
     return await db.write(change, invalidates_cache=False)
@@ -222,9 +222,9 @@ async def monthly_report(
     def query(conn: Connection) -> Report:
         contact_point_id = directory.contact_point_id(conn, scope, contact_point_slug)
         covered = scope.contact_point_ids if contact_point_id is None else frozenset({contact_point_id})
-        groups_ = storage.report_groups(conn, covered)
+        groups_ = report_groups.report_groups(conn, covered)
         ids = [g.id for g in groups_] if covered is not None else None
-        meetings = storage.meetings_between(conn, parsed.first, parsed.last, ids)
+        meetings = meeting_storage.meetings_between(conn, parsed.first, parsed.last, ids)
         archived = retention.archived_weeks(conn, str(parsed), ids)  # what retention deleted, summed up
         return build_report(parsed, groups_, meetings, min_count, archived)
 
