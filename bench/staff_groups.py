@@ -34,7 +34,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.typedefs import Handler
 
 from meetkit.config import Settings, load_settings, with_secret
-from meetkit.domain.attendance import local_today
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, attendance, directory, group_list, schedules
 from meetkit.services.passwords import PasswordHasher

@@ -9,9 +9,17 @@ from typing import Any
 
 import pytest
 
-from meetkit.domain import attendance as rules
-from meetkit.domain.attendance import Kind, MeetingRecord, Observation, RoomState
+from meetkit.domain.attendance import Kind, Observation, RoomState, observe
+from meetkit.domain.attendance_times import iso_utc, local_date, round_time
+from meetkit.domain.count_sources import source_bit, source_names
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.headcounts import check_headcount, check_meeting_date, parse_count_field, parse_date_field
+from meetkit.domain.meeting_figures import MeetingRecord, counts_as_meeting, figures
+from meetkit.domain.monthly_report import build_report
+from meetkit.domain.months import parse_month
+from meetkit.domain.report_chart import weekly_chart
+from meetkit.domain.report_exports import report_json, report_rows
+from meetkit.domain.report_lines import GroupInfo
 
 T0 = int(dt.datetime(2026, 11, 23, 18, 58, 10, tzinfo=dt.UTC).timestamp())
 
@@ -22,7 +30,7 @@ def run(
     """Fold observations like storage does; return the final state and the last session's figures."""
     session: dict[str, int] = {"opens": 0, "peak": 0, "end": 0, "start": 0}
     for obs in observations:
-        step = rules.observe(state, obs)
+        step = observe(state, obs)
         state, update = step.state, step.update
         if update is None:
             continue
@@ -135,13 +143,13 @@ def test_a_second_room_creation_starts_a_new_session() -> None:
     [(0, 0), (149, 0), (150, 300), (299, 300), (301, 300), (449, 300), (450, 600)],
 )
 def test_times_round_to_the_nearest_five_minutes(seconds: int, rounded: int) -> None:
-    assert rules.round_time(T0 - T0 % 300 + seconds) == T0 - T0 % 300 + rounded
+    assert round_time(T0 - T0 % 300 + seconds) == T0 - T0 % 300 + rounded
 
 
 def test_stored_times_are_utc_iso_and_meeting_days_are_local() -> None:
     late = int(dt.datetime(2026, 11, 23, 23, 30, tzinfo=dt.UTC).timestamp())
-    assert rules.iso_utc(late) == "2026-11-23T23:30:00Z"
-    assert rules.local_date(late) == dt.date(2026, 11, 24)  # 00:30 in Berlin
+    assert iso_utc(late) == "2026-11-23T23:30:00Z"
+    assert local_date(late) == dt.date(2026, 11, 24)  # 00:30 in Berlin
 
 
 def meeting(**overrides: object) -> MeetingRecord:
@@ -171,7 +179,7 @@ def meeting(**overrides: object) -> MeetingRecord:
     ],
 )
 def test_people_are_counted_once(fields: dict[str, int], online: int, total: int) -> None:
-    people = rules.figures(meeting(**fields))
+    people = figures(meeting(**fields))
     assert people.online == online and people.total == total
 
 
@@ -190,45 +198,43 @@ def test_people_are_counted_once(fields: dict[str, int], online: int, total: int
     ],
 )
 def test_what_counts_as_a_meeting(fields: dict[str, object], counts: bool) -> None:
-    assert rules.counts_as_meeting(meeting(**fields)) is counts
+    assert counts_as_meeting(meeting(**fields)) is counts
 
 
 def test_headcount_checks() -> None:
-    assert rules.check_headcount(None, "x") is None
-    assert rules.check_headcount(0, "x") == 0
+    assert check_headcount(None, "x") is None
+    assert check_headcount(0, "x") == 0
     for bad in (-1, 501, True, 2.5, "3"):
         with pytest.raises(InvalidInput):
-            rules.check_headcount(bad, "x")  # type: ignore[arg-type]
-    assert rules.parse_count_field(" 4 ", "x") == 4 and rules.parse_count_field("", "x") is None
+            check_headcount(bad, "x")  # type: ignore[arg-type]
+    assert parse_count_field(" 4 ", "x") == 4 and parse_count_field("", "x") is None
     with pytest.raises(InvalidInput):
-        rules.parse_count_field("vier", "x")
-    assert (
-        rules.parse_date_field("23.11.2026") == rules.parse_date_field("2026-11-23") == dt.date(2026, 11, 23)
-    )
+        parse_count_field("vier", "x")
+    assert parse_date_field("23.11.2026") == parse_date_field("2026-11-23") == dt.date(2026, 11, 23)
     for bad_date in ("31.02.2026", "morgen", ""):
         with pytest.raises(InvalidInput):
-            rules.parse_date_field(bad_date)
+            parse_date_field(bad_date)
     today = dt.date(2026, 11, 23)
-    assert rules.check_meeting_date(today, today) == today
+    assert check_meeting_date(today, today) == today
     with pytest.raises(InvalidInput):
-        rules.check_meeting_date(today + dt.timedelta(days=1), today)
+        check_meeting_date(today + dt.timedelta(days=1), today)
     with pytest.raises(InvalidInput):
-        rules.check_meeting_date(today - dt.timedelta(days=400), today)
+        check_meeting_date(today - dt.timedelta(days=400), today)
 
 
 def test_months() -> None:
-    month = rules.parse_month("2026-02")
+    month = parse_month("2026-02")
     assert (month.first, month.last, str(month)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28), "2026-02")
     for bad in ("2026-13", "11-2026", "2026-1", "", "1999-12"):
         with pytest.raises(InvalidInput):
-            rules.parse_month(bad)
+            parse_month(bad)
 
 
 GROUPS = [
-    rules.GroupInfo(1, "Angehörige Sucht", "kiss", "KISS Beispielstadt"),
-    rules.GroupInfo(2, "Trauer", "kiss", "KISS Beispielstadt"),
-    rules.GroupInfo(3, "Kleine Gruppe", "shg-nord", "SHG Nord"),
-    rules.GroupInfo(4, "Ruhende Gruppe", "shg-nord", "SHG Nord"),
+    GroupInfo(1, "Angehörige Sucht", "kiss", "KISS Beispielstadt"),
+    GroupInfo(2, "Trauer", "kiss", "KISS Beispielstadt"),
+    GroupInfo(3, "Kleine Gruppe", "shg-nord", "SHG Nord"),
+    GroupInfo(4, "Ruhende Gruppe", "shg-nord", "SHG Nord"),
 ]
 
 
@@ -245,8 +251,8 @@ def november() -> list[MeetingRecord]:
 
 
 def test_report_sums_per_group_contact_point_week_and_overall() -> None:
-    report = rules.build_report(rules.parse_month("2026-11"), GROUPS, november())
-    data: Any = rules.report_json(report)
+    report = build_report(parse_month("2026-11"), GROUPS, november())
+    data: Any = report_json(report)
     kiss, nord = data["contact_points"]
     assert [g["id"] for g in kiss["groups"]] == [1, 2]
     first = kiss["groups"][0]
@@ -264,8 +270,8 @@ def test_report_sums_per_group_contact_point_week_and_overall() -> None:
 
 
 def test_a_state_wide_export_suppresses_small_counts() -> None:
-    report = rules.build_report(rules.parse_month("2026-11"), GROUPS, november(), min_count=3)
-    data: Any = rules.report_json(report)
+    report = build_report(parse_month("2026-11"), GROUPS, november(), min_count=3)
+    data: Any = report_json(report)
     nord = data["contact_points"][1]
     small = nord["groups"][0]
     assert small["meetings"] == 1 and small["participants"] is None and small["average_participants"] is None
@@ -276,27 +282,27 @@ def test_a_state_wide_export_suppresses_small_counts() -> None:
     assert kiss_group["phone"] is None and kiss_group["participants"] is None and kiss_group["meetings"] == 2
     assert data["contact_points"][0]["groups"][1]["participants"] == 6
     assert data["suppressed_below"] == 3
-    rows = rules.report_rows(report)
+    rows = report_rows(report)
     assert ("group", "shg-nord", 3, "Kleine Gruppe", 1, ".", ".", ".", ".", ".") in rows
     assert ("group", "shg-nord", 4, "Ruhende Gruppe", 0, 0, None, 0, 0, 0) in rows  # no average, not "<3"
     assert rows[-1] == ("total", "", "", "", 4, ".", ".", ".", ".", ".")  # its phone count is 1
 
 
 def test_without_min_count_nothing_is_suppressed() -> None:
-    data: Any = rules.report_json(rules.build_report(rules.parse_month("2026-11"), GROUPS, november()))
+    data: Any = report_json(build_report(parse_month("2026-11"), GROUPS, november()))
     assert data["contact_points"][1]["groups"][0]["participants"] == 2
 
 
 def test_weekly_charts_scale_bars_to_the_plot_and_leave_suppressed_weeks_empty() -> None:
-    groups = [*GROUPS, rules.GroupInfo(5, "Zweite Nordgruppe", "shg-nord", "SHG Nord")]
+    groups = [*GROUPS, GroupInfo(5, "Zweite Nordgruppe", "shg-nord", "SHG Nord")]
     extra = [
         meeting(group_id=5, meeting_date=dt.date(2026, 11, 24), in_room=4),  # KW 48
         meeting(group_id=2, meeting_date=dt.date(2026, 11, 10), in_room=3, phone=3),  # KW 46
     ]
     records = [m for m in november() if (m.group_id, m.phone) != (1, 1)] + extra  # no lone caller
-    report = rules.build_report(rules.parse_month("2026-11"), groups, records, min_count=3)
-    meetings = rules.weekly_chart(report, "meetings")
-    people = rules.weekly_chart(report, "participants")
+    report = build_report(parse_month("2026-11"), groups, records, min_count=3)
+    meetings = weekly_chart(report, "meetings")
+    people = weekly_chart(report, "participants")
     assert [bar.value for bar in meetings.bars] == [0, 1, 2, 1, 1, 0]
     # KW 47 had 2 people; with KW 48 also withheld, the month's total gives only their sum (6) away
     assert [bar.value for bar in people.bars] == [0, 5, 12, None, None, 0]
@@ -305,15 +311,15 @@ def test_weekly_charts_scale_bars_to_the_plot_and_leave_suppressed_weeks_empty()
         tallest = max(chart.bars, key=lambda b: b.height)
         assert tallest.y > 0 and tallest.y + tallest.height == pytest.approx(chart.baseline)
         assert all(0 <= bar.height <= chart.baseline for bar in chart.bars)
-    empty = rules.weekly_chart(rules.build_report(rules.parse_month("2026-11"), [], []), "meetings")
+    empty = weekly_chart(build_report(parse_month("2026-11"), [], []), "meetings")
     assert all(bar.height == 0 for bar in empty.bars)
 
 
 def test_sources_are_a_bit_set() -> None:
-    bits = rules.source_bit("census") | rules.source_bit("kiosk")
-    assert rules.source_names(bits) == ["census", "kiosk"]
+    bits = source_bit("census") | source_bit("kiosk")
+    assert source_names(bits) == ["census", "kiosk"]
     with pytest.raises(InvalidInput):
-        rules.source_bit("twitter")
+        source_bit("twitter")
 
 
 def test_every_ordering_of_a_small_meeting_gives_the_same_session() -> None:

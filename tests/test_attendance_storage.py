@@ -7,9 +7,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-from meetkit.domain.attendance import Kind, Observation, iso_utc, observe, round_time
-from meetkit.storage import attendance as storage
+from meetkit.domain.attendance import Kind, Observation, observe
+from meetkit.domain.attendance_times import iso_utc, round_time
+from meetkit.storage.census_counts import apply_census
 from meetkit.storage.migrate import migrate
+from meetkit.storage.room_sessions import RoomObservation, apply_observations
 from meetkit.storage.sqlite import connect as _connect
 
 ROOMS = 6
@@ -28,29 +30,27 @@ def database(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def meetings(seed: int) -> list[storage.RoomObservation]:
+def meetings(seed: int) -> list[RoomObservation]:
     """For each room a meeting of random length and crowd, from webhooks (created, counts, destroyed)."""
     rng = random.Random(seed)
     items = []
     for group_id in range(1, ROOMS + 1):
         at = START + rng.randrange(0, 600)
-        items.append(storage.RoomObservation(group_id, Observation(at, Kind.CREATED, None, at), 2))
+        items.append(RoomObservation(group_id, Observation(at, Kind.CREATED, None, at), 2))
         count = 0
         for _ in range(rng.randrange(2, 30)):
             at += rng.randrange(1, 400)
             count = max(0, count + rng.choice((1, 1, 1, -1)))
-            items.append(storage.RoomObservation(group_id, Observation(at, Kind.COUNT, count), 2))
-        items.append(storage.RoomObservation(group_id, Observation(at + 20, Kind.DESTROYED, 0), 2))
+            items.append(RoomObservation(group_id, Observation(at, Kind.COUNT, count), 2))
+        items.append(RoomObservation(group_id, Observation(at + 20, Kind.DESTROYED, 0), 2))
     rng.shuffle(items)  # rooms interleave ...
     return sorted(items, key=lambda item: item.observation.at)  # ... but each arrives in time order
 
 
-def apply(
-    conn: sqlite3.Connection, items: list[storage.RoomObservation], batch: int
-) -> list[tuple[object, ...]]:
+def apply(conn: sqlite3.Connection, items: list[RoomObservation], batch: int) -> list[tuple[object, ...]]:
     for start in range(0, len(items), batch):
         conn.execute("BEGIN IMMEDIATE")
-        storage.apply_observations(conn, items[start : start + batch])
+        apply_observations(conn, items[start : start + batch])
         conn.execute("COMMIT")
     return conn.execute(
         "SELECT group_id, meeting_date, started_at, ended_at, peak_online, sources FROM meeting_sessions"
@@ -92,7 +92,7 @@ def test_repeated_census_counts_end_as_the_pure_rules_say(tmp_path: Path) -> Non
         for _ in range(60):
             if rng.random() < 0.2:
                 count = max(1, count + rng.choice((-1, 1)))
-            items.append(storage.RoomObservation(group_id, Observation(at, Kind.COUNT, count, start - 30), 1))
+            items.append(RoomObservation(group_id, Observation(at, Kind.COUNT, count, start - 30), 1))
             state, update = observe(state, items[-1].observation)
             if update is not None:
                 peak, end = max(peak, update.peak), max(end, update.seen_at or 0)
@@ -133,15 +133,15 @@ def test_a_census_applied_set_based_gives_what_the_fold_gives(tmp_path: Path) ->
             # a late census: the clock of one room is ahead of the census
             conn.execute("UPDATE room_states SET clock = clock + 1000 WHERE group_id = 2")
         set_based.execute("BEGIN IMMEDIATE")
-        storage.apply_census(set_based, at, census, 1)
+        apply_census(set_based, at, census, 1)
         set_based.execute("COMMIT")
         listed = {group_id for group_id, _, _ in census}
         is_open = [row[0] for row in folded.execute("SELECT group_id FROM room_states WHERE is_open")]
         folded.execute("BEGIN IMMEDIATE")
-        storage.apply_observations(
+        apply_observations(
             folded,
-            [storage.RoomObservation(g, Observation(at, Kind.COUNT, n, c), 1) for g, n, c in census]
-            + [storage.RoomObservation(g, Observation(at, Kind.GONE), 1) for g in is_open if g not in listed],
+            [RoomObservation(g, Observation(at, Kind.COUNT, n, c), 1) for g, n, c in census]
+            + [RoomObservation(g, Observation(at, Kind.GONE), 1) for g in is_open if g not in listed],
         )
         folded.execute("COMMIT")
         for table, columns in [

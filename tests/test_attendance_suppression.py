@@ -20,8 +20,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
-from meetkit.domain import attendance as rules
-from meetkit.domain.attendance import GroupInfo, MeetingRecord
+from meetkit.domain.attendance_times import local_today
+from meetkit.domain.meeting_figures import MeetingRecord
+from meetkit.domain.monthly_report import build_report
+from meetkit.domain.months import parse_month
+from meetkit.domain.report_exports import report_json, report_rows
+from meetkit.domain.report_lines import GroupInfo
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory
 from meetkit.storage.database import database_for
@@ -31,7 +35,7 @@ from tests.test_attendance_domain import meeting
 
 Client = TestClient[web.Request, web.Application]
 PEOPLE = ("participants", "online", "in_room", "phone")
-MONTH = rules.parse_month("2026-11")
+MONTH = parse_month("2026-11")
 
 
 def leaks(data: dict[str, Any], n: int) -> list[str]:
@@ -103,33 +107,33 @@ def test_the_line_from_the_issue_gives_nothing_away() -> None:
         headcount(2, 5, in_room=9, phone=3),
         headcount(3, 12, in_room=4),
     ]
-    report = rules.build_report(MONTH, groups, meetings, min_count=3)
-    data: Any = rules.report_json(report)
+    report = build_report(MONTH, groups, meetings, min_count=3)
+    data: Any = report_json(report)
     first = data["contact_points"][0]["groups"][0]
     assert first["meetings"] == 1 and first["suppressed"] is True
     assert [first[key] for key in (*PEOPLE, "average_participants")] == [None] * 5
     assert leaks(data, 3) == []
-    shown = rules.report_json(rules.build_report(MONTH, groups, meetings))
+    shown = report_json(build_report(MONTH, groups, meetings))
     assert data["totals"] == {**shown["totals"], "suppressed": False}  # true, and safe to show
-    row = next(r for r in rules.report_rows(report) if r[3] == "Angehörige")
+    row = next(r for r in report_rows(report) if r[3] == "Angehörige")
     assert row[4:] == (1, ".", ".", ".", ".", ".")
 
 
 def test_groups_without_meetings_have_no_average_rather_than_a_suppression_mark() -> None:
     groups = [GroupInfo(1, "Aktiv", "kiss", "KISS"), GroupInfo(2, "Ruhend", "kiss", "KISS")]
-    report = rules.build_report(MONTH, groups, [headcount(1, 4, in_room=6)], min_count=3)
-    resting = next(r for r in rules.report_rows(report) if r[3] == "Ruhend")
+    report = build_report(MONTH, groups, [headcount(1, 4, in_room=6)], min_count=3)
+    resting = next(r for r in report_rows(report) if r[3] == "Ruhend")
     assert resting[4:] == (0, 0, None, 0, 0, 0)  # csv writes None as an empty cell
-    data: Any = rules.report_json(report)
+    data: Any = report_json(report)
     assert data["contact_points"][0]["groups"][1]["average_participants"] is None
     assert data["contact_points"][0]["groups"][1]["suppressed"] is False
-    assert "<3" not in rules.report_rows(report)[1] and "." not in rules.report_rows(report)[1]
+    assert "<3" not in report_rows(report)[1] and "." not in report_rows(report)[1]
 
 
 def test_a_contact_point_with_one_small_group_does_not_give_it_away_through_the_total() -> None:
     groups = [GroupInfo(1, "Groß", "kiss", "KISS"), GroupInfo(2, "Klein", "nord", "Nord")]
     meetings = [headcount(1, 4, in_room=12), headcount(2, 12, in_room=2)]
-    data: Any = rules.report_json(rules.build_report(MONTH, groups, meetings, min_count=3))
+    data: Any = report_json(build_report(MONTH, groups, meetings, min_count=3))
     assert data["totals"]["participants"] is None  # 14 - 12 would be the small group's 2
     weeks = data["weeks"]
     assert [w["participants"] for w in weeks if w["meetings"]] == [None, None]  # they add up to the total
@@ -157,9 +161,9 @@ def test_random_reports_give_nothing_away_and_show_only_true_sums(n: int) -> Non
                             online=pick.choice([0, 0, 1, 2, 4, 7]),
                         )
                     )
-        data: Any = rules.report_json(rules.build_report(MONTH, groups, meetings, min_count=n))
+        data: Any = report_json(build_report(MONTH, groups, meetings, min_count=n))
         assert leaks(data, n) == [], seed
-        plain: Any = rules.report_json(rules.build_report(MONTH, groups, meetings))
+        plain: Any = report_json(build_report(MONTH, groups, meetings))
         assert plain["totals"]["participants"] == sum(
             p["totals"]["participants"] for p in plain["contact_points"]
         )
@@ -200,7 +204,7 @@ def _seed(settings: Settings, month: dt.date) -> None:
 def test_the_cli_report_withholds_the_line_in_csv_json_and_html(
     cli: Any, settings: Settings, tmp_path: Path
 ) -> None:
-    month = (rules.local_today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month = (local_today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     _seed(settings, month)
     ym = month.strftime("%Y-%m")
     result = cli("report", "--month", ym, "--min-count", "3")
@@ -227,7 +231,7 @@ async def test_the_staff_api_report_withholds_the_same_and_refuses_odd_min_count
 ) -> None:
     db = client.app[DATABASE]
     other = (await directory.add_group(db, settings, OPERATOR, "Trauer", "kiss-beispielstadt")).group.id
-    today = rules.local_today()
+    today = local_today()
     await attendance.record_headcount(db, group.id, today, 5, 2, "leader")
     await attendance.record_headcount(db, other, today, 9, 0, "leader")
     headers = {"Authorization": f"Bearer {api_token}"}

@@ -92,8 +92,8 @@ def test_clean_phone() -> None:
 
 @pytest.mark.parametrize("text", ["²⁰²⁶-11-23", "٢٣.١١.٢٠٢٦", "2026-11-2³"])
 def test_dates_in_other_digits_are_refused_clearly(text: str) -> None:
-    from meetkit.domain.attendance import parse_date_field
     from meetkit.domain.errors import InvalidInput
+    from meetkit.domain.headcounts import parse_date_field
 
     with pytest.raises(InvalidInput):
         parse_date_field(text)

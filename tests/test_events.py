@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
-from meetkit.domain.attendance import iso_utc, round_time
+from meetkit.domain.attendance_times import iso_utc, round_time
 from meetkit.domain.scope import OPERATOR
 from meetkit.jitsi.events import parse_event
 from meetkit.services import attendance, directory

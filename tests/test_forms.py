@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from meetkit.domain.attendance import local_today
+from meetkit.domain.attendance_times import local_today
 from meetkit.services import attendance
 from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from meetkit.domain import loan_report
-from meetkit.domain.attendance import parse_month
 from meetkit.domain.devices import clean_serial
 from meetkit.domain.errors import Conflict, InvalidInput
 from meetkit.domain.loans import Loan, check_free, check_period, check_return, month_calendar, parse_day
+from meetkit.domain.months import parse_month
 
 TODAY = dt.date(2026, 11, 18)
 

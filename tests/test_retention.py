@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from meetkit.config import Settings
-from meetkit.domain.attendance import report_json
+from meetkit.domain.report_exports import report_json
 from meetkit.domain.retention import months_back
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import OPERATOR

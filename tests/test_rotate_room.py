@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.domain import ids
-from meetkit.domain.attendance import iso_utc, local_date
+from meetkit.domain.attendance_times import iso_utc, local_date
 from meetkit.domain.scope import OPERATOR
 from meetkit.jitsi.census import CensusRoom
 from meetkit.services import attendance, directory

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from meetkit.config import Settings
-from meetkit.domain.attendance import local_today
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import OPERATOR

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from meetkit.config import Settings
-from meetkit.domain.attendance import local_today
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory, schedules
 from meetkit.services.group_list import PAGE_SIZE

@@ -7,7 +7,7 @@ import html
 import subprocess
 
 from meetkit.config import Settings
-from meetkit.domain.attendance import local_today
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory
 from meetkit.web.keys import DATABASE

@@ -63,7 +63,7 @@ def register(subparsers: Any) -> None:
 
 async def report(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print or write the report."""
-    from meetkit.domain.attendance import report_json
+    from meetkit.domain.report_exports import report_json
     from meetkit.services import attendance
 
     found = await attendance.monthly_report(db, OPERATOR, args.month, args.contact_point, args.min_count)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from meetkit.domain.attendance import Month
 from meetkit.domain.loans import Loan
+from meetkit.domain.months import Month
 
 CSV_HEADER = ("month", "contact_point", "contact_point_name", "devices_lent", "loans", "loan_days",
               "groups_reached", "overdue")  # fmt: skip

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from meetkit.domain.attendance import Month
 from meetkit.domain.errors import Conflict, InvalidInput
+from meetkit.domain.months import Month
 
 MAX_LOAN_DAYS = 366
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")

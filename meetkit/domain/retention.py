@@ -2,7 +2,7 @@
 
 - Meetings (counts and rounded times) are deleted once their local date lies more than
   MEETKIT_RETENTION_MONTHS (default 24) calendar months back; their monthly totals are kept first
-  (meetkit/domain/attendance.archive_weeks), so reports of those months do not change.
+  (meetkit/domain/monthly_report.archive_weeks), so reports of those months do not change.
 - Audit log entries of staff actions are kept AUDIT_MONTHS (12) months.
 - What has expired goes: staff setup links and tablet pairing links LINK_GRACE_DAYS after their expiry (until
   then whoever opens one is told it expired, not that it never existed), staff sessions that ran out (idle or

@@ -11,15 +11,23 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from meetkit.domain import attendance as rules
+from meetkit.domain.attendance import RETIRED_ROOM_SECONDS, Observation
+from meetkit.domain.attendance_times import iso_utc, local_today, parse_iso_utc, retired_room_counts_until
+from meetkit.domain.count_sources import HEADCOUNT_SOURCES, source_bit
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.headcounts import check_headcount, check_meeting_date
+from meetkit.domain.meeting_figures import Figures, MeetingRecord, counts_as_meeting, figures
+from meetkit.domain.monthly_report import Report, build_report
+from meetkit.domain.months import parse_month
+from meetkit.domain.report_chart import weekly_chart
+from meetkit.domain.report_exports import CSV_HEADER, report_json, report_rows
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import Scope
 from meetkit.jitsi.census import CensusRoom
 from meetkit.rendering import environment
 from meetkit.services import directory
-from meetkit.storage import attendance as storage
-from meetkit.storage import groups, retention
+from meetkit.storage import census_counts, groups, report_groups, retention, room_owners, room_sessions
+from meetkit.storage import meetings as meeting_storage
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 
@@ -42,24 +50,24 @@ async def record_headcount(
     here" and keeps what another source recorded. Calling again replaces counts (last write wins), it
     never adds up. `source` is "leader", "kiosk" or "staff".
     """
-    in_room = rules.check_headcount(in_room, "Die Anzahl im Raum")
-    phone = rules.check_headcount(phone, "Die Anzahl am Telefon")
-    rules.check_meeting_date(meeting_date, rules.local_today())
-    bit = rules.source_bit(source)
-    if source not in rules.HEADCOUNT_SOURCES:
+    in_room = check_headcount(in_room, "Die Anzahl im Raum")
+    phone = check_headcount(phone, "Die Anzahl am Telefon")
+    check_meeting_date(meeting_date, local_today())
+    bit = source_bit(source)
+    if source not in HEADCOUNT_SOURCES:
         raise InvalidInput(f"'{source}' zählt nicht von Hand.")
 
     def change(conn: Connection) -> None:
         if groups.by_id(conn, group_id) is None:
             raise NotFound(f"Keine Gruppe mit der Nummer {group_id}.")
-        storage.set_headcount(conn, group_id, meeting_date, in_room, phone, bit)
+        meeting_storage.set_headcount(conn, group_id, meeting_date, in_room, phone, bit)
 
     await db.write(change, invalidates_cache=False)  # no cached answer shows counts
 
 
-async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[rules.MeetingRecord]:
+async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[MeetingRecord]:
     """Return a group's latest meetings (and sessions that did not count), newest first."""
-    return await db.read(lambda conn: storage.last_meetings(conn, group_id, limit))
+    return await db.read(lambda conn: meeting_storage.last_meetings(conn, group_id, limit))
 
 
 # --- Counts from Jitsi ------------------------------------------------------------------------------------
@@ -67,28 +75,26 @@ async def last_meetings(db: Database, group_id: int, limit: int = 10) -> list[ru
 
 def _counting_group(owner: tuple[int, str | None] | None, at: int) -> int | None:
     """The group an observation at `at` of a room counts for: its owner, if the room is current, or retired
-    recently enough (rules.RETIRED_ROOM_SECONDS)."""
+    recently enough (RETIRED_ROOM_SECONDS)."""
     if owner is None:
         return None
     group_id, retired_at = owner
-    if retired_at is not None and at > rules.retired_room_counts_until(retired_at):
+    if retired_at is not None and at > retired_room_counts_until(retired_at):
         return None
     return group_id
 
 
-def _ingest_rooms(
-    conn: Connection, observed: Sequence[tuple[str, rules.Observation]], source: str
-) -> list[bool]:
+def _ingest_rooms(conn: Connection, observed: Sequence[tuple[str, Observation]], source: str) -> list[bool]:
     """Apply observations of rooms by name, in order; rooms of no group are ignored. Returns which counted."""
-    owners = storage.room_owners(conn, list(dict.fromkeys(room for room, _ in observed)))
-    bit = rules.source_bit(source)
+    owners = room_owners.room_owners(conn, list(dict.fromkeys(room for room, _ in observed)))
+    bit = source_bit(source)
     groups_ = [_counting_group(owners.get(room), obs.at) for room, obs in observed]
     items = [
-        storage.RoomObservation(gid, obs, bit)
+        room_sessions.RoomObservation(gid, obs, bit)
         for gid, (_, obs) in zip(groups_, observed, strict=True)
         if gid is not None
     ]
-    storage.apply_observations(conn, items)
+    room_sessions.apply_observations(conn, items)
     return [gid is not None for gid in groups_]
 
 
@@ -96,7 +102,7 @@ class RoomDirectory:
     """Room name → group for the census poller, read again only when groups were added, removed or renewed.
 
     A renewal gives the group a new room and retires the old one, which still counts for the group for
-    rules.RETIRED_ROOM_SECONDS; (groups, highest id, retired rooms) tells when the map changed.
+    RETIRED_ROOM_SECONDS; (groups, highest id, retired rooms) tells when the map changed.
     """
 
     def __init__(self) -> None:
@@ -106,11 +112,11 @@ class RoomDirectory:
 
     def refresh(self, conn: Connection) -> None:
         """Read the map again if it changed (call on the writer thread, inside the transaction that uses it)."""
-        key = storage.rooms_fingerprint(conn)
+        key = room_owners.rooms_fingerprint(conn)
         if key != self._key:
-            since = rules.iso_utc(int(time.time()) - rules.RETIRED_ROOM_SECONDS - 24 * 3600)
-            self._current = storage.group_ids_by_room(conn)
-            self._retired = storage.retired_room_owners(conn, since)
+            since = iso_utc(int(time.time()) - RETIRED_ROOM_SECONDS - 24 * 3600)
+            self._current = room_owners.group_ids_by_room(conn)
+            self._retired = room_owners.retired_room_owners(conn, since)
             self._key = key
 
     def group_id(self, room: str, at: int) -> int | None:
@@ -134,7 +140,7 @@ async def ingest_census(
             gid = directory.group_id(room.room, at)
             if gid is not None:
                 counts.append((gid, room.occupants, room.created_at))
-        storage.apply_census(conn, at, counts, rules.source_bit("census"))
+        census_counts.apply_census(conn, at, counts, source_bit("census"))
         return len({gid for gid, _, _ in counts})
 
     return await db.write(change, invalidates_cache=False)
@@ -155,12 +161,12 @@ class EventIngestor:
         self._max_batch = max_batch
         self._gather_seconds = gather_seconds
         self._last_batch = 0
-        self._queue: list[tuple[str, rules.Observation, asyncio.Future[bool]]] = []
+        self._queue: list[tuple[str, Observation, asyncio.Future[bool]]] = []
         self._worker: asyncio.Task[None] | None = None
         self.events = 0  # committed, since start
         self.transactions = 0
 
-    async def submit(self, room: str, observation: rules.Observation) -> bool:
+    async def submit(self, room: str, observation: Observation) -> bool:
         """Queue one observation and wait until it is committed; return whether the room is meetkit's."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._queue.append((room, observation, future))
@@ -207,20 +213,20 @@ async def monthly_report(
     month: str,
     contact_point_slug: str | None = None,
     min_count: int | None = None,
-) -> rules.Report:
+) -> Report:
     """Build the anonymous report of a month: state-wide (admins), the scope's or one contact point's."""
-    parsed = rules.parse_month(month)
+    parsed = parse_month(month)
     if min_count is not None and not 1 <= min_count <= 100:
         raise InvalidInput("--min-count muss eine Zahl von 1 bis 100 sein.")
 
-    def query(conn: Connection) -> rules.Report:
+    def query(conn: Connection) -> Report:
         contact_point_id = directory.contact_point_id(conn, scope, contact_point_slug)
         covered = scope.contact_point_ids if contact_point_id is None else frozenset({contact_point_id})
-        groups_ = storage.report_groups(conn, covered)
+        groups_ = report_groups.report_groups(conn, covered)
         ids = [g.id for g in groups_] if covered is not None else None
-        meetings = storage.meetings_between(conn, parsed.first, parsed.last, ids)
+        meetings = meeting_storage.meetings_between(conn, parsed.first, parsed.last, ids)
         archived = retention.archived_weeks(conn, str(parsed), ids)  # what retention deleted, summed up
-        return rules.build_report(parsed, groups_, meetings, min_count, archived)
+        return build_report(parsed, groups_, meetings, min_count, archived)
 
     # A month of a state-wide deployment is tens of thousands of rows: read on the writer thread, so the
     # event loop keeps serving pages meanwhile.
@@ -229,7 +235,7 @@ async def monthly_report(
 
 async def staff_report(
     db: Database, scope: Scope, month: str, contact_point_slug: str | None = None
-) -> rules.Report:
+) -> Report:
     """The staff app's report: one's contact points in full; an admin's state-wide view with small counts
     withheld (STATE_WIDE_MIN_COUNT), one contact point's in full."""
     state_wide = scope.is_admin and contact_point_slug is None
@@ -244,23 +250,23 @@ class MeetingLine:
     day: dt.date
     start: str | None
     end: str | None
-    people: rules.Figures
+    people: Figures
     counted: bool
     has_headcount: bool
 
 
-def meeting_line(meeting: rules.MeetingRecord) -> MeetingLine:
+def meeting_line(meeting: MeetingRecord) -> MeetingLine:
     """Local times (HH:MM) and figures of a stored meeting."""
 
     def local(text: str | None) -> str | None:
-        return None if text is None else rules.parse_iso_utc(text).astimezone(TIMEZONE).strftime("%H:%M")
+        return None if text is None else parse_iso_utc(text).astimezone(TIMEZONE).strftime("%H:%M")
 
     return MeetingLine(
         meeting.meeting_date,
         local(meeting.started_at),
         local(meeting.ended_at),
-        rules.figures(meeting),
-        rules.counts_as_meeting(meeting),
+        figures(meeting),
+        counts_as_meeting(meeting),
         meeting.has_headcount,
     )
 
@@ -270,25 +276,25 @@ async def leader_context(db: Database, group_id: int) -> dict[str, object]:
     meetings = await last_meetings(db, group_id, LEADER_PAGE_MEETINGS)
     return {
         "attendance_meetings": [meeting_line(m) for m in meetings],
-        "attendance_today": rules.local_today(),
+        "attendance_today": local_today(),
     }
 
 
-def report_csv(report: rules.Report) -> str:
+def report_csv(report: Report) -> str:
     """The report as CSV text with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(rules.CSV_HEADER)
-    writer.writerows(rules.report_rows(report))
+    writer.writerow(CSV_HEADER)
+    writer.writerows(report_rows(report))
     return buffer.getvalue()
 
 
-def report_html(report: rules.Report, lang: str = "de") -> str:
+def report_html(report: Report, lang: str = "de") -> str:
     """The report as one self-contained HTML page with an inline SVG chart (nothing loaded from anywhere)."""
     template = environment().get_template("attendance_report.html")
     return template.render(
         lang=lang,
         report=report,
-        data=rules.report_json(report),
-        charts=[rules.weekly_chart(report, "meetings"), rules.weekly_chart(report, "participants")],
+        data=report_json(report),
+        charts=[weekly_chart(report, "meetings"), weekly_chart(report, "participants")],
     )

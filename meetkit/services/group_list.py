@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from meetkit.domain import meeting_dates
 from meetkit.domain import schedules as sched
-from meetkit.domain.attendance import Figures, MeetingRecord, figures
 from meetkit.domain.meeting_dates import Occurrence
+from meetkit.domain.meeting_figures import Figures, MeetingRecord, figures
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.domain.names import name_key
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
-from meetkit.storage import attendance, group_list, groups, schedules
+from meetkit.storage import group_list, groups, meetings, schedules
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
 from meetkit.storage.group_list import GroupFilter
@@ -84,7 +84,7 @@ async def list_page(
         found = group_list.page(conn, wanted, PAGE_SIZE, (number - 1) * PAGE_SIZE)
         ids = [g.id for g, _ in found]
         rules = schedules.for_groups(conn, ids)
-        last = attendance.latest_meetings(conn, ids)
+        last = meetings.latest_meetings(conn, ids)
         repeated = group_list.duplicated(conn, [g for g, _ in found])
         rows = [
             GroupRow(g, cp, _next(rules.get(g.id), moment), last.get(g.id), g.id in repeated)

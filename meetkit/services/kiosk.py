@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from meetkit.config import Settings
 from meetkit.domain import meeting_dates
-from meetkit.domain.attendance import MAX_HEADCOUNT
 from meetkit.domain.devices import Device
 from meetkit.domain.errors import InvalidInput, NotFound
+from meetkit.domain.headcounts import MAX_HEADCOUNT
 from meetkit.domain.meeting_dates import Occurrence
 from meetkit.domain.models import ContactPoint, Group
 from meetkit.jitsi.tokens import mint_moderator_token

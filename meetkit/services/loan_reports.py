@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from meetkit.domain import loan_report as rules
-from meetkit.domain.attendance import parse_month
+from meetkit.domain.months import parse_month
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.services.loans import today_local

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from meetkit.domain import loans as rules
 from meetkit.domain import schedules as sched
-from meetkit.domain.attendance import parse_month
 from meetkit.domain.devices import Device, clean_notes
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.loans import CalendarDay, Loan
 from meetkit.domain.models import ContactPoint, Group
+from meetkit.domain.months import parse_month
 from meetkit.domain.numbers import is_ascii_number, parse_id
 from meetkit.domain.scope import Scope
 from meetkit.services import directory

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from meetkit.config import Settings
-from meetkit.domain import attendance as attendance_rules
 from meetkit.domain import retention as rules
+from meetkit.domain.monthly_report import archive_weeks
 from meetkit.domain.retention import Cutoffs, Kind
 from meetkit.services.jobs import Lease
 from meetkit.storage import retention as storage
@@ -62,7 +62,7 @@ def _meeting_batch(conn: Connection, before: str, limit: int) -> int:
     found = storage.old_meetings(conn, before, limit)
     if not found:
         return 0
-    storage.add_totals(conn, attendance_rules.archive_weeks(meeting for _, meeting in found))
+    storage.add_totals(conn, archive_weeks(meeting for _, meeting in found))
     return storage.delete_meetings(conn, [row_id for row_id, _ in found])
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from meetkit.domain.attendance import ArchivedWeek, MeetingRecord, Totals
+from meetkit.domain.meeting_figures import MeetingRecord
+from meetkit.domain.monthly_report import ArchivedWeek
+from meetkit.domain.report_lines import Totals
 from meetkit.domain.retention import Cutoffs, Kind
-from meetkit.storage.attendance import meeting_columns, meeting_from_row
 from meetkit.storage.connection import Connection, plain_rows
+from meetkit.storage.meetings import meeting_columns, meeting_from_row
 
 _IN_CHUNK = 500
 

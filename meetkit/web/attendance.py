@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meetkit.domain import attendance as rules
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.headcounts import parse_count_field, parse_date_field
+from meetkit.domain.report_exports import report_json
 from meetkit.services import attendance
 from meetkit.web.apimodels import AttendanceReport, ReportQuery
 from meetkit.web.apiroutes import ApiRoutes, api_scope
@@ -29,9 +30,9 @@ async def leader_attendance(request: web.Request) -> web.Response:
     show_headcount_errors_on_leader_page(request, view, entered)
     form = await read_form(request)
     entered.update((name, form.get(name, "")) for name in ("date", "in_room", "phone"))
-    day = rules.parse_date_field(entered["date"])
-    in_room = rules.parse_count_field(entered["in_room"], "Die Anzahl im Raum")
-    phone = rules.parse_count_field(entered["phone"], "Die Anzahl am Telefon")
+    day = parse_date_field(entered["date"])
+    in_room = parse_count_field(entered["in_room"], "Die Anzahl im Raum")
+    phone = parse_count_field(entered["phone"], "Die Anzahl am Telefon")
     if in_room is None and phone is None:
         raise InvalidInput("Bitte tragen Sie mindestens eine Zahl ein.")
     await attendance.record_headcount(db, view.group.id, day, in_room, phone, "leader")
@@ -62,4 +63,4 @@ async def attendance_report(request: web.Request, query: ReportQuery) -> Attenda
     )
     if query.format == "csv":
         return web.Response(text=attendance.report_csv(report), content_type="text/csv", charset="utf-8")
-    return AttendanceReport.model_validate(rules.report_json(report))
+    return AttendanceReport.model_validate(report_json(report))

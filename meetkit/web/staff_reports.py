@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meetkit.domain import attendance as rules
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.errors import InvalidInput
+from meetkit.domain.monthly_report import Report
+from meetkit.domain.report_chart import weekly_chart
+from meetkit.domain.report_exports import report_json
 from meetkit.services import accounts, attendance
 from meetkit.sheets.html import PACKAGE_DIR
 from meetkit.web.i18n import request_language
@@ -18,7 +21,7 @@ REPORT_PRINT_CSS = PACKAGE_DIR / "static" / "report-print.css"
 
 
 def _month(request: web.Request) -> str:
-    return request.query.get("month") or rules.local_today().strftime("%Y-%m")
+    return request.query.get("month") or local_today().strftime("%Y-%m")
 
 
 def _slug(request: web.Request) -> str | None:
@@ -29,7 +32,7 @@ def _query(month: str, slug: str | None) -> str:
     return f"month={month}" + (f"&contact_point={slug}" if slug else "")
 
 
-async def _report(request: web.Request) -> rules.Report:
+async def _report(request: web.Request) -> Report:
     return await attendance.staff_report(
         request.app[DATABASE], scope(request), _month(request), _slug(request)
     )
@@ -54,8 +57,8 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
         slug=slug,
         contact_points=points,
         report=report,
-        data=rules.report_json(report),
-        charts=[rules.weekly_chart(report, "meetings"), rules.weekly_chart(report, "participants")],
+        data=report_json(report),
+        charts=[weekly_chart(report, "meetings"), weekly_chart(report, "participants")],
         download_query=_query(str(report.month), slug),
     )
 

@@ -1,150 +1,18 @@
-"""SQL for meetings (counts and rounded times only) and the per-room ingestion state."""
+"""SQL that folds room observations into room states and meeting rows (the fold is domain/attendance.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from meetkit.domain.attendance import (
-    ROUND_SECONDS,
-    STALE_SECONDS,
-    GroupInfo,
-    Kind,
-    MeetingRecord,
-    Observation,
-    RoomState,
-    iso_utc,
-    local_date,
-    observe,
-    round_time,
-    worth_saving,
-)
-from meetkit.storage.connection import Connection, Row, plain_rows
+from meetkit.domain.attendance import ROUND_SECONDS, Kind, Observation, RoomState, observe, worth_saving
+from meetkit.domain.attendance_times import iso_utc, local_date, round_time
+from meetkit.storage.connection import Connection, plain_rows
 from meetkit.storage.database import utc_now
 
-_MEETING_COLUMNS = (
-    "group_id, meeting_date, started_at, ended_at, peak_online, in_room_count, phone_count, sources"
-)
 _IN_CHUNK = 500
-
-
-def meeting_columns() -> str:
-    """The columns meeting_from_row() reads, for a SELECT list."""
-    return _MEETING_COLUMNS
-
-
-def meeting_from_row(row: Row) -> MeetingRecord:
-    """A meeting from a row with the meeting_columns()."""
-    return MeetingRecord(
-        group_id=row["group_id"],
-        meeting_date=dt.date.fromisoformat(row["meeting_date"]),
-        started_at=row["started_at"],
-        ended_at=row["ended_at"],
-        peak_online=row["peak_online"],
-        in_room=row["in_room_count"],
-        phone=row["phone_count"],
-        sources=row["sources"],
-    )
-
-
-def set_headcount(
-    conn: Connection,
-    group_id: int,
-    meeting_date: dt.date,
-    in_room: int | None,
-    phone: int | None,
-    source_bit: int,
-) -> None:
-    """Store hand counts for a group's meeting on a day; a given count replaces the old one, None keeps it."""
-    conn.execute(
-        "INSERT INTO meeting_sessions (group_id, meeting_date, in_room_count, phone_count, sources, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (group_id, meeting_date) DO UPDATE SET"
-        " in_room_count = COALESCE(excluded.in_room_count, meeting_sessions.in_room_count),"
-        " phone_count = COALESCE(excluded.phone_count, meeting_sessions.phone_count),"
-        " sources = meeting_sessions.sources | excluded.sources,"
-        " updated_at = excluded.updated_at",
-        (group_id, meeting_date.isoformat(), in_room, phone, source_bit, utc_now()),
-    )
-
-
-def meetings_between(
-    conn: Connection, first: dt.date, last: dt.date, group_ids: Sequence[int] | None = None
-) -> list[MeetingRecord]:
-    """Return stored meetings with a date in [first, last], optionally only of some groups."""
-    rows = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions WHERE meeting_date BETWEEN ? AND ?"
-        " ORDER BY meeting_date, group_id",
-        (first.isoformat(), last.isoformat()),
-    ).fetchall()
-    wanted = None if group_ids is None else set(group_ids)
-    return [meeting_from_row(r) for r in rows if wanted is None or r["group_id"] in wanted]
-
-
-def last_meetings(conn: Connection, group_id: int, limit: int) -> list[MeetingRecord]:
-    """Return a group's latest meetings, newest first."""
-    rows = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions WHERE group_id = ?"
-        " ORDER BY meeting_date DESC LIMIT ?",
-        (group_id, limit),
-    )
-    return [meeting_from_row(r) for r in rows]
-
-
-def latest_meetings(conn: Connection, group_ids: Sequence[int]) -> dict[int, MeetingRecord]:
-    """Each group's latest stored meeting (groups that never met are missing)."""
-    if not group_ids:
-        return {}
-    marks = ", ".join("?" for _ in group_ids)
-    rows = conn.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meeting_sessions m WHERE group_id IN ({marks}) AND meeting_date = ("
-        " SELECT MAX(meeting_date) FROM meeting_sessions x WHERE x.group_id = m.group_id)",
-        list(group_ids),
-    )
-    return {int(r["group_id"]): meeting_from_row(r) for r in rows}
-
-
-def report_groups(conn: Connection, contact_point_ids: Collection[int] | None = None) -> list[GroupInfo]:
-    """Return the groups a report covers (all, or those of these contact points) with their contact point."""
-    sql = (
-        "SELECT g.id, g.name, c.slug, c.name AS cp_name FROM support_groups g"
-        " LEFT JOIN contact_points c ON c.id = g.contact_point_id"
-    )
-    if contact_point_ids is None:
-        rows = conn.execute(sql)
-    elif not contact_point_ids:
-        return []
-    else:
-        marks = ", ".join("?" for _ in contact_point_ids)
-        rows = conn.execute(sql + f" WHERE g.contact_point_id IN ({marks})", tuple(contact_point_ids))
-    return [GroupInfo(r["id"], r["name"], r["slug"], r["cp_name"]) for r in rows]
-
-
-def group_ids_by_room(conn: Connection) -> dict[str, int]:
-    """Return every known room name with its group id."""
-    return dict(plain_rows(conn, "SELECT room, id FROM support_groups"))
-
-
-def retired_room_owners(conn: Connection, since: str) -> dict[str, tuple[int, str]]:
-    """Return rooms retired at or after `since` (ISO UTC) whose group still exists: (group id, retired at)."""
-    rows = plain_rows(
-        conn,
-        "SELECT room, group_id, retired_at FROM retired_rooms WHERE group_id IS NOT NULL AND retired_at >= ?",
-        (since,),
-    )
-    return {room: (int(gid), str(retired_at)) for room, gid, retired_at in rows}
-
-
-def rooms_fingerprint(conn: Connection) -> tuple[int, int, int]:
-    """(groups, highest group id, retired rooms): changes whenever a group is added, removed or renewed."""
-    count, highest, retired = plain_rows(
-        conn,
-        "SELECT count(*), COALESCE(max(id), 0), (SELECT count(*) FROM retired_rooms) FROM support_groups",
-    )[0]
-    return int(count), int(highest), int(retired)
 
 
 def open_room_group_ids(conn: Connection) -> list[int]:
@@ -263,8 +131,8 @@ def apply_observations(conn: Connection, items: Sequence[RoomObservation]) -> No
         row = stored.get(session_id) or _session_row(conn, session_id)
         if row is None:
             continue
-        start = _stored(acc.start)
-        end = _stored(acc.seen_at) if acc.seen_at is not None else start
+        start = stored_time(acc.start)
+        end = stored_time(acc.seen_at) if acc.seen_at is not None else start
         merged = _Stored(
             start if row.started_at is None or start < row.started_at else row.started_at,
             end if row.ended_at is None or end > row.ended_at else row.ended_at,
@@ -302,72 +170,6 @@ def apply_observations(conn: Connection, items: Sequence[RoomObservation]) -> No
     )
 
 
-def apply_census(
-    conn: Connection, at: int, counts: Sequence[tuple[int, int, int | None]], source_bit: int
-) -> None:
-    """Apply one census taken at `at`: (group id, occupants, created) per listed room; open rooms that are
-    not listed have ended.
-
-    Most rooms of a census are open rooms seen again, in order: for them observe() only moves the count
-    and the clock, and the session's end and peak. Those are applied set-based, in two statements for all
-    of them (tests/test_attendance_storage.py checks that this gives exactly what the fold gives); every
-    other room (opening, closing, late, stale) goes through observe() one by one.
-    """
-    latest: dict[int, tuple[int, int | None]] = {}
-    for gid, occupants, created in counts:
-        if gid not in latest or occupants > latest[gid][0]:
-            latest[gid] = (occupants, created)
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS census_counts"
-        " (group_id INTEGER PRIMARY KEY, occupants INTEGER NOT NULL, created INTEGER)"
-    )
-    conn.execute("DELETE FROM census_counts")
-    conn.executemany(
-        "INSERT INTO census_counts (group_id, occupants, created) VALUES (?, ?, ?)",
-        [(gid, occupants, created) for gid, (occupants, created) in latest.items()],
-    )
-    # "seen again": open, with a session, observed in order and not after a gap of STALE_SECONDS
-    again = (
-        " s.group_id = c.group_id AND s.is_open AND s.session_id IS NOT NULL"
-        " AND s.clock <= :at AND :at - s.clock <= :stale"
-    )
-    params = {"at": at, "stale": STALE_SECONDS}
-    others = plain_rows(
-        conn,
-        f"SELECT c.group_id FROM census_counts c WHERE NOT EXISTS (SELECT 1 FROM room_states s WHERE{again})",
-        params,
-    )
-    conn.execute(
-        "UPDATE meeting_sessions SET"
-        " ended_at = CASE WHEN ended_at IS NULL OR ended_at < :end THEN :end ELSE ended_at END,"
-        " peak_online = CASE WHEN peak_online < u.occupants THEN u.occupants ELSE peak_online END,"
-        " sources = sources | :bit, updated_at = :now"
-        f" FROM (SELECT s.session_id, c.occupants FROM census_counts c, room_states s WHERE{again}) AS u"
-        " WHERE meeting_sessions.id = u.session_id"
-        " AND (ended_at IS NULL OR ended_at < :end OR peak_online < u.occupants OR sources | :bit <> sources)",
-        {**params, "end": _stored(at), "bit": source_bit, "now": utc_now()},
-    )
-    # the room's state: as worth_saving() says, only when the count changed or the clock moved 5 minutes
-    conn.execute(
-        "UPDATE room_states SET clock = :at, occupants = c.occupants FROM census_counts c"
-        " WHERE room_states.group_id = c.group_id AND room_states.is_open"
-        " AND room_states.session_id IS NOT NULL AND room_states.clock <= :at"
-        " AND :at - room_states.clock <= :stale"
-        " AND (room_states.occupants <> c.occupants OR :at - room_states.clock >= :slack)",
-        {**params, "slack": ROUND_SECONDS},
-    )
-    items = [
-        RoomObservation(gid, Observation(at, Kind.COUNT, latest[gid][0], latest[gid][1]), source_bit)
-        for (gid,) in others
-    ]
-    items += [
-        RoomObservation(gid, Observation(at, Kind.GONE), source_bit)
-        for gid in open_room_group_ids(conn)
-        if gid not in latest
-    ]
-    apply_observations(conn, items)
-
-
 def _repeats(state: RoomState | None, item: RoomObservation, stored: dict[int, _Stored]) -> bool:
     """Whether an observation only repeats the count of an open room, soon after, with nothing to add to
     its session as stored (end, peak, source). Applying it would change nothing but the room's clock."""
@@ -385,7 +187,7 @@ def _repeats(state: RoomState | None, item: RoomObservation, stored: dict[int, _
     return (
         row is not None
         and row.ended_at is not None
-        and row.ended_at >= _stored(obs.at)
+        and row.ended_at >= stored_time(obs.at)
         and row.peak >= state.occupants
         and row.sources & item.source_bit == item.source_bit
     )
@@ -401,7 +203,7 @@ def _session_row(conn: Connection, session_id: int) -> _Stored | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _stored(seconds: int) -> str:
+def stored_time(seconds: int) -> str:
     """A moment as a session keeps it: UTC, rounded to 5 minutes (cached: a census shares one moment)."""
     return iso_utc(round_time(seconds))
 
@@ -430,13 +232,13 @@ def _open_sessions(conn: Connection, opened: dict[int, tuple[int, str, _Pending]
                 gid,
                 day,
                 start,
-                _stored(acc.seen_at) if acc.seen_at is not None else start,
+                stored_time(acc.seen_at) if acc.seen_at is not None else start,
                 acc.peak,
                 acc.sources,
                 now,
             )
             for gid, day, acc in opened.values()
-            for start in (_stored(acc.start),)
+            for start in (stored_time(acc.start),)
         ],
     )
     wanted = {(gid, day) for gid, day, _ in opened.values()}
@@ -454,24 +256,3 @@ def _open_sessions(conn: Connection, opened: dict[int, tuple[int, str, _Pending]
             if (gid, day) in wanted:
                 ids[(gid, day)] = session_id
     return {temporary: ids[(gid, day)] for temporary, (gid, day, _) in opened.items()}
-
-
-def room_owners(conn: Connection, rooms: Sequence[str]) -> dict[str, tuple[int, str | None]]:
-    """Return the group of each of these room names that is a group's room now (retired at None) or was
-    retired from one (with the moment it was retired)."""
-    found: dict[str, tuple[int, str | None]] = {}
-    for start in range(0, len(rooms), _IN_CHUNK):
-        chunk = rooms[start : start + _IN_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for room, gid in plain_rows(
-            conn, f"SELECT room, id FROM support_groups WHERE room IN ({marks})", chunk
-        ):
-            found[room] = (int(gid), None)
-        retired = plain_rows(
-            conn,
-            f"SELECT room, group_id, retired_at FROM retired_rooms WHERE room IN ({marks}) AND group_id IS NOT NULL",
-            chunk,
-        )
-        for room, gid, retired_at in retired:
-            found.setdefault(room, (int(gid), str(retired_at)))
-    return found
