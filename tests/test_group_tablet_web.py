@@ -1,4 +1,4 @@
-"""The group's tablet through the app: its page and join button before, during and after the loan.
+"""The group's tablet through the app: its page and join button, the practice button, before and after the loan.
 
 A loan's days pass by making loans through the services with their own `today` and pairing moment: a loan
 that ran last week and ended yesterday (its tablet paired while it ran), and one that begins the day after
@@ -25,6 +25,7 @@ from meetkit.web.keys import DATABASE
 Client = TestClient[web.Request, web.Application]
 ENDED = "Die Ausleihe dieses Tablets ist beendet."
 NOT_BEGUN = "Die Ausleihe dieses Tablets beginnt am"
+PRACTICE_BUTTON = re.compile(r'<a class="group-tablet-secondary" href="([^"]+)">([^<]+)</a>')
 
 
 @dataclass
@@ -68,6 +69,33 @@ async def tablets(client: Client, settings: Settings) -> Tablets:
 
 def _text(page: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+async def test_the_tablet_leads_to_the_practice_page_in_its_language(
+    client: Client, tablets: Tablets
+) -> None:
+    for lang, query, label in (
+        ("de", "", "Technik ausprobieren"),
+        ("en", "?lang=en", "Try out camera and sound"),
+        ("ls", "?lang=ls", "Kamera und Ton ausprobieren"),
+    ):
+        page = await client.get(tablets.running + query)
+        body = await page.text()
+        assert page.status == 200, lang
+        found = PRACTICE_BUTTON.findall(body)
+        assert found == [(f"/ueben/kiss-nord{query}", label)], (
+            lang
+        )  # one practice button, in the same language
+        assert f'action="{tablets.running}/join{query}"' in body, lang  # the join keeps the language too
+        assert body.index("group-tablet-join") < body.index("group-tablet-secondary")  # below the big one
+        practice = await client.get(found[0][0])
+        assert practice.status == 200 and label in _text(await practice.text()), lang
+        csp = page.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp  # a link needs no more than before
+    joined = await client.post(tablets.running + "/join?lang=ls", allow_redirects=False)
+    location = joined.headers["Location"]
+    assert joined.status == 303 and location.startswith(f"https://meet.example.org/{tablets.room}#")
+    assert "defaultLanguage=%22de%22" in location  # Jitsi has no Leichte Sprache: German
 
 
 @pytest.mark.parametrize("query", ["", "?lang=en", "?lang=ls"])
@@ -116,10 +144,11 @@ async def test_before_the_loans_first_day_the_page_and_the_join_refuse_and_say_w
 
 async def test_pairing_keeps_the_language(client: Client, tablets: Tablets) -> None:
     unpaired = await client.get("/tablet?lang=ls")
-    assert unpaired.status == 200
+    assert unpaired.status == 200 and "group-tablet-secondary" not in await unpaired.text()
     _, pairing = await group_tablet.open_pairing(client.app[DATABASE], OPERATOR, 1)  # the running loan
     page = await client.get(f"/tablet/pair/{pairing}?lang=ls")
     assert f'action="/tablet/pair/{pairing}?lang=ls"' in await page.text()
+    assert "group-tablet-secondary" not in await page.text()
     paired = await client.post(f"/tablet/pair/{pairing}?lang=ls", allow_redirects=False)
     assert paired.status == 303 and re.fullmatch(r"/tablet/[^/?]+\?lang=ls", paired.headers["Location"])
     cookie = paired.cookies[COOKIE]  # Secure (the public address is https): sent by hand over plain http

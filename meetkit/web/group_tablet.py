@@ -2,7 +2,8 @@
 
 Staff open a one-time link `/tablet/pair/{pairing_token}` on the lent tablet; tapping the button (a POST, so
 link previews cannot use it up) stores a token and sends the tablet to `/tablet/{device_token}`, which an
-HttpOnly cookie for /tablet finds again from plain `/tablet`. The page and its button work only while the loan
+HttpOnly cookie for /tablet finds again from plain `/tablet`. Below the big button a smaller one leads to the
+contact point's practice page (same origin, a plain link). The page and its buttons work only while the loan
 runs: before its first day, and once it ends or is returned, the tablet says so and joins nothing.
 """
 
@@ -13,6 +14,7 @@ from aiohttp import web
 
 from meetkit.config import Settings
 from meetkit.domain.errors import LoanNotRunning
+from meetkit.domain.links import practice_path
 from meetkit.rendering import with_language
 from meetkit.services import group_tablet, loans
 from meetkit.services.directory import GroupView
@@ -121,7 +123,7 @@ def _stopped(request: web.Request, view: loans.LoanView, error: LoanNotRunning) 
 
 @routes.get("/tablet/{device_token}", name="group_tablet")
 async def tablet_page(request: web.Request) -> web.StreamResponse:
-    """Only this group, in large type, with one big button into its room; or why the tablet stopped."""
+    """Only this group, in large type, with one big button into its room and one to the practice page."""
     token = request.match_info["device_token"]
     view = await guarded(request, lambda: group_tablet.tablet_loan(request.app[DATABASE], token))
     try:
@@ -135,6 +137,7 @@ async def tablet_page(request: web.Request) -> web.StreamResponse:
         contact_point=view.contact_point,
         ends_on=view.loan.ends_on,
         action=_here(request, f"/tablet/{token}/join"),
+        practice_url=_here(request, practice_path(view.contact_point.slug)),
     )
 
 
