@@ -1,9 +1,10 @@
 """The group's tablet and the loan pages in a real headless Chromium (Debian's, driven by Playwright).
 
 The group's tablet at tablet size (768 x 1024) and phone width (390 px): paired through its one-time link,
-one big button joins the group's room (a stand-in Jitsi on a second port), and once the loan is returned the
-page says so and the button is gone. axe-core finds no WCAG 2.2 A/AA violation on the new staff pages and the
-tablet's pages.
+one big button joins the group's room (a stand-in Jitsi on a second port), a smaller one below it leads to
+the practice page in the tablet's language, and once the loan is returned, or its last day has passed, or
+before its first day, the page says so and the buttons are gone; a join sent anyway joins nothing. axe-core
+finds no WCAG 2.2 A/AA violation on the new staff pages and the tablet's pages.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from meetkit.config import Settings, load_settings, with_secret
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, directory, group_tablet, inventory, loans
 from meetkit.services.passwords import PasswordHasher
-from meetkit.storage.database import database_for
+from meetkit.storage.database import Database, database_for
 from meetkit.web.app import create_app
 from tests.conftest import JWT_SECRET, free_port
 from tests.served import served
@@ -35,6 +36,12 @@ from tests.test_staff_browser import _assert_targets_and_fit, _axe_violations, _
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 SIZES = [(768, 1024), (390, 844)]
+PRACTICE = {
+    "de": "Technik ausprobieren",
+    "en": "Try out camera and sound",
+    "ls": "Kamera und Ton ausprobieren",
+}
+OPEN_PRACTICE_ROOM = {"de": "Übungsraum öffnen", "en": "Open the practice room", "ls": "Übungs-Raum öffnen"}
 
 
 @dataclass
@@ -46,6 +53,7 @@ class Site:
     settings: Settings
     room: str
     loans: dict[int, int]  # width -> loan number
+    tablets: dict[str, str]  # "running", "ended" (yesterday), "not_begun" (in two days) -> the tablet's path
 
     def run(self, work: Any) -> Any:
         """Run `work(db)` against the site's database from the test's thread."""
@@ -62,7 +70,20 @@ class Site:
             return thread.submit(asyncio.run, go()).result()
 
 
-async def _seed(settings: Settings) -> tuple[str, dict[int, int]]:
+async def _tablet(db: Database, group_id: int, label: str, first: int, last: int) -> str:
+    """A tablet lent from `first` to `last` days from today, paired on its loan's first day (or today)."""
+    shift = dt.timedelta(days=min(first, 0))  # a loan that ended: made and paired back when it ran
+    today = loans.today_local()
+    tablet = await inventory.add_item(db, OPERATOR, "kiss-nord", label, "tablet", "SN-2")
+    starts, ends = today + dt.timedelta(days=first), today + dt.timedelta(days=last)
+    view = await loans.lend(db, OPERATOR, tablet.id, group_id, str(starts), str(ends), today=today + shift)
+    moment = dt.datetime.now(dt.UTC) + shift
+    _, pairing = await group_tablet.open_pairing(db, OPERATOR, view.loan.id, now=moment)
+    _, token = await group_tablet.pair(db, pairing, now=moment)
+    return f"/tablet/{token}"
+
+
+async def _seed(settings: Settings) -> tuple[str, dict[int, int], dict[str, str]]:
     db = database_for(settings.database_url)
     await db.open()
     hasher = PasswordHasher()
@@ -81,7 +102,12 @@ async def _seed(settings: Settings) -> tuple[str, dict[int, int]]:
                 db, OPERATOR, tablet.id, group.group.id, str(today), str(today + dt.timedelta(days=6))
             )
             made[width] = view.loan.id
-        return group.group.room, made
+        tablets = {
+            "running": await _tablet(db, group.group.id, "Tablet Übung", 0, 6),
+            "ended": await _tablet(db, group.group.id, "Tablet alt", -7, -1),
+            "not_begun": await _tablet(db, group.group.id, "Tablet neu", 2, 5),
+        }
+        return group.group.room, made, tablets
     finally:
         hasher.close()
         await db.close()
@@ -100,9 +126,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "JITSI_JWT_SECRET": JWT_SECRET,
     }
     settings = with_secret(load_settings(env, env_file=tmp / "no.env"))
-    room, made = asyncio.run(_seed(settings))
+    room, made, tablets = asyncio.run(_seed(settings))
     with served((lambda: create_app(settings), port), (_standin_jitsi, jitsi_port)):
-        yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jitsi_port}", settings, room, made)
+        yield Site(
+            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jitsi_port}", settings, room, made, tablets
+        )
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +158,11 @@ def _context(browser: Any, width: int, height: int, bypass_csp: bool = False) ->
     return page
 
 
+def _practice(page: Any) -> Any:
+    """The practice page's button on the tablet's page."""
+    return page.locator("main a.group-tablet-secondary")
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_groups_tablet_joins_its_room_and_stops_when_the_loan_is_returned(
     browser: Any, site: Site, width: int, height: int
@@ -148,7 +181,8 @@ def test_the_groups_tablet_joins_its_room_and_stops_when_the_loan_is_returned(
     assert box["height"] >= 96 and box["width"] >= width * 0.8  # one big button
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)") >= 32
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert page.locator("main button").count() == 1 and page.locator("main a").count() == 0  # only this group
+    assert page.locator("main button").count() == 1  # only this group: one button, and the practice link
+    assert page.locator("main a").count() == 1 and _practice(page).get_attribute("href") == "/ueben/kiss-nord"
     shot(page, f"group-tablet-{width}")
 
     join.click()
@@ -159,14 +193,95 @@ def test_the_groups_tablet_joins_its_room_and_stops_when_the_loan_is_returned(
     )
     assert claims["room"] == site.room and claims["context"]["user"] == {"moderator": True}
 
+    page.goto(tablet_url)
     site.run(lambda db: loans.return_loan(db, OPERATOR, loan, note="vollständig"))
+    page.get_by_role("button", name="Zum Gruppentreffen").click()  # the page from before the return
+    page.wait_for_load_state()
+    assert page.url == tablet_url + "/join" and "Ausleihe beendet" in page.inner_text("h1")  # not Jitsi
     page.goto(f"{site.url}/tablet")  # plain /tablet finds the tablet's page through its cookie
     assert page.url == tablet_url
     assert "Ausleihe beendet" in page.inner_text("main") and page.locator("main button").count() == 0
+    assert _practice(page).count() == 0
     shot(page, f"group-tablet-ended-{width}")
     response = page.request.post(tablet_url + "/join", max_redirects=0)
     assert response.status == 403 and "Ausleihe dieses Tablets ist beendet" in response.text()
     assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("lang", ["de", "ls", "en"])
+def test_the_practice_button_leads_to_the_practice_page_in_the_tablets_language(
+    browser: Any, site: Site, width: int, height: int, lang: str
+) -> None:
+    query = "" if lang == "de" else f"?lang={lang}"
+    page = _context(browser, width, height)  # the page's own strict CSP
+    page.goto(site.url + site.tablets["running"] + query)
+    join, practice = page.locator("main button.group-tablet-join"), _practice(page)
+    assert practice.is_visible() and practice.inner_text() == PRACTICE[lang]
+    big, small = join.bounding_box(), practice.bounding_box()
+    assert small["height"] >= 48 and small["width"] >= 48  # an easy target
+    assert small["y"] >= big["y"] + big["height"]  # below the big button
+    assert small["height"] < big["height"]  # and clearly the second one
+    assert practice.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 24  # large type
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    shot(page, f"group-tablet-practice-{lang}-{width}")
+    practice.click()
+    page.wait_for_url(f"{site.url}/ueben/kiss-nord{query}")
+    assert page.inner_text("h1") == PRACTICE[lang]  # the practice page, in the same language
+    assert page.evaluate("document.documentElement.lang") == ("en" if lang == "en" else "de")
+    assert (
+        page.get_by_role("link", name=OPEN_PRACTICE_ROOM[lang]).count() == 1
+    )  # its own button into the room
+    assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize(
+    ("name", "heading", "message"),
+    [
+        ("ended", "Ausleihe beendet", "Die Ausleihe dieses Tablets ist beendet."),
+        ("not_begun", "Die Ausleihe hat noch nicht begonnen", "Die Ausleihe dieses Tablets beginnt am"),
+    ],
+)
+def test_outside_its_loan_the_tablet_refuses_the_page_and_the_join(
+    browser: Any, site: Site, width: int, height: int, name: str, heading: str, message: str
+) -> None:
+    tablet_url = site.url + site.tablets[name]
+    page = _context(browser, width, height)
+    response = page.goto(tablet_url)
+    assert response.status == 403 and page.inner_text("h1") == heading
+    assert message in page.inner_text("main") and "0911 234567" in page.inner_text("main")
+    assert page.locator("main button").count() == 0 and page.locator("main a").count() == 0  # no practice
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"group-tablet-{name}-{width}")
+    # a join sent anyway (an old page, a bookmark): the same message, and no way into the room
+    page.evaluate(
+        """url => { const form = document.createElement("form"); form.method = "post"; form.action = url;
+                    document.body.append(form); form.submit(); }""",
+        tablet_url + "/join",
+    )
+    page.wait_for_url(tablet_url + "/join")
+    assert page.inner_text("h1") == heading and message in page.inner_text("main")
+    assert page.locator("main a, main button").count() == 0
+    posted = page.request.post(tablet_url + "/join", max_redirects=0)
+    assert posted.status == 403 and "location" not in posted.headers and site.room not in posted.text()
+    assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_tablets_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None:
+    page = _context(browser, width, 1024, bypass_csp=True)  # axe is injected as a script
+    for name in ("running", "ended", "not_begun"):
+        for query in ("", "?lang=en", "?lang=ls"):
+            page.goto(site.url + site.tablets[name] + query)
+            assert _axe_violations(page) == [], (name, query)
+            _assert_targets_and_fit(page, width)
+            for link in page.query_selector_all("main a"):
+                box = link.bounding_box()
+                assert box["height"] >= 48 and box["width"] >= 48, (name, query)
     page.context.close()
 
 

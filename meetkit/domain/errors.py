@@ -31,6 +31,14 @@ class Forbidden(MeetkitError):
     """The request is not allowed as sent (a form without its security token, from another site)."""
 
 
+class LoanNotRunning(Forbidden):
+    """A group's tablet used outside its loan: not begun yet (`begun` False), or ended or returned."""
+
+    def __init__(self, message: str, *, begun: bool) -> None:
+        super().__init__(message)
+        self.begun = begun
+
+
 class RateLimited(MeetkitError):
     """Too many failed attempts; the client may try again after `retry_after_seconds`."""
 

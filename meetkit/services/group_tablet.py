@@ -7,7 +7,8 @@ import datetime as dt
 from meetkit.config import Settings
 from meetkit.domain import ids
 from meetkit.domain.devices import PAIRING_MINUTES, pairing_expiry, pairing_open
-from meetkit.domain.errors import Forbidden, InvalidInput, NotFound
+from meetkit.domain.errors import InvalidInput, LoanNotRunning, NotFound
+from meetkit.domain.loans import shown
 from meetkit.domain.scope import Scope
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
@@ -26,7 +27,14 @@ LOAN_OVER = (
     "Die Ausleihe dieses Tablets ist beendet. Bitte bringen Sie es der Kontaktstelle zurück, "
     "falls das noch nicht geschehen ist."
 )
-LOAN_NOT_BEGUN = "Die Ausleihe dieses Tablets hat noch nicht begonnen."
+
+
+def loan_not_begun(starts_on: dt.date) -> str:
+    """Why a group's tablet does not work before its loan's first day (the day it will)."""
+    return (
+        f"Die Ausleihe dieses Tablets beginnt am {shown(starts_on)}. "
+        "Ab dann kommen Sie hier zu Ihrem Gruppentreffen."
+    )
 
 
 def now_utc() -> dt.datetime:
@@ -104,12 +112,12 @@ async def tablet_loan(db: Database, device_token: str) -> LoanView:
 
 
 def check_running(view: LoanView, today: dt.date) -> None:
-    """Forbidden unless the loan runs today: a returned or ended loan stops the tablet at once."""
+    """LoanNotRunning unless the loan runs today: before its first day, or once it ended or was returned."""
     status = view.loan.status(today)
     if status == "planned":
-        raise Forbidden(LOAN_NOT_BEGUN)
+        raise LoanNotRunning(loan_not_begun(view.loan.starts_on), begun=False)
     if status != "active":
-        raise Forbidden(LOAN_OVER)
+        raise LoanNotRunning(LOAN_OVER, begun=True)
 
 
 async def join_url(

@@ -1,5 +1,5 @@
 // The group's tablet reloads its page now and then while it is shown, so that a loan that ended or was
-// returned shows at once instead of a button that no longer works.
+// returned shows at once instead of a button that no longer works, and a loan that began shows its button.
 (function () {
   "use strict";
   var seconds = Number(document.body.getAttribute("data-reload-seconds")) || 300;
