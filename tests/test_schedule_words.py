@@ -92,3 +92,16 @@ async def test_the_staff_group_page_says_the_rule_in_the_page_language(
     await schedules.set_schedule(db, OPERATOR, issued.group.id, frequency="dates")
     english = _text((await staff.get(f"/staff/groups/{issued.group.id}?lang=en")).text)
     assert "Saved now: single dates · Place: Raum 2" in english
+
+
+async def test_the_leader_page_says_where_single_dates_are_added(client: Client, group: SeededGroup) -> None:
+    """The "no fixed time" hint on the leader page points to the form that adds single dates (above it)."""
+    pages = await _leader_pages(client, group)
+    assert (
+        "Bei „Keine feste Zeit“ lassen Sie Datum und Uhrzeit leer. Jedes Treffen tragen Sie dann oben"
+        in (pages["de"])
+    )
+    assert 'Then add each meeting on its own above with "Add meeting"' in pages["en"]
+    assert "„Treffen dazu machen“" in pages["ls"]
+    invite_hint = "Sie können die Zeit später auf Ihrer Seite festlegen."  # the invitation keeps its own
+    assert invite_hint not in pages["de"]
