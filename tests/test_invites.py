@@ -140,7 +140,7 @@ async def test_the_leader_changes_the_plan_and_makes_guest_links(
     )
     assert status == 303
     page = await (await client.get(f"/l/{group.leader_token}")).text()
-    assert "jeden Montag, 18:00 Uhr (90 Min.)" in page
+    assert "jeden Montag, 18:00 bis 19:30 Uhr" in page
     assert (await _leader_form(client, group, "/plan/cancel", {"date": monday.isoformat()}))[0] == 303
     extra = monday + dt.timedelta(days=2)
     assert (await _leader_form(client, group, "/plan/add", {"date": extra.isoformat()}))[0] == 303

@@ -20,8 +20,9 @@ import pytest
 import zxingcpp
 
 from meetkit.qr import qr_info, qr_svg
+from meetkit.schedule_words import MeetingRule
 from meetkit.sheets import DialInNumber, SheetData, SheetRenderer
-from meetkit.sheets.data import MeetingRule, group_pin
+from meetkit.sheets.data import group_pin
 from meetkit.sheets.html import render_html
 from meetkit.sheets.pdf import render_pdf
 

@@ -338,7 +338,7 @@ async def test_the_staff_editor_saves_single_dates_and_adds_one_at_its_own_time(
     )
     assert added.status == 303
     page = await staff.get(page_path)
-    assert "Jetzt gespeichert: einzelne Termine, Raum 2" in page.text
+    assert "Jetzt gespeichert: einzelne Termine · Ort: Raum 2" in page.text
     assert f"{day:%d.%m.%Y}, 18:30 bis 19:30 Uhr, Raum 2" in page.text
     assert rows(settings, "SELECT start_time, duration_minutes FROM schedule_exceptions") == [
         {"start_time": "18:30", "duration_minutes": 60}
@@ -349,7 +349,8 @@ def test_the_sheet_writes_the_time_of_an_extra_date_that_has_its_own() -> None:
     """A weekly rule says 19:00 in words; an extra date at 18:30 must not lose its time on the sheet."""
     from zoneinfo import ZoneInfo
 
-    from meetkit.sheets.data import MeetingRule, SheetData
+    from meetkit.schedule_words import MeetingRule
+    from meetkit.sheets.data import SheetData
     from meetkit.sheets.view import sheet_view
 
     berlin = ZoneInfo("Europe/Berlin")

@@ -79,7 +79,7 @@ async def test_schedule_editor_previews_saves_and_keeps_what_was_typed(
     )
     assert saved.status == 303 and saved.location == f"/staff/groups/{group_id}?saved=schedule#schedule-title"
     page = await staff.get(f"/staff/groups/{group_id}")
-    assert "Jetzt gespeichert: jeden Donnerstag, 19:00 Uhr (90 Min.), Raum 2" in page.text
+    assert "Jetzt gespeichert: jeden Donnerstag, 19:00 bis 20:30 Uhr · Ort: Raum 2" in page.text
 
     # single dates: a wrong one next to its field, a cancelled one leaves the next dates
     cancelled = _next_weekday(3, 1)
@@ -108,7 +108,10 @@ async def test_schedule_editor_previews_saves_and_keeps_what_was_typed(
     }
     assert (await staff.post(f"/staff/groups/{group_id}/schedule", monthly)).status == 303
     page = await staff.get(f"/staff/groups/{group_id}?lang=en")
-    assert "jeden letzten Freitag im Monat, 17:00 Uhr" in page.text and "Show the next dates" in page.text
+    assert (
+        "on the last Friday of every month, 17:00 to 18:30" in page.text
+        and "Show the next dates" in page.text
+    )
 
 
 async def test_schedule_preview_as_you_type_answers_the_next_dates_or_the_mistake(

@@ -65,7 +65,7 @@ def test_create_a_group_edit_its_schedule_and_print_its_sheet(browser: Any, site
     assert "Vorschau" in page.inner_text("main") and page.locator(".staff-dates li").count() == 3
     page.get_by_role("button", name="Termine speichern").click()
     page.wait_for_load_state()
-    assert "Jetzt gespeichert: jeden Donnerstag, 19:30 Uhr (90 Min.), Raum 2" in page.inner_text("main")
+    assert "Jetzt gespeichert: jeden Donnerstag, 19:30 bis 21:00 Uhr · Ort: Raum 2" in page.inner_text("main")
     _assert_targets_and_fit(page, width)
     shot(page, f"staff-group-schedule-{width}")
 

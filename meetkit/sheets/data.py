@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from meetkit.schedule_words import MeetingRule
+
 Lang = Literal["de", "en", "ls"]  # "ls": Leichte Sprache (German in easy words)
 Layout = Literal["a4", "cards"]
 LANGS: tuple[Lang, ...] = ("de", "en", "ls")
@@ -18,18 +20,6 @@ class DialInNumber:
 
     country_code: str
     formatted_number: str
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingRule:
-    """A group's meeting rule as the sheet states it in words (frequency as domain/schedules.Frequency)."""
-
-    frequency: str  # "weekly", "biweekly", "monthly"; one the sheet does not know shows only the dates
-    weekday: int  # 0 = Monday
-    start: dt.time
-    end: dt.time
-    nth: int | None = None  # monthly: 1..5, or -1 for the last one
-    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

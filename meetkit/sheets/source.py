@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from meetkit.config import Settings
 from meetkit.domain import meeting_dates
 from meetkit.domain import schedules as sched
 from meetkit.domain.group_rules import rule_lines
 from meetkit.domain.links import member_url, practice_url
 from meetkit.domain.scope import Scope
+from meetkit.schedule_words import meeting_rule
 from meetkit.services import directory, schedules
 from meetkit.services.directory import GroupView
 from meetkit.services.sheet_language import checked_language
-from meetkit.sheets.data import DialInNumber, Lang, MeetingRule, SheetData
+from meetkit.sheets.data import DialInNumber, Lang, SheetData
 from meetkit.storage import schedules as schedule_storage
 from meetkit.storage import sheet_language
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
-
-
-def meeting_rule(schedule: sched.Schedule) -> MeetingRule | None:
-    """The schedule's rule as the sheet states it: weekday, local start and end time, place (None for
-    single dates, whose dates each say their own time)."""
-    if schedule.weekday is None or schedule.start is None or schedule.duration_minutes is None:
-        return None
-    start = dt.datetime.combine(dt.date(2000, 1, 3), schedule.start)
-    end = start + dt.timedelta(minutes=schedule.duration_minutes)
-    return MeetingRule(
-        frequency=str(schedule.frequency),
-        weekday=schedule.weekday,
-        start=schedule.start,
-        end=end.time(),
-        nth=schedule.nth,
-        place=schedule.place,
-    )
 
 
 async def sheet_data(db: Database, settings: Settings, view: GroupView, lang: Lang | None) -> SheetData:

@@ -13,8 +13,8 @@ from meetkit.dates import babel_locale, format_meeting
 from meetkit.domain.accounts import N_
 from meetkit.qr import qr_svg
 from meetkit.rendering import gettext_for, with_language
-from meetkit.sheets.data import MeetingRule, SheetData, group_pin
-from meetkit.sheets.wording import rule_in_words
+from meetkit.schedule_words import MeetingRule, rule_in_words
+from meetkit.sheets.data import SheetData, group_pin
 
 MAX_MEETINGS = 3  # dates shown on the A4 sheet
 MAX_NUMBERS = 4  # dial-in numbers shown on the A4 sheet (cards show the first)

@@ -9,12 +9,13 @@ from aiohttp import web
 from markupsafe import Markup
 
 from meetkit.config import Settings
-from meetkit.domain import schedule_description_de
 from meetkit.domain.links import leader_url
 from meetkit.qr import qr_svg
+from meetkit.schedule_words import schedule_in_words
 from meetkit.services import leader_links, schedules
 from meetkit.services.directory import GroupView
 from meetkit.storage import schedules as schedule_storage
+from meetkit.web.i18n import request_language
 from meetkit.web.invitations import plan_choices
 from meetkit.web.keys import DATABASE, SETTINGS
 
@@ -43,6 +44,7 @@ async def leader_extras(request: web.Request, view: GroupView) -> dict[str, obje
     own_link_shown = any(request.query.get(k) == "1" for k in ("welcome", "renewed", "handed_over"))
     own_url = leader_url(settings.public_url, token)
     schedule = await db.read(lambda conn: schedule_storage.get(conn, group_id))
+    lang = request_language(request, easy_read=True)
     return {
         "welcome": request.query.get("welcome") == "1",
         "handed_over": request.query.get("handed_over") == "1",
@@ -50,7 +52,7 @@ async def leader_extras(request: web.Request, view: GroupView) -> dict[str, obje
         "own_url": own_url if own_link_shown else None,
         "own_qr": Markup(qr_svg(own_url)) if own_link_shown else None,  # noqa: S704 - our own SVG
         "schedule": schedule,
-        "schedule_text": schedule_description_de.describe(schedule) if schedule else None,
+        "schedule_text": schedule_in_words(schedule, lang) if schedule else None,
         "plan_dates": await schedules.next_dates(db, group_id, count=NEXT_DATES_SHOWN, now=now),
         "guest_links": await leader_links.guest_links(db, group_id, now),
         "handover_expires_at": await leader_links.open_handover_expiry(db, group_id),

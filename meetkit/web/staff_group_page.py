@@ -11,11 +11,12 @@ from meetkit.domain.errors import InvalidInput, MeetkitError
 from meetkit.domain.ids import format_member_code
 from meetkit.domain.links import leader_url, member_url
 from meetkit.domain.numbers import parse_id
-from meetkit.domain.schedule_description_de import describe
 from meetkit.qr import qr_svg
+from meetkit.schedule_words import schedule_in_words
 from meetkit.services import directory, group_changes, group_page, sheet_language
 from meetkit.sheets import Lang, Layout, SheetData
 from meetkit.sheets.source import sheet_data
+from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS, SHEET_RENDERER
 from meetkit.web.pages import group_pin_groups
 from meetkit.web.schedule_form import entered_from
@@ -63,7 +64,7 @@ async def group_page_response(
         pin=group_pin_groups(group.pin) if settings.dialin_enabled and not group.archived_at else None,
         issued=issued,
         schedule=schedule,
-        schedule_text=describe(schedule) if schedule else None,
+        schedule_text=schedule_in_words(schedule, request_language(request)) if schedule else None,
         upcoming=extra.pop("upcoming", details.schedule.upcoming),
         entered=schedule_entered if schedule_entered is not None else entered_from(schedule),
         sheet_lang=await sheet_language.sheet_language_of(db, scope(request), group.id),
