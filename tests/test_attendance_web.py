@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -18,9 +19,11 @@ from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
 from meetkit.domain.attendance_times import local_today
+from meetkit.domain.retention import months_back
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory
 from meetkit.storage.database import database_for
+from meetkit.web.app import create_app
 from meetkit.web.keys import DATABASE
 from tests.conftest import SeededGroup
 from tests.standins.event_sync import meeting, people
@@ -86,6 +89,30 @@ async def test_wrong_input_is_explained(client: Client, group: SeededGroup) -> N
     )
     assert "The date is in the future." in await english.text()
     assert await attendance.last_meetings(client.app[DATABASE], group.id) == []
+
+
+async def test_a_day_that_retention_has_summed_up_takes_no_more_counts(
+    aiohttp_client: Any, settings: Settings
+) -> None:
+    # A purge keeps such a day's meetings only as monthly totals: a late count would be summed up twice.
+    client = await aiohttp_client(create_app(dataclasses.replace(settings, retention_months=1)))
+    db = client.app[DATABASE]
+    await directory.add_contact_point(db, OPERATOR, "KISS Beispielstadt")
+    issued = await directory.add_group(db, settings, OPERATOR, "Angehörige Sucht", "kiss-beispielstadt")
+    path = f"/l/{issued.leader_token}/attendance"
+    kept_from = months_back(local_today(), 1)
+    late = {"date": (kept_from - dt.timedelta(days=1)).isoformat(), "in_room": "4"}
+    refused = await client.post(path, data=late, allow_redirects=False)
+    assert refused.status == 400
+    assert (
+        f"Treffen vor dem {kept_from:%d.%m.%Y} werden nicht mehr einzeln aufbewahrt" in await refused.text()
+    )
+    english = await client.post(f"{path}?lang=en", data=late, allow_redirects=False)
+    assert f"Meetings before {kept_from:%d.%m.%Y} are no longer kept one by one" in await english.text()
+    assert await attendance.last_meetings(db, issued.group.id) == []  # nothing written
+    kept = {"date": kept_from.isoformat(), "in_room": "4"}
+    assert (await client.post(path, data=kept, allow_redirects=False)).status == 303
+    assert [m.meeting_date for m in await attendance.last_meetings(db, issued.group.id)] == [kept_from]
 
 
 async def test_a_wrong_leader_token_counts_as_a_failed_look_up(client: Client, group: SeededGroup) -> None:

@@ -7,6 +7,7 @@ import re
 
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.numbers import is_ascii_number
+from meetkit.domain.retention import DEFAULT_RETENTION_MONTHS, months_back
 
 MAX_HEADCOUNT = 500
 HEADCOUNT_DAYS_BACK = 366
@@ -21,12 +22,21 @@ def check_headcount(value: int | None, what: str) -> int | None:
     return value
 
 
-def check_meeting_date(day: dt.date, today: dt.date) -> dt.date:
-    """Return the date of a counted meeting if it is not in the future and not too old."""
+def check_meeting_date(
+    day: dt.date, today: dt.date, retention_months: int = DEFAULT_RETENTION_MONTHS
+) -> dt.date:
+    """Return the date of a counted meeting if it is not in the future, not too old and not yet purged."""
     if day > today:
         raise InvalidInput("Das Datum liegt in der Zukunft.")
     if (today - day).days > HEADCOUNT_DAYS_BACK:
         raise InvalidInput("Das Datum liegt mehr als ein Jahr zurück.")
+    # a purge kept this day's meetings only as monthly totals: a count now would be summed up a second time
+    kept_from = months_back(today, retention_months)
+    if day < kept_from:
+        raise InvalidInput(
+            f"Treffen vor dem {kept_from:%d.%m.%Y} werden nicht mehr einzeln aufbewahrt; "
+            "für diesen Tag lässt sich nichts mehr nachtragen."
+        )
     return day
 
 

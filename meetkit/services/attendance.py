@@ -21,6 +21,7 @@ from meetkit.domain.monthly_report import Report, build_report
 from meetkit.domain.months import parse_month
 from meetkit.domain.report_chart import weekly_chart
 from meetkit.domain.report_exports import CSV_HEADER, report_json, report_rows
+from meetkit.domain.retention import DEFAULT_RETENTION_MONTHS
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import Scope
 from meetkit.jitsi.census import CensusRoom
@@ -43,16 +44,19 @@ async def record_headcount(
     in_room: int | None,
     phone: int | None,
     source: str,
+    *,
+    retention_months: int = DEFAULT_RETENTION_MONTHS,
 ) -> None:
     """Record hand counts for a group's meeting on a local date; a count given replaces the stored one.
 
     `in_room` and `phone` are the people counted in the room and on the phone; None means "not counted
     here" and keeps what another source recorded. Calling again replaces counts (last write wins), it
-    never adds up. `source` is "leader", "kiosk" or "staff".
+    never adds up. `source` is "leader", "kiosk" or "staff". Days whose meetings retention
+    (`retention_months`, MEETKIT_RETENTION_MONTHS) has already summed up take no more counts.
     """
     in_room = check_headcount(in_room, "Die Anzahl im Raum")
     phone = check_headcount(phone, "Die Anzahl am Telefon")
-    check_meeting_date(meeting_date, local_today())
+    check_meeting_date(meeting_date, local_today(), retention_months)
     bit = source_bit(source)
     if source not in HEADCOUNT_SOURCES:
         raise InvalidInput(f"'{source}' zählt nicht von Hand.")

@@ -12,7 +12,7 @@ from meetkit.web.apimodels import AttendanceReport, ReportQuery
 from meetkit.web.apiroutes import ApiRoutes, api_scope
 from meetkit.web.forms import read_form
 from meetkit.web.i18n import request_language
-from meetkit.web.keys import DATABASE
+from meetkit.web.keys import DATABASE, SETTINGS
 from meetkit.web.lookups import leader_view
 from meetkit.web.pages import show_headcount_errors_on_leader_page
 
@@ -35,7 +35,15 @@ async def leader_attendance(request: web.Request) -> web.Response:
     phone = parse_count_field(entered["phone"], "Die Anzahl am Telefon")
     if in_room is None and phone is None:
         raise InvalidInput("Bitte tragen Sie mindestens eine Zahl ein.")
-    await attendance.record_headcount(db, view.group.id, day, in_room, phone, "leader")
+    await attendance.record_headcount(
+        db,
+        view.group.id,
+        day,
+        in_room,
+        phone,
+        "leader",
+        retention_months=request.app[SETTINGS].retention_months,
+    )
     lang = request_language(request, easy_read=True)
     raise web.HTTPSeeOther(f"/l/{token}?lang={lang}&counted=1#attendance")
 
