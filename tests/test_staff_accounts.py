@@ -109,6 +109,10 @@ async def test_only_admins_reach_admin_pages(seeded: Client, settings: Settings)
     await admin.sign_in("admin@example.org")
     page = await admin.get("/staff/admin/accounts")
     assert page.status == 200 and "nord@example.org" in page.text
+    words = " ".join(re.sub(r"<[^>]+>", "", page.text).split())
+    assert (
+        "Admin-Zugang · aktiv" in words and "Kontaktstellen: KISS Nord · aktiv" in words
+    )  # a space each side
     bad = await admin.post("/staff/admin/accounts", {"login": "neu@example.org", "role": "staff"})
     assert bad.status == 400 and "Kontaktstelle" in (bad.alert() or "")
     await admin.get("/staff/admin/accounts")

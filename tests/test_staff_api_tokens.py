@@ -51,6 +51,7 @@ async def test_admin_creates_lists_and_revokes_an_api_token(seeded: Client, sett
         "widerrufen" in after.text
         and "Widerrufen" not in after.text.split("Alle API-Tokens")[1].split("Neues")[0]
     )
+    assert "Kontaktstellen: KISS Nord · widerrufen" in " ".join(re.sub(r"<[^>]+>", "", after.text).split())
     assert (await admin.post(f"/staff/admin/tokens/{record['id']}/revoke")).status == 404
     actions = [r["action"] for r in rows(settings, "SELECT action FROM audit_log ORDER BY id")]
     assert actions[-2:] == ["api_token_created", "api_token_revoked"]
