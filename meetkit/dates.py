@@ -46,3 +46,12 @@ def format_meeting(when: dt.datetime, lang: str, tz: str, *, with_time: bool = T
     if babel_locale(lang) == "de":
         return f"{day}, {clock(when)} Uhr"
     return f"{day}, {clock(when)}"
+
+
+def month_in_words(month: str, lang: str) -> str:
+    """A month given as `YYYY-MM` in words: "November 2026" (as it is when it is no such month)."""
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return month
+    return str(format_date(first, "LLLL y", locale=babel_locale(lang)))

@@ -89,6 +89,14 @@ def _decimal(context: jinja2.runtime.Context, number: float) -> str:
     return str(format_decimal(number, format="#,##0.#", locale="en" if lang == "en" else "de"))
 
 
+@jinja2.pass_context
+def _month(context: jinja2.runtime.Context, month: str) -> str:
+    """Filter `month`: `YYYY-MM` as the page's language names it ("November 2026")."""
+    from meetkit.dates import month_in_words
+
+    return month_in_words(month, context.get("lang", DEFAULT_LANGUAGE))
+
+
 @cache
 def environment() -> jinja2.Environment:
     """Return the one template environment; the language comes from each render's `lang` variable."""
@@ -103,6 +111,7 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["message"] = _message
     env.filters["decimal"] = _decimal
+    env.filters["month"] = _month
     env.globals["default_rules"] = DEFAULT_RULES  # member pages and sheets show the same rules
     env.globals["other_languages"] = other_languages
     return env

@@ -153,3 +153,25 @@ async def seeded(client: Client, settings: Settings) -> Client:
     await ready_account(client, settings, "admin@example.org", admin=True)
     await ready_account(client, settings, "nord@example.org", contact_points=("kiss-nord",))
     return client
+
+
+MONTHS = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
+
+
+def in_words(month: str) -> str:
+    """`YYYY-MM` as a German page names it: "November 2026"."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"

@@ -18,7 +18,7 @@ from meetkit.services import directory, inventory, loans
 from meetkit.web.keys import DATABASE
 from tests import dbtools
 from tests.conftest import CliResult
-from tests.staff import Client, StaffBrowser
+from tests.staff import Client, StaffBrowser, in_words
 
 CANARIES = ("Erika Mustermann", "erika.mustermann@example.org", "+49 170 1234567")
 
@@ -115,6 +115,7 @@ async def test_staff_keep_an_inventory_lend_return_and_print(
 
     calendar = await member.get(f"/staff/devices/{device_id}?month={day(0)[:7]}")
     assert calendar.status == 200 and "#1" in calendar.text and "Angehörige Nord" in calendar.text
+    assert f"Belegung im {in_words(day(0)[:7])}</h2>" in calendar.text
     assert (await member.get(f"/staff/devices/{device_id}?month=2026-13")).status == 400
 
     status, body, kind = await raw(seeded, member, "/staff/loans/1/form.pdf")
@@ -150,6 +151,7 @@ async def test_staff_keep_an_inventory_lend_return_and_print(
     assert "Überfällige Ausleihen" in home.text and "Ausleihe 2" in home.text
     report = await member.get(f"/staff/loans/report?month={day(0)[:7]}")
     assert report.status == 200 and "KISS Nord" in report.text and "Landesweit" not in report.text
+    assert f'<h2 id="report-title">{in_words(day(0)[:7])}</h2>' in report.text
     status, body, kind = await raw(seeded, admin, f"/staff/loans/report.csv?month={day(0)[:7]}")
     lines = body.decode().splitlines()
     assert status == 200 and kind == "text/csv" and lines[0].startswith("month,contact_point")

@@ -11,7 +11,7 @@ from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import attendance, directory
 from meetkit.web.keys import DATABASE
-from tests.staff import Client, StaffBrowser
+from tests.staff import Client, StaffBrowser, in_words
 
 
 def _pdf_words(body: bytes) -> str:
@@ -37,6 +37,7 @@ async def test_staff_read_their_report_and_download_it(seeded: Client, settings:
     page = await member.get("/staff/reports")
     assert page.status == 200 and 'href="/staff/reports"' in page.text  # linked from the staff nav
     assert f'value="{month}"' in page.text and "Angehörige Nord" in page.text
+    assert f"Monatsbericht der Teilnahme: {in_words(month)}</h1>" in page.text  # not "2026-11"
     assert "Trauercafé Süd" not in page.text and "gesperrt" not in page.text
     assert page.text.count("<svg") == 2 and 'role="img"' in page.text  # the weekly bar charts
 
@@ -53,7 +54,7 @@ async def test_staff_read_their_report_and_download_it(seeded: Client, settings:
     pdf = await member.get(f"/staff/reports.pdf?month={month}")
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF")
     words = _pdf_words(pdf.body)
-    assert "Angehörige Nord" in words and f"Teilnahme an Gruppentreffen: {month}" in words
+    assert "Angehörige Nord" in words and f"Teilnahme an Gruppentreffen: {in_words(month)}" in words
     assert (await member.get("/staff/reports.pdf?month=13")).status == 400
 
 
