@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from meetkit.config import Settings
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import (
     attendance,
@@ -34,7 +35,7 @@ async def seed_public_pages(db: Database, settings: Settings) -> PublicPages:
     await directory.add_contact_point(db, OPERATOR, "KISS Mitte", slug="kiss-mitte", phone="0911 234567")
     first = await directory.add_group(db, settings, OPERATOR, "Gesprächskreis Dienstag", "kiss-mitte")
     second = await directory.add_group(db, settings, OPERATOR, "Angehörige", "kiss-mitte")
-    today = loans.today_local()
+    today = local_today()
     for issued, people in ((first, 3), (second, 4)):
         await schedules.set_schedule(
             db,

@@ -17,9 +17,9 @@ from meetkit.domain.headcounts import check_headcount, check_meeting_date, parse
 from meetkit.domain.meeting_figures import MeetingRecord, counts_as_meeting, figures
 from meetkit.domain.monthly_report import build_report
 from meetkit.domain.months import parse_month
-from meetkit.domain.report_chart import weekly_chart
 from meetkit.domain.report_exports import report_json, report_rows
 from meetkit.domain.report_lines import GroupInfo
+from meetkit.report_chart import weekly_chart
 
 T0 = int(dt.datetime(2026, 11, 23, 18, 58, 10, tzinfo=dt.UTC).timestamp())
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from meetkit.config import Settings
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory, group_tablet, inventory, loans
 from meetkit.web.group_tablet import COOKIE
@@ -42,7 +43,7 @@ class Tablets:
 async def _paired(client: Client, group_id: int, first: int, last: int, label: str) -> str:
     """A tablet lent from `first` to `last` days from today, paired on the loan's first day or today."""
     db, shift = client.app[DATABASE], dt.timedelta(days=min(first, 0))  # a past loan: back to its first day
-    today = loans.today_local()
+    today = local_today()
     device = await inventory.add_item(db, OPERATOR, "kiss-nord", label, "tablet", f"SN-{label[-1]}")
     starts, ends = today + dt.timedelta(days=first), today + dt.timedelta(days=last)
     view = await loans.lend(db, OPERATOR, device.id, group_id, str(starts), str(ends), today=today + shift)
@@ -63,7 +64,7 @@ async def tablets(client: Client, settings: Settings) -> Tablets:
         ended=await _paired(client, gid, -7, -1, "Tablet 2"),
         not_begun=await _paired(client, gid, 2, 5, "Tablet 3"),
         room=group.group.room,
-        not_begun_on=loans.today_local() + dt.timedelta(days=2),
+        not_begun_on=local_today() + dt.timedelta(days=2),
     )
 
 

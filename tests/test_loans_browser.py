@@ -22,6 +22,7 @@ import jwt as pyjwt
 import pytest
 
 from meetkit.config import Settings, load_settings, with_secret
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, directory, group_tablet, inventory, loans
 from meetkit.services.passwords import PasswordHasher
@@ -73,7 +74,7 @@ class Site:
 async def _tablet(db: Database, group_id: int, label: str, first: int, last: int) -> str:
     """A tablet lent from `first` to `last` days from today, paired on its loan's first day (or today)."""
     shift = dt.timedelta(days=min(first, 0))  # a loan that ended: made and paired back when it ran
-    today = loans.today_local()
+    today = local_today()
     tablet = await inventory.add_item(db, OPERATOR, "kiss-nord", label, "tablet", "SN-2")
     starts, ends = today + dt.timedelta(days=first), today + dt.timedelta(days=last)
     view = await loans.lend(db, OPERATOR, tablet.id, group_id, str(starts), str(ends), today=today + shift)
@@ -94,7 +95,7 @@ async def _seed(settings: Settings) -> tuple[str, dict[int, int], dict[str, str]
             db, settings, OPERATOR, "admin@example.org", None, admin=True, contact_point_slugs=[]
         )
         await accounts.complete_setup(db, hasher, link.url.rsplit("/", 1)[1], GOOD_PASSWORD, GOOD_PASSWORD)
-        today = loans.today_local()
+        today = local_today()
         made = {}
         for width, _ in SIZES:
             tablet = await inventory.add_item(db, OPERATOR, "kiss-nord", f"Tablet {width}", "tablet", "SN-1")
@@ -310,7 +311,7 @@ def test_loan_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None:
     page.wait_for_load_state()
     assert "Seriennummer" in page.get_by_role("alert").inner_text()
     assert _axe_violations(page) == []
-    start = loans.today_local() + dt.timedelta(days=20 if width == 390 else 30)
+    start = local_today() + dt.timedelta(days=20 if width == 390 else 30)
     planned = site.run(
         lambda db: loans.lend(db, OPERATOR, 1, 1, str(start), str(start + dt.timedelta(days=2)))
     )

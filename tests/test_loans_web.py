@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from meetkit.config import Settings
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import directory, inventory, loans
 from meetkit.web.keys import DATABASE
@@ -25,11 +26,11 @@ CANARIES = ("Erika Mustermann", "erika.mustermann@example.org", "+49 170 1234567
 
 def day(offset: int) -> str:
     """A day relative to today (Europe/Berlin), as date fields send it."""
-    return (loans.today_local() + dt.timedelta(days=offset)).isoformat()
+    return (local_today() + dt.timedelta(days=offset)).isoformat()
 
 
 def german(offset: int) -> str:
-    return (loans.today_local() + dt.timedelta(days=offset)).strftime("%d.%m.%Y")
+    return (local_today() + dt.timedelta(days=offset)).strftime("%d.%m.%Y")
 
 
 def loan_rows(settings: Settings) -> list[dict[str, Any]]:
@@ -145,7 +146,7 @@ async def test_staff_keep_an_inventory_lend_return_and_print(
         nord.group.id,
         day(-10),
         day(-5),
-        today=loans.today_local() - dt.timedelta(days=10),
+        today=local_today() - dt.timedelta(days=10),
     )
     home = await member.get("/staff/")
     assert "Überfällige Ausleihen" in home.text and "Ausleihe 2" in home.text

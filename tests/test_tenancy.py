@@ -22,6 +22,7 @@ import pytest
 
 from meetkit.config import Settings
 from meetkit.domain import ids
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, api_tokens, devices, directory, inventory, invitations, loans
 from meetkit.storage import migrate, sheet_batches
@@ -455,7 +456,7 @@ async def _staff_world(client: Client, settings: Settings) -> StaffWorld:
     invited = await invitations.create_invitation(db, settings, OPERATOR, "kiss-sued")
     # loans (issue 17)
     laptop = await inventory.add_item(db, OPERATOR, "kiss-sued", "Laptop Süd", "laptop")
-    today = loans.today_local()
+    today = local_today()
     running = await loans.lend(
         db, OPERATOR, laptop.id, sued.group.id, str(today), str(today + dt.timedelta(days=3))
     )

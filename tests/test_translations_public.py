@@ -17,8 +17,8 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from meetkit.config import Settings
+from meetkit.domain.attendance_times import local_today
 from meetkit.messages import translate_message
-from meetkit.services.loans import today_local
 from meetkit.web.keys import DATABASE
 from tests.public_pages import seed_public_pages
 
@@ -122,7 +122,7 @@ async def test_domain_errors_on_public_pages_are_translated(
     for lang in ("de", "en", "ls"):
         response = await client.post(
             f"{leader}/attendance?lang={lang}",
-            data={"date": str(today_local()), "in_room": "viele", "phone": ""},
+            data={"date": str(local_today()), "in_room": "viele", "phone": ""},
         )
         assert response.status == 400
         page = await response.text()

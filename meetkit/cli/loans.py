@@ -14,6 +14,7 @@ from meetkit.cli.language import N_, _
 from meetkit.cli.sheets import writable_target
 from meetkit.config import Settings
 from meetkit.domain import loan_report as report_rules
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ async def add_loan(args: argparse.Namespace, settings: Settings, db: Database) -
     from meetkit.services import loans
 
     view = await loans.lend(db, OPERATOR, args.device, args.group, args.starts_on, args.ends_on, args.notes)
-    data = loans.loan_json(view, loans.today_local())
+    data = loans.loan_json(view, local_today())
     message = _("Ausleihe {number}: {device} an {group}, {start} bis {end}.").format(
         number=view.loan.id,
         device=view.device.name,
@@ -119,7 +120,7 @@ async def list_loans(args: argparse.Namespace, settings: Settings, db: Database)
     """List loans."""
     from meetkit.services import loans
 
-    today = loans.today_local()
+    today = local_today()
     found = await loans.list_loans(db, OPERATOR, args.contact_point, args.status, today=today)
     data = [loans.loan_json(view, today) for view in found]
     emit(args, {"loans": data}, [_line(d) for d in data])
@@ -136,7 +137,7 @@ async def return_loan(args: argparse.Namespace, settings: Settings, db: Database
     message = _("Ausleihe {number}: {device} ist am {day} zurückgegeben.").format(
         number=view.loan.id, device=view.device.name, day=shown(view.loan.returned_on)
     )
-    emit(args, loans.loan_json(view, loans.today_local()), [message])
+    emit(args, loans.loan_json(view, local_today()), [message])
     return 0
 
 

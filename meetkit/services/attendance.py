@@ -19,13 +19,13 @@ from meetkit.domain.headcounts import check_headcount, check_meeting_date
 from meetkit.domain.meeting_figures import Figures, MeetingRecord, counts_as_meeting, figures
 from meetkit.domain.monthly_report import Report, build_report
 from meetkit.domain.months import parse_month
-from meetkit.domain.report_chart import weekly_chart
 from meetkit.domain.report_exports import CSV_HEADER, report_json, report_rows
 from meetkit.domain.retention import DEFAULT_RETENTION_MONTHS
 from meetkit.domain.schedules import TIMEZONE
 from meetkit.domain.scope import Scope
 from meetkit.jitsi.census import CensusRoom
 from meetkit.rendering import environment
+from meetkit.report_chart import weekly_chart
 from meetkit.services import directory
 from meetkit.storage import census_counts, groups, report_groups, retention, room_owners, room_sessions
 from meetkit.storage import meetings as meeting_storage

@@ -6,6 +6,7 @@ import datetime as dt
 
 from meetkit.config import Settings
 from meetkit.domain import ids
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.devices import PAIRING_MINUTES, pairing_expiry, pairing_open
 from meetkit.domain.errors import InvalidInput, LoanNotRunning, NotFound
 from meetkit.domain.loans import shown
@@ -13,7 +14,7 @@ from meetkit.domain.scope import Scope
 from meetkit.jitsi.tokens import mint_moderator_token
 from meetkit.jitsi.urls import room_url
 from meetkit.services.audit import record_in
-from meetkit.services.loans import LoanView, scoped_loan, today_local, view_of
+from meetkit.services.loans import LoanView, scoped_loan, view_of
 from meetkit.storage import loans
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
@@ -57,7 +58,7 @@ async def open_pairing(
     def change(conn: Connection) -> LoanView:
         loan = scoped_loan(conn, scope, reference)
         view = view_of(conn, loan)
-        if loan.status(today_local(moment)) in ("returned", "overdue"):
+        if loan.status(local_today(moment)) in ("returned", "overdue"):
             raise InvalidInput(
                 f"Die Ausleihe {loan.id} ist beendet; ein Gruppen-Tablet gibt es nur während sie läuft."
             )
@@ -126,6 +127,6 @@ async def join_url(
     """The group's room with a moderator token for that room only, while the loan runs."""
     moment = now or now_utc()
     view = await tablet_loan(db, device_token)
-    check_running(view, today_local(moment))
+    check_running(view, local_today(moment))
     jwt = mint_moderator_token(settings, view.group.room, now=moment.timestamp())
     return room_url(settings, view.group.room, jwt=jwt, lang=lang)

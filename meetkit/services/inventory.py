@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.devices import KINDS, Device, clean_kind, clean_notes, clean_serial
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.names import clean_name
@@ -12,7 +13,7 @@ from meetkit.domain.scope import Scope
 from meetkit.services import directory
 from meetkit.services.audit import record_in
 from meetkit.services.devices import MAX_DEVICE_NAME_LENGTH, scoped_device
-from meetkit.services.loans import scope_ids, today_local, view_of
+from meetkit.services.loans import scope_ids, view_of
 from meetkit.storage import contact_points, devices, loans
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
@@ -93,7 +94,7 @@ async def inventory(
     db: Database, scope: Scope, contact_point_slug: str | None = None, *, today: dt.date | None = None
 ) -> list[InventoryItem]:
     """The devices within the scope (or of one contact point), each with today's loan, if any."""
-    day = today or today_local()
+    day = today or local_today()
 
     def query(conn: Connection) -> list[InventoryItem]:
         chosen = directory.contact_point_id(conn, scope, contact_point_slug)

@@ -7,10 +7,10 @@ import datetime as dt
 import io
 
 from meetkit.domain import loan_report as rules
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.months import parse_month
 from meetkit.domain.scope import Scope
 from meetkit.services import directory
-from meetkit.services.loans import today_local
 from meetkit.storage import contact_points, loans
 from meetkit.storage.connection import Connection
 from meetkit.storage.database import Database
@@ -29,7 +29,7 @@ async def monthly(
     One row per contact point in the scope (or the one named); admins asking for all also get the
     state-wide total."""
     month = parse_month(month_text)
-    day = today or today_local()
+    day = today or local_today()
 
     def query(conn: Connection) -> rules.LoanReport:
         chosen = directory.contact_point_id(conn, scope, contact_point_slug)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from meetkit.domain import loans as rules
-from meetkit.domain import schedules as sched
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.devices import Device, clean_notes
 from meetkit.domain.errors import InvalidInput, NotFound
 from meetkit.domain.loans import CalendarDay, Loan
@@ -49,11 +49,6 @@ class DeviceMonth:
     following: str
     weeks: list[list[CalendarDay]]
     loans: list[LoanView]
-
-
-def today_local(now: dt.datetime | None = None) -> dt.date:
-    """Today in Europe/Berlin, where loans are counted in days."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(sched.TIMEZONE).date()
 
 
 def loan_json(view: LoanView, today: dt.date) -> dict[str, object]:
@@ -119,7 +114,7 @@ async def lend(
     last = rules.parse_day(ends_on, "Ende")
     rules.check_period(first, last)
     cleaned_notes = clean_notes(notes)
-    day = today or today_local()
+    day = today or local_today()
 
     def insert(conn: Connection) -> LoanView:
         device = scoped_device(conn, scope, device_reference)
@@ -158,7 +153,7 @@ async def list_loans(
     today: dt.date | None = None,
 ) -> list[LoanView]:
     """The loans within the scope (or of one contact point), newest first; optionally of one status."""
-    day = today or today_local()
+    day = today or local_today()
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"Den Status '{status}' gibt es nicht; möglich: {', '.join(STATUSES)}.")
 
@@ -192,7 +187,7 @@ async def return_loan(
     today: dt.date | None = None,
 ) -> LoanView:
     """Record that the device is back (today unless a day is given), with a note on its state."""
-    day = today or today_local()
+    day = today or local_today()
     back = rules.parse_day(returned_on, "Rückgabe") if returned_on and returned_on.strip() else day
     cleaned = clean_notes(note, "Die Notiz zum Zustand")
 
@@ -212,7 +207,7 @@ async def cancel_loan(
     db: Database, scope: Scope, reference: str | int, *, today: dt.date | None = None
 ) -> LoanView:
     """Remove a loan that has not begun (a hand-over that does not take place)."""
-    day = today or today_local()
+    day = today or local_today()
 
     def change(conn: Connection) -> LoanView:
         loan = scoped_loan(conn, scope, reference)
@@ -237,7 +232,7 @@ async def device_month(
     today: dt.date | None = None,
 ) -> DeviceMonth:
     """A device's month as a calendar (this month unless given), with its loans that touch it."""
-    day = today or today_local()
+    day = today or local_today()
     month = parse_month(month_text) if month_text else parse_month(day.strftime("%Y-%m"))
 
     def query(conn: Connection) -> DeviceMonth:

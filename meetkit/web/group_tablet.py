@@ -13,6 +13,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from meetkit.config import Settings
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.errors import LoanNotRunning
 from meetkit.domain.links import practice_path
 from meetkit.rendering import with_language
@@ -127,7 +128,7 @@ async def tablet_page(request: web.Request) -> web.StreamResponse:
     token = request.match_info["device_token"]
     view = await guarded(request, lambda: group_tablet.tablet_loan(request.app[DATABASE], token))
     try:
-        group_tablet.check_running(view, loans.today_local())
+        group_tablet.check_running(view, local_today())
     except LoanNotRunning as error:
         return _stopped(request, view, error)
     return _page(

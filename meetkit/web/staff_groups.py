@@ -12,7 +12,6 @@ from meetkit.domain.accounts import N_
 from meetkit.domain.errors import InvalidInput, MeetkitError
 from meetkit.domain.names import clean_name
 from meetkit.domain.numbers import is_ascii_number
-from meetkit.domain.schedules import WEEKDAY_NAMES_DE
 from meetkit.services import accounts, directory, group_changes, group_list, group_page
 from meetkit.web.i18n import request_language
 from meetkit.web.keys import DATABASE, SETTINGS
@@ -67,7 +66,6 @@ async def _list_page(
         listing=found,
         contact_points=contact_points,
         dialin=request.app[SETTINGS].dialin_enabled,
-        weekdays=WEEKDAY_NAMES_DE,
         entered=entered or {},
         field=field,
         page_url=lambda n: list_url(request, page=n),

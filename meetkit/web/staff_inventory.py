@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from meetkit.domain.accounts import N_
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.devices import KINDS
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.numbers import parse_id
@@ -73,7 +74,7 @@ async def _device_page(request: web.Request, error: InvalidInput | None = None) 
         month=month,
         device=month.device,
         kinds=KINDS,
-        today=loans.today_local(),
+        today=local_today(),
     )
 
 

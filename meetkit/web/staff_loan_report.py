@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meetkit.services import loan_reports, loans
+from meetkit.domain.attendance_times import local_today
+from meetkit.services import loan_reports
 from meetkit.web.keys import DATABASE
 from meetkit.web.staff_session import render, scope
 
@@ -12,7 +13,7 @@ routes = web.RouteTableDef()
 
 
 def _month(request: web.Request) -> str:
-    return request.query.get("month") or loans.today_local().strftime("%Y-%m")
+    return request.query.get("month") or local_today().strftime("%Y-%m")
 
 
 @routes.get("/staff/loans/report", name="staff_loan_report")

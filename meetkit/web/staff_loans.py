@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from meetkit.domain.accounts import N_
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.errors import Conflict, InvalidInput
 from meetkit.domain.numbers import parse_id
 from meetkit.qr import qr_svg
@@ -29,7 +30,7 @@ async def _loans_page(
     request: web.Request, error: InvalidInput | Conflict | None = None, entered: dict[str, str] | None = None
 ) -> web.Response:
     db, who = request.app[DATABASE], scope(request)
-    today = loans.today_local()
+    today = local_today()
     found = await loans.list_loans(db, who, today=today)
     items = [item for item in await inventory.inventory(db, who, today=today) if item.state != "revoked"]
     groups = await directory.list_groups(db, who)
@@ -88,7 +89,7 @@ async def _loan_page(
         error=error,
         notice=NOTICES.get(request.query.get("done", "")),
         view=view,
-        today=loans.today_local(),
+        today=local_today(),
         pairing_url=pairing_url,
         pairing_qr=qr_svg(pairing_url) if pairing_url else None,
     )

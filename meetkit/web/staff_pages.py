@@ -7,6 +7,7 @@ import time
 from aiohttp import web
 
 from meetkit.domain.accounts import N_
+from meetkit.domain.attendance_times import local_today
 from meetkit.domain.errors import InvalidInput, Unauthorized
 from meetkit.qr import qr_svg
 from meetkit.services import accounts, loans
@@ -38,7 +39,7 @@ async def root(request: web.Request) -> web.StreamResponse:
 @routes.get("/staff/", name="staff_home")
 async def home(request: web.Request) -> web.StreamResponse:
     """The start page: the contact points this person may see, and loans whose device is overdue."""
-    today = loans.today_local()
+    today = local_today()
 
     async def make() -> web.Response:
         db, who = request.app[DATABASE], scope(request)

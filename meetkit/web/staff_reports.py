@@ -7,8 +7,8 @@ from aiohttp import web
 from meetkit.domain.attendance_times import local_today
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.monthly_report import Report
-from meetkit.domain.report_chart import weekly_chart
 from meetkit.domain.report_exports import report_json
+from meetkit.report_chart import weekly_chart
 from meetkit.services import accounts, attendance
 from meetkit.sheets.html import PACKAGE_DIR
 from meetkit.web.i18n import request_language

@@ -1,4 +1,4 @@
-"""A monthly report's weekly bar chart (meetings or participants) as SVG geometry."""
+"""A monthly report's weekly bar chart (meetings or participants) laid out as SVG geometry: presentation."""
 
 from __future__ import annotations
 
