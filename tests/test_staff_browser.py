@@ -135,6 +135,17 @@ def _assert_targets_and_fit(page: Any, width: int) -> None:
             box,
         )
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert page.evaluate(ROWS_OUT_OF_LINE) == []  # buttons side by side stand on one line
+
+
+# Buttons of one .staff-actions row that sit side by side (their heights overlap) but not at the same top.
+ROWS_OUT_OF_LINE = """() => [...document.querySelectorAll('main .staff-actions')].flatMap(row => {
+  const boxes = [...row.querySelectorAll('button, a')].filter(e => e.offsetParent !== null)
+    .map(e => [e.textContent.trim(), e.getBoundingClientRect()]);
+  return boxes.flatMap(([a, p], i) => boxes.slice(i + 1)
+    .filter(([, q]) => q.top < p.bottom && p.top < q.bottom && Math.abs(q.top - p.top) > 1)
+    .map(([b, q]) => `${a} (${p.top}) / ${b} (${q.top})`));
+})"""
 
 
 @pytest.mark.parametrize("width", WIDTHS)
