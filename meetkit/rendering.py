@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from functools import cache
 from importlib import resources
@@ -14,6 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from meetkit.dates import local_time
 from meetkit.domain.group_rules import DEFAULT_RULES
 
 LANGUAGES = ("de", "en")
@@ -89,6 +91,12 @@ def _decimal(context: jinja2.runtime.Context, number: float) -> str:
     return str(format_decimal(number, format="#,##0.#", locale="en" if lang == "en" else "de"))
 
 
+@jinja2.pass_context
+def _local_time(context: jinja2.runtime.Context, stored: str | dt.datetime | None) -> str:
+    """Filter `local_time`: a stored UTC moment in local time as the page's language writes it (none: empty)."""
+    return "" if stored is None else local_time(stored, context.get("lang", DEFAULT_LANGUAGE))
+
+
 @cache
 def environment() -> jinja2.Environment:
     """Return the one template environment; the language comes from each render's `lang` variable."""
@@ -103,6 +111,7 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["message"] = _message
     env.filters["decimal"] = _decimal
+    env.filters["local_time"] = _local_time
     env.globals["default_rules"] = DEFAULT_RULES  # member pages and sheets show the same rules
     env.globals["other_languages"] = other_languages
     return env
