@@ -13,7 +13,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 EASY_READ_LOCALE = "de"  # Leichte Sprache is German: it writes dates the German way
-TIMEZONE = ZoneInfo("Europe/Berlin")  # where meetkit's people read the time (domain.schedules.TIMEZONE)
+TIMEZONE = ZoneInfo(
+    "Europe/Berlin"
+)  # domain.schedules.TIMEZONE, repeated to stay light (test_cli_startup.py)
 
 
 def babel_locale(lang: str) -> str:
