@@ -13,9 +13,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 EASY_READ_LOCALE = "de"  # Leichte Sprache is German: it writes dates the German way
-TIMEZONE = ZoneInfo(
-    "Europe/Berlin"
-)  # domain.schedules.TIMEZONE, repeated to stay light (test_cli_startup.py)
+TIMEZONE = ZoneInfo("Europe/Berlin")  # domain.schedules.TIMEZONE, repeated to stay light for the CLI
+NO_BREAK_SPACE = "\u00a0"
 
 
 def babel_locale(lang: str) -> str:
@@ -34,13 +33,19 @@ def clock(when: dt.datetime | dt.time) -> str:
     return f"{when.hour:02d}:{when.minute:02d}"
 
 
-def local_time(stored: str | dt.datetime, lang: str) -> str:
-    """A stored UTC moment as people read it, in local time: "30.11.2026, 15:31 Uhr" or "30 Nov 2026, 15:31"."""
+def local_time(stored: str | dt.datetime, lang: str, *, unbroken: bool = False) -> str:
+    """A stored UTC moment as people read it, in local time: "30.11.2026, 15:31 Uhr" or "30 Nov 2026, 15:31".
+
+    `unbroken` (pages): no-break spaces keep the date and the time each on one line.
+    """
     moment = dt.datetime.fromisoformat(stored) if isinstance(stored, str) else stored
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)  # stored moments are UTC
     local = moment.astimezone(TIMEZONE)
-    return _at_clock(short_date(local.date(), lang), local, lang)
+    day, time = short_date(local.date(), lang), _time_of_day(local, lang)
+    if unbroken:
+        day, time = day.replace(" ", NO_BREAK_SPACE), time.replace(" ", NO_BREAK_SPACE)
+    return f"{day}, {time}"
 
 
 def short_date(day: dt.date, lang: str) -> str:
@@ -50,11 +55,9 @@ def short_date(day: dt.date, lang: str) -> str:
     return _short_date_in(day, babel_locale(lang))
 
 
-def _at_clock(day: str, when: dt.datetime, lang: str) -> str:
-    """`day` (in words) with the time of day: German adds "Uhr"."""
-    if babel_locale(lang) == "de":
-        return f"{day}, {clock(when)} Uhr"
-    return f"{day}, {clock(when)}"
+def _time_of_day(when: dt.datetime, lang: str) -> str:
+    """The time of day as it is written after a date: "19:00 Uhr" (German) or "19:00"."""
+    return f"{clock(when)} Uhr" if babel_locale(lang) == "de" else clock(when)
 
 
 @lru_cache(maxsize=4096)  # member pages render the same few weeks' days over and over
@@ -76,4 +79,4 @@ def format_meeting(when: dt.datetime, lang: str, tz: str, *, with_time: bool = T
     if when.tzinfo is not None:
         when = when.astimezone(ZoneInfo(tz))
     day = meeting_day(when, lang)
-    return _at_clock(day, when, lang) if with_time else day
+    return f"{day}, {_time_of_day(when, lang)}" if with_time else day

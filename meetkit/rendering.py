@@ -94,7 +94,7 @@ def _decimal(context: jinja2.runtime.Context, number: float) -> str:
 @jinja2.pass_context
 def _local_time(context: jinja2.runtime.Context, stored: str | dt.datetime | None) -> str:
     """Filter `local_time`: a stored UTC moment in local time as the page's language writes it (none: empty)."""
-    return "" if stored is None else local_time(stored, context.get("lang", DEFAULT_LANGUAGE))
+    return "" if stored is None else local_time(stored, context.get("lang", DEFAULT_LANGUAGE), unbroken=True)
 
 
 @cache
