@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from functools import cache
 from importlib import resources
@@ -14,6 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from meetkit.dates import local_time, month_in_words
 from meetkit.domain.group_rules import DEFAULT_RULES
 
 LANGUAGES = ("de", "en")
@@ -92,9 +94,13 @@ def _decimal(context: jinja2.runtime.Context, number: float) -> str:
 @jinja2.pass_context
 def _month(context: jinja2.runtime.Context, month: str) -> str:
     """Filter `month`: `YYYY-MM` as the page's language names it ("November 2026")."""
-    from meetkit.dates import month_in_words
-
     return month_in_words(month, context.get("lang", DEFAULT_LANGUAGE))
+
+
+@jinja2.pass_context
+def _local_time(context: jinja2.runtime.Context, stored: str | dt.datetime | None) -> str:
+    """Filter `local_time`: a stored UTC moment in local time as the page's language writes it (none: empty)."""
+    return "" if stored is None else local_time(stored, context.get("lang", DEFAULT_LANGUAGE), unbroken=True)
 
 
 @cache
@@ -112,6 +118,7 @@ def environment() -> jinja2.Environment:
     env.filters["message"] = _message
     env.filters["decimal"] = _decimal
     env.filters["month"] = _month
+    env.filters["local_time"] = _local_time
     env.globals["default_rules"] = DEFAULT_RULES  # member pages and sheets show the same rules
     env.globals["other_languages"] = other_languages
     return env

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
@@ -20,6 +22,19 @@ from meetkit.web.keys import DATABASE
 Client = TestClient[web.Request, web.Application]
 GOOD_PASSWORD = "Kaffeetasse Fahrrad Mondschein"
 OTHER_GOOD_PASSWORD = "Gießkanne Leuchtturm Zimtschnecke"
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z")  # a stored UTC moment as it is stored
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+NBSP = "\u00a0"  # pages keep a date and a time each on one line
+
+
+def shown_time(stored: str, lang: str = "de") -> str:
+    """How a staff page shows a stored UTC moment: Berlin time, "30.11.2026, 15:31 Uhr" / "30 Nov 2026, 15:31"."""
+    local = dt.datetime.fromisoformat(stored).astimezone(ZoneInfo("Europe/Berlin"))
+    if lang == "en":
+        return f"{local.day}{NBSP}{_MONTHS[local.month - 1]}{NBSP}{local.year}, {local:%H:%M}"
+    return f"{local:%d.%m.%Y, %H:%M}{NBSP}Uhr"
 
 
 @dataclass

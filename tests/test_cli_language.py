@@ -142,3 +142,16 @@ def test_help_is_german_and_english(meetkit: Meetkit) -> None:
     assert "manage groups" in meetkit("--help", env=ENGLISH).stdout
     assert "Beispiele:" in meetkit("group", "schedule", "--help").stdout
     assert "examples:" in meetkit("group", "schedule", "--help", env=ENGLISH).stdout
+
+
+def test_audit_log_is_local_and_in_words_json_keeps_the_stored_words(meetkit: Meetkit) -> None:
+    stored = meetkit("audit", "--json").json()["audit"]
+    assert [e["action"] for e in stored] == ["group_created", "contact_point_created"]
+    local = berlin(stored[0]["at"])
+    german = meetkit("audit").stdout.splitlines()
+    assert german[0].startswith(f"{local:%d.%m.%Y, %H:%M} Uhr\t")
+    assert [line.split("\t")[2] for line in german] == ["Gruppe angelegt", "Kontaktstelle angelegt"]
+    english = meetkit("audit", env=ENGLISH).stdout.splitlines()
+    assert english[0].startswith(f"{local.day} {local:%b %Y, %H:%M}\t")
+    assert [line.split("\t")[2] for line in english] == ["Group created", "Contact point created"]
+    assert not any(e["at"] in line for e in stored for line in german + english)

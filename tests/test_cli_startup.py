@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from meetkit import rendering
+from meetkit import dates, rendering
 from meetkit.cli import check as cli_check
 from meetkit.cli import language
 from meetkit.cli import sheets as cli_sheets
+from meetkit.domain import schedules
 from meetkit.jitsi import check, check_report
 from meetkit.sheets import data as sheet_data
 from tests.conftest import CliResult
@@ -58,6 +59,7 @@ def test_help_and_a_listing_load_only_what_they_need(cli: Cli) -> None:
 
 def test_what_the_commands_repeat_to_stay_light_matches_its_source() -> None:
     assert language.DEFAULT_LANGUAGE == rendering.DEFAULT_LANGUAGE
+    assert dates.TIMEZONE == schedules.TIMEZONE  # the CLI's times come from dates.py
     assert set(cli_check.LABELS) == {
         check_report.OK,
         check_report.WARNING,

@@ -20,7 +20,7 @@ from meetkit.web.keys import DATABASE
 from tests import dbtools
 from tests.conftest import CliResult
 from tests.dbtools import rows
-from tests.staff import Client, StaffBrowser, ready_account
+from tests.staff import ISO_MOMENT, Client, StaffBrowser, ready_account, shown_time
 from tests.test_staff_accounts import smtp_receiver  # noqa: F401 - the fixture
 
 
@@ -42,6 +42,11 @@ async def test_staff_make_print_and_withdraw_invitations(seeded: Client, setting
     listed = await staff.get("/staff/invitations")
     invitation_id = re.search(r"/staff/invitations/(\d+)/withdraw", listed.text)
     assert invitation_id is not None
+    (expiry,) = rows(settings, "SELECT expires_at FROM leader_invitations")
+    assert f"offen bis {shown_time(expiry['expires_at'])}" in listed.text  # local time, as people read it
+    assert "(UTC)" not in listed.text and not ISO_MOMENT.search(listed.text)
+    in_english = await staff.get("/staff/invitations?lang=en")
+    assert f"open until {shown_time(expiry['expires_at'], 'en')}" in in_english.text
     withdrawn = await staff.post(f"/staff/invitations/{invitation_id.group(1)}/withdraw")
     assert withdrawn.status == 303
     dead = await seeded.get(f"/invite/{token}")

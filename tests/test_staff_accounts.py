@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -10,10 +11,11 @@ from typing import Any
 import pyotp
 import pytest
 
+from meetkit.audit_words import ACTION_LABELS
 from meetkit.config import Settings
 from tests import dbtools
 from tests.conftest import CliResult, free_port
-from tests.staff import GOOD_PASSWORD, Client, StaffBrowser
+from tests.staff import GOOD_PASSWORD, ISO_MOMENT, NBSP, Client, Page, StaffBrowser, shown_time
 
 
 async def _turn_on_second_factor(browser: StaffBrowser) -> tuple[pyotp.TOTP, list[str]]:
@@ -120,15 +122,59 @@ async def test_only_admins_reach_admin_pages(seeded: Client, settings: Settings)
         "/staff/admin/accounts", {"login": "neu@example.org", "role": "staff", "contact_point": "kiss-sued"}
     )
     assert made.status == 200 and "https://treffen.example.org/staff/setup/" in made.text
+    (link,) = dbtools.rows(
+        settings,
+        "SELECT l.expires_at FROM staff_setup_links l JOIN staff_accounts a ON a.id = l.account_id"
+        " WHERE a.login = 'neu@example.org'",
+    )
+    assert (
+        f"Er gilt einmal, bis {shown_time(link['expires_at'])}:" in made.text
+    )  # local time, as people read it
+    assert "(UTC)" not in made.text and not ISO_MOMENT.search(made.text)
     nord_id = dbtools.rows(settings, "SELECT id FROM staff_accounts WHERE login = 'nord@example.org'")[0][
         "id"
     ]
     await admin.get("/staff/admin/accounts")
     assert (await admin.post(f"/staff/admin/accounts/{nord_id}/disable")).status == 303
     assert (await staff.get("/staff/")).location == "/staff/login?ended=1"
-    audit = await admin.get("/staff/admin/audit")
-    for action in ("account_created", "login", "account_disabled"):
-        assert action in audit.text
+    whats = [what for _when, _who, what, _on in _audit_rows(await admin.get("/staff/admin/audit"))]
+    assert {"Zugang angelegt", "Angemeldet", "Zugang gesperrt"} <= set(whats)
+
+
+def _audit_rows(page: Page) -> list[tuple[str, ...]]:
+    """The audit table's rows: when, who, what, on what (as shown)."""
+    body = page.text.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return [
+        tuple(html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row))
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)
+    ]
+
+
+async def test_audit_log_in_local_time_and_words(seeded: Client, settings: Settings) -> None:
+    admin = StaffBrowser(seeded)
+    await admin.sign_in("admin@example.org")
+    add = "INSERT INTO audit_log (at, actor, action, target) VALUES (?, ?, ?, ?)"
+    dbtools.execute(settings, add, "2026-07-01T22:05:00Z", "nord@example.org", "second_factor_on", None)
+    dbtools.execute(settings, add, "2026-11-30T14:31:34Z", "admin@example.org", "report_mailed", "x")
+    (signed_in,) = dbtools.rows(settings, "SELECT at FROM audit_log WHERE action = 'login'")
+
+    german = await admin.get("/staff/admin/audit")
+    rows = _audit_rows(german)
+    assert rows[:2] == [
+        (f"30.11.2026, 15:31{NBSP}Uhr", "admin@example.org", "report_mailed", "x"),  # unknown: as it is
+        (f"02.07.2026, 00:05{NBSP}Uhr", "nord@example.org", "Zwei-Faktor-Anmeldung eingeschaltet", ""),
+    ]
+    assert (shown_time(signed_in["at"]), "admin@example.org", "Angemeldet", "") in rows
+    assert not {what for _when, _who, what, _on in rows} & set(ACTION_LABELS)  # no machine word
+    assert not ISO_MOMENT.search(german.text) and "UTC" not in german.text
+    assert 'role="columnheader">Wann</th>' in german.text
+
+    english = _audit_rows(await admin.get("/staff/admin/audit?lang=en"))
+    assert english[:2] == [
+        (f"30{NBSP}Nov{NBSP}2026, 15:31", "admin@example.org", "report_mailed", "x"),
+        (f"2{NBSP}Jul{NBSP}2026, 00:05", "nord@example.org", "Two-factor sign-in turned on", ""),
+    ]
+    assert (shown_time(signed_in["at"], "en"), "admin@example.org", "Signed in", "") in english
 
 
 def test_cli_user_commands_and_audit(cli: Callable[..., CliResult]) -> None:

@@ -212,6 +212,26 @@ def _axe_violations(page: Any) -> list[str]:
     return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
 
 
+def _assert_audit_log_reads_whole(page: Any) -> None:
+    """Every time in the audit log on one line, every action in whole words, and nothing to scroll sideways."""
+    lines = page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].map(e => {
+            const range = document.createRange(); range.selectNodeContents(e);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""",
+        ".staff-log .staff-when",
+    )
+    assert lines and set(lines) == {1}, lines
+    words = page.evaluate(
+        """() => [...document.querySelectorAll('.staff-log .staff-words')].every(e => {
+            const range = document.createRange(); range.selectNodeContents(e);
+            const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+            return e.textContent.trim().split(/\\s+/).length >= new Set(tops).size; })"""
+    )
+    assert words  # no more lines than words: no word broken in two
+    region = page.locator(".staff-table-wrap")
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_staff_page_is_axe_clean(browser: Any, site: Site, width: int) -> None:
     page = _page(browser, width, bypass_csp=True)  # axe is injected as a script: only this test lifts the CSP
@@ -224,6 +244,8 @@ def test_every_staff_page_is_axe_clean(browser: Any, site: Site, width: int) -> 
         page.goto(site.url + path)
         assert _axe_violations(page) == [], path
         _assert_targets_and_fit(page, width)
+        if path == "/staff/admin/audit":
+            _assert_audit_log_reads_whole(page)
         shot(page, f"staff-admin-{path.strip('/').replace('/', '-')}-{width}")
     start = page.get_by_role("button", name="Zwei-Faktor-Anmeldung einrichten")
     if start.count():  # the first width's run started it already

@@ -12,7 +12,7 @@ from meetkit.domain.scope import OPERATOR
 from meetkit.services import devices, inventory
 from meetkit.web.keys import DATABASE
 from tests.dbtools import execute, rows
-from tests.staff import Client, StaffBrowser
+from tests.staff import ISO_MOMENT, Client, StaffBrowser, shown_time
 
 
 def _pairing_path(text: str) -> str:
@@ -42,6 +42,8 @@ async def test_staff_add_pair_see_and_revoke_a_tablet(seeded: Client, settings: 
     added = await member.post("/staff/tablets", {"name": "Tablet Raum 2", "contact_point": "kiss-nord"})
     assert added.status == 200 and 'id="pairing-qr"' in added.text and "<svg" in added.text
     assert "wartet auf Kopplung" in added.text and "noch nie" in added.text
+    (opened,) = rows(settings, "SELECT pairing_expires_at FROM devices WHERE name = 'Tablet Raum 2'")
+    assert f"Der Link gilt einmal, bis {shown_time(opened['pairing_expires_at'])}. " in added.text
     pair = _pairing_path(added.text)
     kiosk = await seeded.post(pair, allow_redirects=False)
     assert kiosk.status == 303 and kiosk.headers["Location"].startswith("/kiosk/")
@@ -50,7 +52,10 @@ async def test_staff_add_pair_see_and_revoke_a_tablet(seeded: Client, settings: 
     listed = await member.get("/staff/tablets")
     assert "gekoppelt" in listed.text and "noch nie" not in listed.text
     (seen,) = rows(settings, "SELECT last_seen_at FROM devices WHERE name = 'Tablet Raum 2'")
-    assert seen["last_seen_at"] is not None
+    shown = f"<td>{shown_time(seen['last_seen_at'])}</td>"
+    assert shown in listed.text and not ISO_MOMENT.search(listed.text)
+    in_english = await member.get("/staff/tablets?lang=en")
+    assert f"<td>{shown_time(seen['last_seen_at'], 'en')}</td>" in in_english.text
 
     # "Last seen" is written at most once a minute: a visit 30 s later keeps it, one 2 min later moves it.
     recent, old = _ago(30), _ago(120)

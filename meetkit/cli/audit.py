@@ -1,4 +1,4 @@
-"""`meetkit audit`: the audit log of staff actions (who, what, when)."""
+"""`meetkit audit`: the audit log of staff actions (who, what, when); `--json` keeps what is stored."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from meetkit.cli.common import add_json_flag, emit
+from meetkit.cli.language import _
+from meetkit.cli.times import local_time
 from meetkit.config import Settings
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ def register(subparsers: Any) -> None:
 
 async def show_audit(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print the latest audit entries."""
+    from meetkit.audit_words import action_label
     from meetkit.domain.scope import OPERATOR
     from meetkit.services import audit
 
@@ -29,7 +32,10 @@ async def show_audit(args: argparse.Namespace, settings: Settings, db: Database)
     entries = await audit.latest(db, OPERATOR, max(1, min(limit, 100_000)))
     emit(
         args,
-        {"audit": [audit.entry_json(e) for e in entries]},
-        [f"{e.at}\t{e.actor or '-'}\t{e.action}\t{e.target or ''}" for e in entries],
+        {"audit": [audit.entry_json(e) for e in entries]},  # the machine words, for scripts
+        [
+            f"{local_time(e.at)}\t{e.actor or '-'}\t{_(action_label(e.action))}\t{e.target or ''}"
+            for e in entries
+        ],
     )
     return 0

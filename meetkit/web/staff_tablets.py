@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,6 @@ from meetkit.domain.devices import Device
 from meetkit.domain.errors import InvalidInput
 from meetkit.domain.models import ContactPoint
 from meetkit.domain.numbers import parse_id
-from meetkit.domain.schedules import TIMEZONE
 from meetkit.qr import qr_svg
 from meetkit.services import accounts, devices
 from meetkit.web.forms import read_form
@@ -40,15 +38,7 @@ class TabletRow:
     device: Device
     contact_point: ContactPoint | None
     status: str
-    last_seen: str | None
-
-
-def local_time(stored: str | None) -> str | None:
-    """A stored UTC timestamp as local "dd.mm.yyyy, HH:MM", or None."""
-    if stored is None:
-        return None
-    moment = dt.datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(TIMEZONE)
-    return moment.strftime("%d.%m.%Y, %H:%M")
+    last_seen: str | None  # stored UTC; the page shows it in local time
 
 
 def _tablet_id(request: web.Request) -> int:
@@ -71,7 +61,7 @@ async def _tablets_page(
     slug = _slug(request)
     now = devices.now_utc()
     found = await devices.list_devices(db, who, slug)
-    rows = [TabletRow(d, cp, d.status(now), local_time(d.last_seen_at)) for d, cp in found if d.pairable]
+    rows = [TabletRow(d, cp, d.status(now), d.last_seen_at) for d, cp in found if d.pairable]
     shown: dict[str, Any] | None = None
     if issued is not None:
         url = issued.url(request.app[SETTINGS])
@@ -79,7 +69,7 @@ async def _tablets_page(
             "device": issued.device,
             "url": url,
             "qr": Markup(qr_svg(url)),  # noqa: S704 - our own SVG, made from a URL we built
-            "until": local_time(issued.device.pairing_expires_at),
+            "until": issued.device.pairing_expires_at,
         }
     return render(
         request,
