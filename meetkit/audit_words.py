@@ -7,6 +7,11 @@ tests/test_audit_words.py finds every action meetkit records and fails on one wi
 from __future__ import annotations
 
 from meetkit.domain.accounts import N_
+from meetkit.domain.scope import CLI_ACTOR
+
+ACTOR_LABELS: dict[str, str] = {
+    CLI_ACTOR: N_("(Kommandozeile)")
+}  # who is no person: said in the reader's words
 
 ACTION_LABELS: dict[str, str] = {
     # signing in and out (services/signin.py)
@@ -64,3 +69,8 @@ ACTION_LABELS: dict[str, str] = {
 def action_label(action: str) -> str:
     """The German label of a recorded action, to translate where it is shown; an unknown one as it is."""
     return ACTION_LABELS.get(action, action)
+
+
+def actor_label(actor: str | None) -> str | None:
+    """The German label of an actor that is no person (the command line), to translate; None for a person."""
+    return ACTOR_LABELS.get(actor) if actor else None

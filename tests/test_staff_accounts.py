@@ -139,6 +139,9 @@ async def test_only_admins_reach_admin_pages(seeded: Client, settings: Settings)
     assert (await staff.get("/staff/")).location == "/staff/login?ended=1"
     whats = [what for _when, _who, what, _on in _audit_rows(await admin.get("/staff/admin/audit"))]
     assert {"Zugang angelegt", "Angemeldet", "Zugang gesperrt"} <= set(whats)
+    for lang, status in (("de", "KISS Nord · Zugang gesperrt"), ("en", "KISS Nord · Account disabled")):
+        listed = await admin.get(f"/staff/admin/accounts?lang={lang}")
+        assert status in " ".join(re.sub(r"<[^>]+>", "", listed.text).split()), lang  # not "withheld"
 
 
 def _audit_rows(page: Page) -> list[tuple[str, ...]]:
@@ -175,6 +178,9 @@ async def test_audit_log_in_local_time_and_words(seeded: Client, settings: Setti
         (f"2{NBSP}Jul{NBSP}2026, 00:05", "nord@example.org", "Two-factor sign-in turned on", ""),
     ]
     assert (shown_time(signed_in["at"], "en"), "admin@example.org", "Signed in", "") in english
+    # the seeded accounts were made on the command line: no person, so said in the page's words
+    assert ("(Kommandozeile)", "Zugang angelegt") in {(who, what) for _when, who, what, _on in rows}
+    assert ("(command line)", "Account created") in {(who, what) for _when, who, what, _on in english}
 
 
 def test_cli_user_commands_and_audit(cli: Callable[..., CliResult]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meetkit.audit_words import action_label
+from meetkit.audit_words import action_label, actor_label
 from meetkit.domain.errors import MeetkitError
 from meetkit.domain.numbers import parse_id
 from meetkit.services import accounts, audit, directory
@@ -96,7 +96,7 @@ async def settings_change(request: web.Request) -> web.StreamResponse:
 async def audit_page(request: web.Request) -> web.StreamResponse:
     """The latest staff actions: who, what, when."""
     entries = await audit.latest(request.app[DATABASE], scope(request))
-    return render(request, "audit.html", entries=entries, action_label=action_label)
+    return render(request, "audit.html", entries=entries, action_label=action_label, actor_label=actor_label)
 
 
 @routes.post("/staff/admin/contact-points", name="staff_contact_point_add")
