@@ -136,6 +136,26 @@ def _assert_targets_and_fit(page: Any, width: int) -> None:
         )
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
     assert page.evaluate(ROWS_OUT_OF_LINE) == []  # buttons side by side stand on one line
+    assert page.evaluate(WORDS_BROKEN_IN_TABLES) == []  # no "Kon/tak/tst/elle" in a squeezed column
+
+
+# Words in a table cell that the browser broke over two lines (a column too narrow for them).
+WORDS_BROKEN_IN_TABLES = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(`${word[0]} (table.${cell.closest("table").className})`);
+      }
+    }
+  }
+  return broken;
+}"""
 
 
 # Buttons of one .staff-actions row that sit side by side (their heights overlap) but not at the same top.

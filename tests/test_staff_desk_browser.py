@@ -49,7 +49,17 @@ def test_pair_a_tablet_by_its_qr_code(browser: Any, site: Site, width: int) -> N
     page.goto(site.url + "/staff/tablets")
     row = page.get_by_role("row", name=f"Tablet {width}")
     assert "gekoppelt" in row.inner_text() and "noch nie" not in row.inner_text()
+    _assert_targets_and_fit(page, width)
     page.context.close()
+
+    admin = _page(browser, width, bypass_csp=True)  # an admin's list has a column more: the contact point
+    _sign_in(admin, site, "admin@example.org")
+    admin.goto(site.url + "/staff/tablets")
+    assert "Kontaktstelle" in admin.inner_text("table") and f"Tablet {width}" in admin.inner_text("table")
+    assert _axe_violations(admin) == []
+    _assert_targets_and_fit(admin, width)
+    shot(admin, f"staff-tablets-admin-{width}")
+    admin.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
