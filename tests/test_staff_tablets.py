@@ -52,10 +52,10 @@ async def test_staff_add_pair_see_and_revoke_a_tablet(seeded: Client, settings: 
     listed = await member.get("/staff/tablets")
     assert "gekoppelt" in listed.text and "noch nie" not in listed.text
     (seen,) = rows(settings, "SELECT last_seen_at FROM devices WHERE name = 'Tablet Raum 2'")
-    shown = f"<td>{shown_time(seen['last_seen_at'])}</td>"
+    shown = f'data-label="Zuletzt gesehen">{shown_time(seen["last_seen_at"])}</td>'
     assert shown in listed.text and not ISO_MOMENT.search(listed.text)
     in_english = await member.get("/staff/tablets?lang=en")
-    assert f"<td>{shown_time(seen['last_seen_at'], 'en')}</td>" in in_english.text
+    assert f'data-label="Last seen">{shown_time(seen["last_seen_at"], "en")}</td>' in in_english.text
 
     # "Last seen" is written at most once a minute: a visit 30 s later keeps it, one 2 min later moves it.
     recent, old = _ago(30), _ago(120)
