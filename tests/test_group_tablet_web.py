@@ -19,9 +19,10 @@ from aiohttp.test_utils import TestClient
 from meetkit.config import Settings
 from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
-from meetkit.services import directory, group_tablet, inventory, loans
+from meetkit.services import directory, group_tablet
 from meetkit.web.group_tablet import COOKIE
 from meetkit.web.keys import DATABASE
+from tests.lent_tablets import lent_tablet
 
 Client = TestClient[web.Request, web.Application]
 ENDED = "Die Ausleihe dieses Tablets ist beendet."
@@ -40,19 +41,6 @@ class Tablets:
     not_begun_on: dt.date
 
 
-async def _paired(client: Client, group_id: int, first: int, last: int, label: str) -> str:
-    """A tablet lent from `first` to `last` days from today, paired on the loan's first day or today."""
-    db, shift = client.app[DATABASE], dt.timedelta(days=min(first, 0))  # a past loan: back to its first day
-    today = local_today()
-    device = await inventory.add_item(db, OPERATOR, "kiss-nord", label, "tablet", f"SN-{label[-1]}")
-    starts, ends = today + dt.timedelta(days=first), today + dt.timedelta(days=last)
-    view = await loans.lend(db, OPERATOR, device.id, group_id, str(starts), str(ends), today=today + shift)
-    moment = dt.datetime.now(dt.UTC) + shift
-    _, pairing = await group_tablet.open_pairing(db, OPERATOR, view.loan.id, now=moment)
-    _, token = await group_tablet.pair(db, pairing, now=moment)
-    return f"/tablet/{token}"
-
-
 @pytest.fixture
 async def tablets(client: Client, settings: Settings) -> Tablets:
     db = client.app[DATABASE]
@@ -60,9 +48,9 @@ async def tablets(client: Client, settings: Settings) -> Tablets:
     group = await directory.add_group(db, settings, OPERATOR, "Angehörige Nord", "kiss-nord")
     gid = group.group.id
     return Tablets(
-        running=await _paired(client, gid, 0, 6, "Tablet 1"),
-        ended=await _paired(client, gid, -7, -1, "Tablet 2"),
-        not_begun=await _paired(client, gid, 2, 5, "Tablet 3"),
+        running=await lent_tablet(client.app[DATABASE], gid, "Tablet 1", 0, 6, "SN-1"),
+        ended=await lent_tablet(client.app[DATABASE], gid, "Tablet 2", -7, -1, "SN-2"),
+        not_begun=await lent_tablet(client.app[DATABASE], gid, "Tablet 3", 2, 5, "SN-3"),
         room=group.group.room,
         not_begun_on=local_today() + dt.timedelta(days=2),
     )

@@ -26,9 +26,10 @@ from meetkit.domain.attendance_times import local_today
 from meetkit.domain.scope import OPERATOR
 from meetkit.services import accounts, directory, group_tablet, inventory, loans
 from meetkit.services.passwords import PasswordHasher
-from meetkit.storage.database import Database, database_for
+from meetkit.storage.database import database_for
 from meetkit.web.app import create_app
 from tests.conftest import JWT_SECRET, free_port
+from tests.lent_tablets import lent_tablet
 from tests.served import served
 from tests.staff import GOOD_PASSWORD
 from tests.test_kiosk_browser import CHROMIUM, CHROMIUM_ARGS, _standin_jitsi, shot
@@ -71,19 +72,6 @@ class Site:
             return thread.submit(asyncio.run, go()).result()
 
 
-async def _tablet(db: Database, group_id: int, label: str, first: int, last: int) -> str:
-    """A tablet lent from `first` to `last` days from today, paired on its loan's first day (or today)."""
-    shift = dt.timedelta(days=min(first, 0))  # a loan that ended: made and paired back when it ran
-    today = local_today()
-    tablet = await inventory.add_item(db, OPERATOR, "kiss-nord", label, "tablet", "SN-2")
-    starts, ends = today + dt.timedelta(days=first), today + dt.timedelta(days=last)
-    view = await loans.lend(db, OPERATOR, tablet.id, group_id, str(starts), str(ends), today=today + shift)
-    moment = dt.datetime.now(dt.UTC) + shift
-    _, pairing = await group_tablet.open_pairing(db, OPERATOR, view.loan.id, now=moment)
-    _, token = await group_tablet.pair(db, pairing, now=moment)
-    return f"/tablet/{token}"
-
-
 async def _seed(settings: Settings) -> tuple[str, dict[int, int], dict[str, str]]:
     db = database_for(settings.database_url)
     await db.open()
@@ -104,9 +92,9 @@ async def _seed(settings: Settings) -> tuple[str, dict[int, int], dict[str, str]
             )
             made[width] = view.loan.id
         tablets = {
-            "running": await _tablet(db, group.group.id, "Tablet Übung", 0, 6),
-            "ended": await _tablet(db, group.group.id, "Tablet alt", -7, -1),
-            "not_begun": await _tablet(db, group.group.id, "Tablet neu", 2, 5),
+            "running": await lent_tablet(db, group.group.id, "Tablet Übung", 0, 6, "SN-2"),
+            "ended": await lent_tablet(db, group.group.id, "Tablet alt", -7, -1, "SN-2"),
+            "not_begun": await lent_tablet(db, group.group.id, "Tablet neu", 2, 5, "SN-2"),
         }
         return group.group.room, made, tablets
     finally:
@@ -304,6 +292,9 @@ def test_loan_pages_are_axe_clean(browser: Any, site: Site, width: int) -> None:
         assert _axe_violations(page) == [], path
         _assert_targets_and_fit(page, width)
         shot(page, f"loans{path.replace('/', '-').replace('?', '-')}-{width}")
+    page.goto(site.url + "/staff/loans/report")  # the form's button does not touch the report below it
+    button = page.get_by_role("button", name="Anzeigen").bounding_box()
+    assert page.locator("section.card").first.bounding_box()["y"] >= button["y"] + button["height"] + 12
     page.goto(site.url + "/staff/devices/1")
     page.get_by_label("Bezeichnung").fill("Kamera 1")  # a bad serial number: the form again, with its message
     page.get_by_label("Seriennummer (freiwillig)").fill("keine Nummer")
