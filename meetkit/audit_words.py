@@ -9,9 +9,8 @@ from __future__ import annotations
 from meetkit.domain.accounts import N_
 from meetkit.domain.scope import CLI_ACTOR
 
-ACTOR_LABELS: dict[str, str] = {
-    CLI_ACTOR: N_("(Kommandozeile)")
-}  # who is no person: said in the reader's words
+# Actors that are no person, said in the reader's words (people are shown by their login as stored).
+ACTOR_LABELS: dict[str, str] = {CLI_ACTOR: N_("(Kommandozeile)")}
 
 ACTION_LABELS: dict[str, str] = {
     # signing in and out (services/signin.py)

@@ -154,4 +154,6 @@ def test_audit_log_is_local_and_in_words_json_keeps_the_stored_words(meetkit: Me
     english = meetkit("audit", env=ENGLISH).stdout.splitlines()
     assert english[0].startswith(f"{local.day} {local:%b %Y, %H:%M}\t")
     assert [line.split("\t")[2] for line in english] == ["Group created", "Contact point created"]
+    assert {line.split("\t")[1] for line in german} == {"(Kommandozeile)"}  # made on the command line
+    assert {line.split("\t")[1] for line in english} == {"(command line)"}
     assert not any(e["at"] in line for e in stored for line in german + english)

@@ -24,17 +24,22 @@ def register(subparsers: Any) -> None:
 
 async def show_audit(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Print the latest audit entries."""
-    from meetkit.audit_words import action_label
+    from meetkit.audit_words import action_label, actor_label
     from meetkit.domain.scope import OPERATOR
     from meetkit.services import audit
 
     limit = audit.DEFAULT_LIMIT if args.limit is None else args.limit
     entries = await audit.latest(db, OPERATOR, max(1, min(limit, 100_000)))
+
+    def who(actor: str | None) -> str:
+        label = actor_label(actor)
+        return _(label) if label else actor or "-"
+
     emit(
         args,
         {"audit": [audit.entry_json(e) for e in entries]},  # the machine words, for scripts
         [
-            f"{local_time(e.at)}\t{e.actor or '-'}\t{_(action_label(e.action))}\t{e.target or ''}"
+            f"{local_time(e.at)}\t{who(e.actor)}\t{_(action_label(e.action))}\t{e.target or ''}"
             for e in entries
         ],
     )

@@ -33,7 +33,4 @@ def weekday_date(day: dt.date) -> str:
 
 def month_name(month: str) -> str:
     """Return `YYYY-MM` as "November 2026" in the command line's language."""
-    from babel.dates import format_date
-
-    first = dt.date.fromisoformat(f"{month}-01")
-    return format_date(first, "LLLL y", locale=cli_language())
+    return dates.month_in_words(month, cli_language())
