@@ -134,7 +134,6 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")  # a committed transaction survives power loss too
     conn.execute("PRAGMA busy_timeout = 10000")
-    conn.execute(
-        "PRAGMA secure_delete = ON"
-    )  # deleted rows are overwritten with zeros, not left in free space
+    # deleted rows are overwritten with zeros, not left in free space (privacy: deleted means gone from the file)
+    conn.execute("PRAGMA secure_delete = ON")
     return conn
