@@ -26,13 +26,25 @@ async def status_of(session: aiohttp.ClientSession, url: str, **kwargs: Any) -> 
         return response.status
 
 
-async def seconds_until(check: Callable[[], Any], expected: object, limit: float = 2.0) -> float:
-    """How long until `await check()` gives `expected` (fails after `limit` seconds)."""
+# How late another process's commit may reach a cached answer. SQLite: the first request once
+# CACHE_RECHECK_SECONDS (10 ms) have passed checks the epoch, so a request sent after LAG_SECONDS must see the
+# change, however loaded the machine is. PostgreSQL: a listener thread empties the cache when the commit's
+# notification arrives, which a loaded machine may wake late; without any of this the cache, which has no
+# expiry, would serve the old answer for ever.
+LAG_SECONDS = 0.03
+PG_WAKE_UP_SECONDS = 0.5
+
+
+async def seen_by_the_other_instance(env: dict[str, str], check: Callable[[], Any], expected: object) -> None:
+    """Assert that `await check()` gives `expected` as soon as the other instance may lag."""
+    await asyncio.sleep(LAG_SECONDS)
+    if "MEETKIT_DATABASE_URL" not in env:  # SQLite: the very first request after the lag
+        assert (value := await check()) == expected, value
+        return
     started = time.monotonic()
     while (value := await check()) != expected:
-        assert time.monotonic() - started < limit, f"still {value!r} after {limit} s"
+        assert time.monotonic() - started < PG_WAKE_UP_SECONDS, f"still {value!r}"
         await asyncio.sleep(0.002)
-    return time.monotonic() - started
 
 
 async def test_a_link_renewed_on_one_instance_is_dead_on_the_other_at_once(
@@ -60,15 +72,13 @@ async def test_a_link_renewed_on_one_instance_is_dead_on_the_other_at_once(
 
             async with session.post(f"{first.url}/api/v1/groups/{created['id']}/rotate", headers=staff) as r:
                 renewed = await r.json()
-            page_delay = await seconds_until(lambda: status_of(session, second.url + old_page), 404)
+            await seen_by_the_other_instance(env, lambda: status_of(session, second.url + old_page), 404)
             pin_url = f"{second.url}/jitsi/conference-mapper?id={old_pin}"
-            pin_delay = await seconds_until(lambda: status_of(session, pin_url, headers=pbx), 404)
+            await seen_by_the_other_instance(env, lambda: status_of(session, pin_url, headers=pbx), 404)
             new_page = renewed["member_url"].removeprefix(env["MEETKIT_PUBLIC_URL"])
             assert await status_of(session, second.url + new_page) == 200
             new_pin_url = f"{second.url}/jitsi/conference-mapper?id={renewed['pin']}"
             assert await status_of(session, new_pin_url, headers=pbx) == 200
-        # "At once": the first request after the answer, or within the 10 ms another process may lag.
-        assert page_delay < 0.05 and pin_delay < 0.05, (page_delay, pin_delay)
     finally:
         stop_server(first)
         stop_server(second)
@@ -186,7 +196,7 @@ async def test_failures_on_one_instance_use_up_the_budget_on_the_other(
             ]
             assert statuses == [404] * allowed
             for server in (first, second):
-                assert await seconds_until(lambda s=server: status_of(session, s.url + page), 429) < 0.05
+                await seen_by_the_other_instance(env, lambda s=server: status_of(session, s.url + page), 429)
     finally:
         stop_server(first)
         stop_server(second)
